@@ -1,0 +1,339 @@
+"""One curated annotation file + its raw article + the registry -> one record.
+
+Pure with respect to its inputs (no file access), so it can be tested on one
+document and run in parallel. Every problem is collected with its file and
+line; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import SCHEMA_VERSION
+from .anchors import AnchorError, Span, resolve
+from .cleaning import OverlapError, clean
+from .incidents import Incident, IncidentError
+from .registry import NAME_LABELS, ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
+from .yamlio import line_of, plain
+
+QUOTE_TYPES = ("direct", "mixed", "indirect")
+BASES = ("stated", "inferred", "external", "unknown")
+REMOVE_REASONS = (
+    "photo-caption", "photo-credit", "related-link", "video-widget", "section-label", "subheading",
+    "navigation", "comment-footer", "agency-credit", "site-footer",
+)
+NON_QUOTE_REASONS = ("scare-quote", "title", "term", "headline")
+RELATION_TYPES = ("rewrites", "cites")
+METHODS = ("manual", "adjudicated", "machine")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+TOP_KEYS = {"document", "guidelines", "annotation", "source", "metadata", "entities", "quotes", "non_quotes", "relations"}
+QUOTE_KEYS = {"id", "type", "content", "cue", "speaker", "speaker_entity", "addressee", "addressee_entity", "via", "cluster", "note", "origin"}
+
+
+@dataclass
+class Context:
+    file: str
+    problems: list[Incident] = field(default_factory=list)
+
+    def add(self, line: int | None, check: str, path: str, message: str, fix: str, level: str = "L3") -> None:
+        self.problems.append(Incident(self.file, line, level, check, path, message, fix))
+
+
+def _span(s: Span) -> dict:
+    return {"start": s.start, "end": s.end, "text": s.text}
+
+
+def _anchor(ctx: Context, text: str, node: Any, parent: Any, key: Any, path: str, many: bool = False) -> list[Span]:
+    line = line_of(parent, key)
+    try:
+        return resolve(text, plain(node), allow_many=many)
+    except AnchorError as exc:
+        ctx.add(line, exc.check, path, exc.message, exc.fix)
+        return []
+
+
+def _one(ctx: Context, text: str, parent: Any, key: Any, path: str) -> Span | None:
+    node = parent.get(key) if isinstance(parent, dict) else parent[key]
+    if node is None:
+        return None
+    spans = _anchor(ctx, text, node, parent, key, path)
+    return spans[0] if spans else None
+
+
+def _date_precision(date: str) -> str:
+    return {4: "year", 7: "month", 10: "day"}[len(date)]
+
+
+def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[str, Entity]) -> dict:
+    meta = node.get(key) if isinstance(node, dict) else None
+    path = f"metadata.{key}"
+    if not isinstance(meta, dict):
+        ctx.add(line_of(node, key) if isinstance(node, dict) else None, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known", "L2")
+        return {}
+    basis = meta.get("basis")
+    if basis not in BASES:
+        ctx.add(line_of(meta, "basis"), "basis-invalid", f"{path}.basis", f"basis {basis!r} is not one of {list(BASES)}", "say where the value came from")
+    evidence_span = None
+    if meta.get("evidence") is not None:
+        evidence_span = _one(ctx, raw, meta, "evidence", f"{path}.evidence")
+    note = meta.get("note")
+    value_key = "name" if key == "outlet" else "date"
+    value = meta.get(value_key)
+    if basis == "stated" and meta.get("evidence") is None:
+        ctx.add(line_of(meta, "basis"), "stated-without-evidence", path, f"{key} is 'stated' but quotes no evidence from the raw text", "quote the raw words that state it under evidence:")
+    if basis in ("inferred", "external", "unknown") and not note:
+        ctx.add(line_of(meta, "basis"), "basis-without-note", path, f"{key} is '{basis}' but gives no reason", "explain in note: how the value was found, or why it is unknown")
+    if basis == "unknown" and value is not None:
+        ctx.add(line_of(meta, value_key), "unknown-with-value", f"{path}.{value_key}", f"{key} is 'unknown' but has a value", f"set {value_key}: null, or give the basis")
+    if basis != "unknown" and value is None:
+        ctx.add(line_of(meta, value_key), "value-missing", f"{path}.{value_key}", f"{key} has basis {basis!r} but no value", "give the value or set basis: unknown")
+    out: dict[str, Any] = {}
+    if key == "outlet":
+        eid = meta.get("entity")
+        ent = registry.get(eid) if eid else None
+        if eid and ent is None:
+            ctx.add(line_of(meta, "entity"), "entity-unknown", f"{path}.entity", f"outlet entity {eid!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
+        out = {"name": value, "entity_id": eid, "wikidata_id": ent.wikidata if ent else None}
+    else:
+        date = None if value is None else str(value)
+        if date is not None and not DATE_PATTERN.match(date):
+            ctx.add(line_of(meta, "date"), "date-invalid", f"{path}.date", f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "write e.g. '2021-05-06' in quotes")
+            date = None
+        out = {"date": date, "precision": _date_precision(date) if date else None}
+    out.update({
+        "basis": basis,
+        "evidence": evidence_span.text if evidence_span else None,
+        "evidence_span": {"start": evidence_span.start, "end": evidence_span.end} if evidence_span else None,
+        "note": str(note) if note is not None else None,
+    })
+    return out
+
+
+def _entity_ref(ctx: Context, registry: dict[str, Entity], parent: Any, key: str, path: str) -> Entity | None:
+    eid = parent.get(key)
+    if eid is None:
+        return None
+    ent = registry.get(str(eid))
+    if ent is None:
+        ctx.add(line_of(parent, key), "entity-unknown", f"{path}.{key}", f"{eid!r} is not in the registry", "add an entry to dataset/entities.yaml or fix the id", "L4")
+    return ent
+
+
+def assemble(
+    doc_id: str,
+    raw: str,
+    sha256: str,
+    raw_file: str,
+    ann: Any,
+    ann_file: str,
+    registry: dict[str, Entity],
+) -> dict:
+    """Build the record for one document, or raise IncidentError with every problem found."""
+    ctx = Context(ann_file)
+    if not isinstance(ann, dict):
+        raise IncidentError([Incident(ann_file, 1, "L2", "annotation-shape", "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
+    for key in sorted(set(ann) - TOP_KEYS):
+        ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}", "L2")
+    if ann.get("document") != doc_id:
+        ctx.add(line_of(ann, "document"), "document-id-mismatch", "document", f"document is {ann.get('document')!r} but the file is for {doc_id!r}", f"set document: {doc_id}", "L4")
+
+    # --- page parts and furniture, anchored in the raw text
+    src = ann.get("source") or {}
+    parts: dict[str, Any] = {}
+    for part in ("title", "dateline", "byline"):
+        parts[part] = _one(ctx, raw, src, part, f"source.{part}") if src.get(part) is not None else None
+    highlights: list[Span] = []
+    for i, _ in enumerate(src.get("highlights") or []):
+        s = _one(ctx, raw, src["highlights"], i, f"source.highlights[{i}]")
+        if s:
+            highlights.append(s)
+    furniture: list[tuple[Span, str]] = []
+    for i, item in enumerate(src.get("remove") or []):
+        path = f"source.remove[{i}]"
+        if not isinstance(item, dict) or item.get("reason") not in REMOVE_REASONS:
+            ctx.add(line_of(src["remove"], i), "remove-reason-invalid", path, f"reason {item.get('reason') if isinstance(item, dict) else None!r} is not known", f"use one of {list(REMOVE_REASONS)}", "L2")
+            continue
+        selector = {k: v for k, v in plain(item).items() if k != "reason"}
+        spans = _anchor(ctx, raw, selector, src["remove"], i, path)
+        furniture += [(s, item["reason"]) for s in spans]
+    if ctx.problems:
+        raise IncidentError(ctx.problems)  # the body text depends on these
+    try:
+        doc = clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
+    except OverlapError as exc:
+        raise IncidentError([Incident(ann_file, line_of(src, "remove"), "L3", "removal-overlap", "source.remove", str(exc), "remove each stretch of the raw text once")])
+    text = doc.text
+
+    meta = ann.get("metadata") or {}
+    outlet = _metadata_value(ctx, raw, meta, "outlet", registry)
+    published = _metadata_value(ctx, raw, meta, "published", registry)
+
+    # --- entity mentions, anchored in the clean text
+    mentions: list[dict] = []
+    for i, item in enumerate(ann.get("entities") or []):
+        path = f"entities[{i}]"
+        line = line_of(ann["entities"], i)
+        if not isinstance(item, dict):
+            ctx.add(line, "entity-shape", path, "an entity item must be a mapping", "write {exact: ..., label: ..., entity: ...}", "L2")
+            continue
+        label = item.get("label")
+        if label not in ONTONOTES_LABELS:
+            ctx.add(line, "label-invalid", f"{path}.label", f"label {label!r} is not an OntoNotes type", f"use one of {list(ONTONOTES_LABELS)}", "L2")
+            continue
+        eid = item.get("entity")
+        ent = None
+        if label in NAME_LABELS:
+            if eid is None:
+                ctx.add(line, "entity-id-missing", path, f"a {label} mention needs a registry id", "add entity: <registry id>", "L4")
+            else:
+                ent = _entity_ref(ctx, registry, item, "entity", path)
+        elif eid is not None:
+            ctx.add(line, "value-entity-linked", f"{path}.entity", f"{label} is a value type and takes no registry id", "remove entity:", "L4")
+        selector = {k: v for k, v in plain(item).items() if k not in ("label", "entity", "origin")}
+        for s in _anchor(ctx, text, selector, ann["entities"], i, path, many=True):
+            mentions.append({
+                "start": s.start, "end": s.end, "text": s.text, "label": label,
+                "entity_id": ent.id if ent else None,
+                "wikidata_id": ent.wikidata if ent else None,
+                "origin": item.get("origin", "curated"),
+                "_line": line,
+            })
+    mentions.sort(key=lambda m: (m["start"], m["end"]))
+    for a, b in zip(mentions, mentions[1:]):
+        if b["start"] < a["end"]:
+            ctx.add(b["_line"], "entity-overlap", "entities", f"{b['text']!r} at {b['start']}-{b['end']} overlaps {a['text']!r} at {a['start']}-{a['end']} (line {a['_line']})", "mentions are flat: keep the longest name and list occurrences explicitly")
+    entities = []
+    for n, m in enumerate(mentions, 1):
+        m.pop("_line")
+        entities.append({"id": f"{doc_id}-e{n:03d}", **m})
+
+    # --- quotes
+    quotes: list[dict] = []
+    seen_ids: dict[str, int | None] = {}
+    for i, q in enumerate(ann.get("quotes") or []):
+        path = f"quotes[{i}]"
+        line = line_of(ann["quotes"], i)
+        if not isinstance(q, dict):
+            ctx.add(line, "quote-shape", path, "a quote must be a mapping", "see docs/annotation-format.md", "L2")
+            continue
+        for key in sorted(set(q) - QUOTE_KEYS):
+            ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}", "L2")
+        qid = q.get("id")
+        if not isinstance(qid, str) or not re.match(r"^q\d+$", qid):
+            ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...", "L2")
+            qid = f"q{i + 1:02d}"
+        if qid in seen_ids:
+            ctx.add(line, "quote-id-duplicate", f"{path}.id", f"quote id {qid!r} is already used on line {seen_ids[qid]}", "give each quote its own id", "L4")
+        seen_ids[qid] = line
+        qtype = q.get("type")
+        if qtype not in QUOTE_TYPES:
+            ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect", "L2")
+        content_nodes = q.get("content")
+        if not isinstance(content_nodes, list) or not content_nodes:
+            ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:", "L2")
+            content_nodes = []
+        content = []
+        for j, _ in enumerate(content_nodes):
+            s = _one(ctx, text, content_nodes, j, f"{path}.content[{j}]")
+            if s:
+                content.append(s)
+        cue = _one(ctx, text, q, "cue", f"{path}.cue") if q.get("cue") is not None else None
+        speaker = _one(ctx, text, q, "speaker", f"{path}.speaker") if q.get("speaker") is not None else None
+        addressee = _one(ctx, text, q, "addressee", f"{path}.addressee") if q.get("addressee") is not None else None
+        spk = _entity_ref(ctx, registry, q, "speaker_entity", path)
+        if q.get("speaker_entity") is None:
+            ctx.add(line, "speaker-unresolved", f"{path}.speaker_entity", "the quote has no resolved speaker", "set speaker_entity to a registry id (anonymous sources get a described entry)", "L4")
+        elif spk is not None and spk.kind not in SPEAKER_KINDS:
+            ctx.add(line_of(q, "speaker_entity"), "speaker-kind-invalid", f"{path}.speaker_entity", f"{spk.id!r} has kind {spk.kind!r}, which cannot speak", f"give the registry entry one of {list(SPEAKER_KINDS)}", "L4")
+        addr = _entity_ref(ctx, registry, q, "addressee_entity", path)
+        if (q.get("addressee") is None) != (q.get("addressee_entity") is None):
+            ctx.add(line, "addressee-incomplete", path, "addressee and addressee_entity go together", "give both or neither", "L4")
+        via = []
+        for j, v in enumerate(q.get("via") or []):
+            if str(v) not in registry:
+                ctx.add(line_of(q["via"], j), "entity-unknown", f"{path}.via[{j}]", f"{v!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
+            via.append(str(v))
+        cluster = q.get("cluster")
+        if cluster is not None and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", str(cluster)):
+            ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active", "L2")
+        quotes.append({
+            "id": f"{doc_id}-{qid}",
+            "type": qtype,
+            "content": [_span(s) for s in content],
+            "cue": _span(cue) if cue else None,
+            "speaker": _span(speaker) if speaker else None,
+            "speaker_entity_id": spk.id if spk else None,
+            "speaker_name": spk.name if spk else None,
+            "speaker_kind": spk.kind if spk else None,
+            "addressee": _span(addressee) if addressee else None,
+            "addressee_entity_id": addr.id if addr else None,
+            "via": via,
+            "cluster_id": str(cluster) if cluster is not None else None,
+            "note": str(q["note"]) if q.get("note") is not None else None,
+            "origin": q.get("origin", "curated"),
+        })
+    quotes.sort(key=lambda r: (r["content"][0]["start"] if r["content"] else -1, r["id"]))
+
+    non_quotes = []
+    for i, item in enumerate(ann.get("non_quotes") or []):
+        path = f"non_quotes[{i}]"
+        if not isinstance(item, dict) or item.get("reason") not in NON_QUOTE_REASONS:
+            ctx.add(line_of(ann["non_quotes"], i), "non-quote-reason-invalid", path, "a non-quote needs a known reason", f"use one of {list(NON_QUOTE_REASONS)}", "L2")
+            continue
+        selector = {k: v for k, v in plain(item).items() if k != "reason"}
+        for s in _anchor(ctx, text, selector, ann["non_quotes"], i, path):
+            non_quotes.append({**_span(s), "reason": item["reason"]})
+    non_quotes.sort(key=lambda r: (r["start"], r["end"]))
+
+    relations = []
+    for i, item in enumerate(ann.get("relations") or []):
+        path = f"relations[{i}]"
+        line = line_of(ann["relations"], i)
+        if not isinstance(item, dict) or item.get("type") not in RELATION_TYPES:
+            ctx.add(line, "relation-type-invalid", path, "a relation needs type rewrites or cites", f"use one of {list(RELATION_TYPES)}", "L2")
+            continue
+        target_doc, target_ent = item.get("document"), item.get("entity")
+        if (target_doc is None) == (target_ent is None):
+            ctx.add(line, "relation-target-invalid", path, "a relation points to exactly one document or one entity", "give document: or entity:", "L4")
+            continue
+        if target_ent is not None:
+            _entity_ref(ctx, registry, item, "entity", path)
+        relations.append({"type": item["type"], "document": target_doc, "entity_id": target_ent})
+
+    annotation = ann.get("annotation") or {}
+    method = annotation.get("method")
+    if method not in METHODS:
+        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}", "L2")
+    if ctx.problems:
+        raise IncidentError(ctx.problems)
+
+    return {
+        "id": doc_id,
+        "schema_version": SCHEMA_VERSION,
+        "language": "en",
+        "title": doc.title,
+        "dateline": doc.dateline,
+        "byline": doc.byline,
+        "highlights": doc.highlights,
+        "text": text,
+        "outlet": outlet,
+        "published": published,
+        "source": {
+            "file": raw_file,
+            "sha256": sha256,
+            "removed": [{"raw_start": r.raw_start, "raw_end": r.raw_end, "text": r.text, "reason": r.reason} for r in doc.removed],
+            "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
+        },
+        "entities": entities,
+        "quotes": quotes,
+        "non_quotes": non_quotes,
+        "relations": relations,
+        "annotation": {
+            "guidelines": str(ann.get("guidelines")),
+            "method": method,
+            "annotators": [str(a) for a in annotation.get("annotators") or []],
+            "file": ann_file,
+        },
+    }

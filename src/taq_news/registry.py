@@ -1,0 +1,92 @@
+"""The entity registry: one entry per real-world referent, shared by all documents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .incidents import Incident, IncidentError
+from .yamlio import line_of, load_yaml, plain
+
+ONTONOTES_LABELS = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
+    "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+# Value types are not linked to the registry: "50 to 100" has no referent to link.
+VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+NAME_LABELS = frozenset(ONTONOTES_LABELS) - VALUE_LABELS
+KINDS = ("person", "organization", "outlet", "document", "anonymous", "place", "group", "event", "other")
+SPEAKER_KINDS = ("person", "organization", "outlet", "document", "anonymous")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WIKIDATA_PATTERN = re.compile(r"^Q[1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    label: str | None
+    kind: str
+    aliases: tuple[str, ...]
+    wikidata: str | None
+    wikidata_check: dict | None
+    description: str | None
+    line: int | None
+
+
+def load_registry(path: Path, display: str) -> dict[str, Entity]:
+    """Load and check the registry; all problems are reported together."""
+    node = load_yaml(path, display)
+    problems: list[Incident] = []
+
+    def bad(line: int | None, check: str, where: str, message: str, fix: str) -> None:
+        problems.append(Incident(display, line, "L2", check, where, message, fix))
+
+    if not isinstance(node, list):
+        raise IncidentError([Incident(display, 1, "L2", "registry-shape", "", "the registry must be a YAML list of entries", "write one '- id: ...' item per entity")])
+    entities: dict[str, Entity] = {}
+    allowed = {"id", "name", "label", "kind", "aliases", "wikidata", "wikidata_check", "description"}
+    for i, item in enumerate(node):
+        where = f"[{i}]"
+        line = line_of(node, i)
+        if not isinstance(item, dict):
+            bad(line, "registry-shape", where, "an entry must be a mapping", "write id:, name:, label:, kind:")
+            continue
+        data = plain(item)
+        for key in sorted(set(data) - allowed):
+            bad(line_of(item, key), "registry-key-unknown", f"{where}.{key}", f"unknown key {key!r}", f"use only {sorted(allowed)}")
+        eid = data.get("id")
+        if not isinstance(eid, str) or not ID_PATTERN.match(eid):
+            bad(line, "registry-id-invalid", f"{where}.id", f"id {eid!r} is not lower-case words joined by hyphens", "use an id like 'al-qaeda'")
+            continue
+        if eid in entities:
+            bad(line, "registry-id-duplicate", f"{where}.id", f"id {eid!r} is already used on line {entities[eid].line}", "merge the two entries or rename one")
+            continue
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            bad(line, "registry-name-missing", f"{where}.name", f"entity {eid!r} has no canonical name", "add name: ...")
+        label = data.get("label")
+        if label is not None and label not in NAME_LABELS:
+            bad(line_of(item, "label"), "registry-label-invalid", f"{where}.label", f"label {label!r} is not an OntoNotes name type", f"use one of {sorted(NAME_LABELS)} or null")
+        kind = data.get("kind")
+        if kind not in KINDS:
+            bad(line_of(item, "kind"), "registry-kind-invalid", f"{where}.kind", f"kind {kind!r} is not known", f"use one of {list(KINDS)}")
+        qid = data.get("wikidata")
+        check = data.get("wikidata_check")
+        if qid is not None:
+            if not isinstance(qid, str) or not WIKIDATA_PATTERN.match(qid):
+                bad(line_of(item, "wikidata"), "wikidata-id-invalid", f"{where}.wikidata", f"{qid!r} is not a Wikidata id", "use Q followed by digits, e.g. Q42")
+            if not isinstance(check, dict) or not check.get("method"):
+                bad(line_of(item, "wikidata"), "wikidata-unchecked", f"{where}.wikidata", f"{eid!r} has a Wikidata id but no record of how it was checked", "add wikidata_check: {method: ..., source: ...} or set wikidata: null")
+        elif check is not None:
+            bad(line_of(item, "wikidata_check"), "wikidata-check-orphan", f"{where}.wikidata_check", "a check is recorded but no id", "remove wikidata_check or add the checked id")
+        aliases = data.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            bad(line_of(item, "aliases"), "registry-aliases-invalid", f"{where}.aliases", "aliases must be a list of strings", "write aliases: [..., ...]")
+            aliases = []
+        entities[eid] = Entity(eid, str(name or ""), label, str(kind), tuple(aliases), qid, check, data.get("description"), line)
+    if problems:
+        raise IncidentError(problems)
+    return entities
