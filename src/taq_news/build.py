@@ -1,0 +1,169 @@
+"""``taq-news build``: raw + curated annotations -> validated records -> Parquet, card, loading script.
+
+Everything is validated before anything is written. Outputs are written into a
+temporary folder next to their destination and renamed into place, so an
+interrupted or failed build leaves the previous dataset untouched. The same
+inputs give byte-identical outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .assemble import assemble
+from .generated import card_with_info, loader_block, replace_block
+from .incidents import Incident, IncidentError
+from .paths import CONFIGS, Layout
+from .record_checks import SchemaValidator, span_incidents
+from .registry import Entity, load_registry
+from .schema import SchemaSet, arrow_schema, load_schemas
+from .sources import load_sources
+from .tables import entity_rows, quote_rows
+from .yamlio import load_yaml
+
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True)
+
+
+@dataclass
+class Corpus:
+    records: list[dict]
+    registry: dict[str, Entity]
+    schemas: SchemaSet
+
+
+def compile_corpus(layout: Layout) -> Corpus:
+    """Read and check all inputs; return validated records or raise IncidentError with every problem."""
+    schemas = load_schemas(str(layout.schema_dir))
+    problems: list[Incident] = []
+    sources = []
+    registry: dict[str, Entity] = {}
+    for step in (lambda: load_sources(layout.raw, layout.manifest, layout.rel), lambda: load_registry(layout.registry, layout.rel(layout.registry))):
+        try:
+            result = step()
+        except IncidentError as exc:
+            problems += exc.incidents
+            continue
+        if isinstance(result, dict):
+            registry = result
+        else:
+            sources = result
+    if problems:
+        raise IncidentError(problems)
+
+    ann_files = {p.stem: p for p in sorted(layout.annotations.glob("*.yaml"))}
+    for stem in sorted(set(ann_files) - {s.doc_id for s in sources}):
+        problems.append(Incident(layout.rel(ann_files[stem]), None, "L4", "annotation-orphan", "", f"no raw file {stem}.txt for this annotation file", "add the raw file (and its manifest line) or remove the annotation file"))
+    records = []
+    validator = SchemaValidator(schemas)
+    for src in sources:
+        ann_path = ann_files.get(src.doc_id)
+        if ann_path is None:
+            problems.append(Incident(layout.rel(src.path), None, "L4", "annotation-missing", "", f"no annotation file for {src.doc_id}", f"create {layout.rel(layout.annotations / (src.doc_id + '.yaml'))} (taq-news preannotate can draft it)"))
+            continue
+        display = layout.rel(ann_path)
+        try:
+            record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), load_yaml(ann_path, display), display, registry)
+        except IncidentError as exc:
+            problems += exc.incidents
+            continue
+        for path, message in validator.errors(record):
+            problems.append(Incident(display, None, "L2", "schema", path, message, "fix the annotation so the record matches schema/document.schema.json"))
+        problems += span_incidents(record, display)
+        records.append(record)
+    problems += corpus_incidents(records, registry, layout)
+    if problems:
+        raise IncidentError(problems)
+    return Corpus(records, registry, schemas)
+
+
+def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:
+    """Cross-document checks: unique ids, resolvable relations."""
+    out = []
+    doc_ids = {r["id"] for r in records}
+    seen = Counter()
+    for r in records:
+        for item in [r, *r["entities"], *r["quotes"]]:
+            seen[item["id"]] += 1
+    for rid, n in sorted(seen.items()):
+        if n > 1:
+            out.append(Incident(layout.rel(layout.annotations), None, "L4", "id-duplicate", rid, f"id {rid!r} is used {n} times in the corpus", "ids must be unique across the corpus"))
+    for r in records:
+        for i, rel in enumerate(r["relations"]):
+            if rel["document"] is not None and rel["document"] not in doc_ids:
+                out.append(Incident(r["annotation"]["file"], None, "L4", "relation-unresolved", f"relations[{i}]", f"document {rel['document']!r} is not in the corpus", "point to an existing document id"))
+    return out
+
+
+def _parquet_bytes(rows: list[dict], schema: pa.Schema) -> bytes:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    return sink.getvalue().to_pybytes()
+
+
+def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
+    """Every file the build writes, as bytes (nothing is written here)."""
+    rows = {
+        "documents": corpus.records,
+        "quotes": quote_rows(corpus.records, corpus.registry),
+        "entities": entity_rows(corpus.records, corpus.registry),
+    }
+    out: dict[Path, bytes] = {}
+    for config in CONFIGS:
+        out[layout.parquet(config)] = _parquet_bytes(rows[config], arrow_schema(corpus.schemas, config))
+    card = layout.card.read_text("utf-8")
+    out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}).encode("utf-8")
+    script = layout.loading_script.read_text("utf-8")
+    out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__)).encode("utf-8")
+    return out
+
+
+def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
+    """Stage everything in a temporary folder inside dataset/, then rename into place.
+
+    The data folder is swapped as a whole, so readers never see a mix of old
+    and new Parquet files; the card and the loading script are replaced by rename.
+    """
+    layout.dataset.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-staging-", dir=layout.dataset))
+    old = staging / "old-data"
+    try:
+        singles = []
+        for path, data in sorted(outputs.items()):
+            if path.is_relative_to(layout.data):
+                target = staging / "data" / path.relative_to(layout.data)
+            else:
+                target = staging / "single" / path.name
+                singles.append((target, path))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        # Every byte is on disk: swap.
+        if layout.data.exists():
+            os.replace(layout.data, old)
+        os.replace(staging / "data", layout.data)
+        for staged, path in singles:
+            os.replace(staged, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(layout: Layout, check_only: bool = False) -> tuple[Corpus, dict[Path, bytes]]:
+    corpus = compile_corpus(layout)
+    outputs = render_outputs(corpus, layout)
+    if not check_only:
+        write_atomically(outputs, layout)
+    return corpus, outputs
+
+
+def stale_outputs(outputs: dict[Path, bytes]) -> list[Path]:
+    """Committed files that differ from a fresh build."""
+    return sorted(p for p, data in outputs.items() if not p.is_file() or p.read_bytes() != data)

@@ -1,0 +1,78 @@
+"""Raw sources and their hash manifest (``dataset/raw/SHA256SUMS``, sha256sum format).
+
+The manifest locks the raw files: the build refuses a raw file whose bytes
+changed, and a raw file that the manifest does not list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .incidents import Incident, IncidentError
+
+
+@dataclass(frozen=True)
+class RawSource:
+    doc_id: str
+    path: Path
+    sha256: str
+    text: str
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(path: Path, display: str) -> dict[str, str]:
+    if not path.is_file():
+        raise IncidentError([Incident(display, None, "L5", "manifest-missing", "", "the raw-file hash manifest is missing", "run 'taq-news manifest' once to record the hashes of dataset/raw/*.txt")])
+    entries: dict[str, str] = {}
+    problems = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            problems.append(Incident(display, n, "L1", "manifest-syntax", "", f"line is not '<sha256>  <file name>': {line!r}", "regenerate with 'taq-news manifest'"))
+            continue
+        entries[name.strip()] = digest
+    if problems:
+        raise IncidentError(problems)
+    return entries
+
+
+def write_manifest(raw_dir: Path, manifest: Path) -> list[str]:
+    lines = [f"{sha256_file(p)}  {p.name}" for p in sorted(raw_dir.glob("*.txt"))]
+    manifest.write_text("\n".join(lines) + "\n", "utf-8")
+    return lines
+
+
+def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
+    """Read every raw file, checking it against the manifest; all mismatches are reported together."""
+    listed = read_manifest(manifest, rel(manifest))
+    problems: list[Incident] = []
+    sources: list[RawSource] = []
+    present = {p.name: p for p in sorted(raw_dir.glob("*.txt"))}
+    for name in sorted(set(listed) - set(present)):
+        problems.append(Incident(rel(manifest), None, "L5", "raw-missing", name, f"{name} is in the manifest but not in {rel(raw_dir)}", "restore the file from the repository"))
+    for name, path in present.items():
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if name not in listed:
+            problems.append(Incident(rel(path), None, "L5", "raw-unlisted", name, "raw file is not in the hash manifest", "if it is a new source, run 'taq-news manifest' and commit the manifest"))
+            continue
+        if digest != listed[name]:
+            problems.append(Incident(rel(path), None, "L5", "raw-hash-mismatch", name, f"sha256 is {digest[:12]}..., the manifest says {listed[name][:12]}...: the raw file changed", "raw sources are immutable: restore it with 'git checkout -- " + rel(path) + "'"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.append(Incident(rel(path), line, "L1", "utf8-invalid", name, f"byte {exc.start} is not valid UTF-8", "raw files must be UTF-8"))
+            continue
+        sources.append(RawSource(path.stem, path, digest, text))
+    if problems:
+        raise IncidentError(problems)
+    return sources
