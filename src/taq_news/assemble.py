@@ -170,6 +170,44 @@ def assemble(
     outlet = _metadata_value(ctx, raw, meta, "outlet", registry)
     published = _metadata_value(ctx, raw, meta, "published", registry)
 
+    body = resolve_body(ctx, doc_id, text, ann, registry)
+
+    annotation = ann.get("annotation") or {}
+    method = annotation.get("method")
+    if method not in METHODS:
+        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}", "L2")
+    if ctx.problems:
+        raise IncidentError(ctx.problems)
+
+    return {
+        "id": doc_id,
+        "schema_version": SCHEMA_VERSION,
+        "language": "en",
+        "title": doc.title,
+        "dateline": doc.dateline,
+        "byline": doc.byline,
+        "highlights": doc.highlights,
+        "text": text,
+        "outlet": outlet,
+        "published": published,
+        "source": {
+            "file": raw_file,
+            "sha256": sha256,
+            "removed": [{"raw_start": r.raw_start, "raw_end": r.raw_end, "text": r.text, "reason": r.reason} for r in doc.removed],
+            "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
+        },
+        **body,
+        "annotation": {
+            "guidelines": str(ann.get("guidelines")),
+            "method": method,
+            "annotators": [str(a) for a in annotation.get("annotators") or []],
+            "file": ann_file,
+        },
+    }
+
+
+def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> dict:
+    """Entities, quotes, non-quotes and relations of one annotation file, anchored in the clean text."""
     # --- entity mentions, anchored in the clean text
     mentions: list[dict] = []
     for i, item in enumerate(ann.get("entities") or []):
@@ -302,38 +340,4 @@ def assemble(
             _entity_ref(ctx, registry, item, "entity", path)
         relations.append({"type": item["type"], "document": target_doc, "entity_id": target_ent})
 
-    annotation = ann.get("annotation") or {}
-    method = annotation.get("method")
-    if method not in METHODS:
-        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}", "L2")
-    if ctx.problems:
-        raise IncidentError(ctx.problems)
-
-    return {
-        "id": doc_id,
-        "schema_version": SCHEMA_VERSION,
-        "language": "en",
-        "title": doc.title,
-        "dateline": doc.dateline,
-        "byline": doc.byline,
-        "highlights": doc.highlights,
-        "text": text,
-        "outlet": outlet,
-        "published": published,
-        "source": {
-            "file": raw_file,
-            "sha256": sha256,
-            "removed": [{"raw_start": r.raw_start, "raw_end": r.raw_end, "text": r.text, "reason": r.reason} for r in doc.removed],
-            "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
-        },
-        "entities": entities,
-        "quotes": quotes,
-        "non_quotes": non_quotes,
-        "relations": relations,
-        "annotation": {
-            "guidelines": str(ann.get("guidelines")),
-            "method": method,
-            "annotators": [str(a) for a in annotation.get("annotators") or []],
-            "file": ann_file,
-        },
-    }
+    return {"entities": entities, "quotes": quotes, "non_quotes": non_quotes, "relations": relations}

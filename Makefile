@@ -1,0 +1,42 @@
+# TAQ-News. Two entry points: `make dataset` and `make test`. Both install what they need.
+PYTHON ?= python3.11
+VENV := .venv
+VENV_DS3 := .venv-ds3
+BIN := $(VENV)/bin
+PIP_FLAGS := --quiet --disable-pip-version-check
+export HF_DATASETS_OFFLINE := 1
+export HF_HUB_OFFLINE := 1
+export PYTHONHASHSEED := 0
+
+.PHONY: dataset test install install-ds3 build check constraints clean
+
+## install: the main environment (pinned by requirements/constraints.txt)
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e ".[test]"
+	touch $@
+
+## install-ds3: a second environment with datasets 3.6.0, the last release that runs loading scripts
+install-ds3: $(VENV_DS3)/.installed
+$(VENV_DS3)/.installed: requirements/datasets3.txt
+	test -x $(VENV_DS3)/bin/python || $(PYTHON) -m venv $(VENV_DS3)
+	$(VENV_DS3)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets3.txt
+	touch $@
+
+## dataset: install, build the dataset from raw + annotations, then validate what was built
+dataset: install
+	$(BIN)/taq-news build
+	$(BIN)/taq-news build --check
+
+## test: install both environments, then run the whole test suite
+test: install install-ds3
+	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python $(BIN)/python -m pytest
+
+## constraints: re-pin the main environment after an intended upgrade
+constraints: install
+	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^taq-news'; } > requirements/constraints.tmp
+	mv requirements/constraints.tmp requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) $(VENV_DS3) .pytest_cache .hypothesis

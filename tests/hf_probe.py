@@ -1,0 +1,62 @@
+"""Run inside any datasets environment: load every path and print rows and features as JSON.
+
+Used by test_huggingface.py for datasets 5.x (in process) and 3.6.0 (subprocess).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import tempfile
+
+import datasets
+import pyarrow as pa
+
+CONFIGS = ("documents", "quotes", "entities")
+
+
+def plain_type(t: pa.DataType) -> str:
+    """Arrow type as text, with nullability erased (datasets makes every field nullable)."""
+    if pa.types.is_struct(t):
+        return "struct<" + ", ".join(f"{f.name}: {plain_type(f.type)}" for f in t) + ">"
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"list<{plain_type(t.value_type)}>"
+    return str(t)
+
+
+def describe(ds) -> dict:
+    return {"features": plain_type(ds.features.type), "rows": ds.to_list()}
+
+
+def builder_class(dataset_dir: str):
+    spec = importlib.util.spec_from_file_location("taq_news_loading_script", f"{dataset_dir}/taq_news.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # datasets looks the builder's module up by name
+    spec.loader.exec_module(module)
+    return module.TaqNews
+
+
+def probe(dataset_dir: str) -> dict:
+    out = {"version": datasets.__version__, "paths": {}}
+    legacy = int(datasets.__version__.split(".")[0]) < 4
+    builder = builder_class(dataset_dir)
+    for config in CONFIGS:
+        paths = out["paths"].setdefault(config, {})
+        paths["parquet"] = describe(datasets.load_dataset(dataset_dir, config, split="train"))
+        b = builder(config_name=config, cache_dir=tempfile.mkdtemp())
+        b.download_and_prepare()
+        paths["builder"] = describe(b.as_dataset(split="train"))
+        if legacy:
+            paths["script"] = describe(datasets.load_dataset(f"{dataset_dir}/taq_news.py", config, split="train", trust_remote_code=True))
+        else:
+            try:
+                datasets.load_dataset(f"{dataset_dir}/taq_news.py", config, split="train")
+                paths["script_refused"] = False
+            except Exception as exc:  # noqa: BLE001 - we record how 5.x refuses scripts
+                paths["script_refused"] = "no longer supported" in str(exc)
+    return out
+
+
+if __name__ == "__main__":
+    json.dump(probe(sys.argv[1]), sys.stdout, sort_keys=True, default=str)
