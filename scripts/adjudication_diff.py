@@ -20,7 +20,7 @@ from taq_news.scoring import match_quotes
 def main(argv: list[str]) -> int:
     a_name, b_name = (argv + ["pass-a", "pass-b"])[:2] if len(argv) >= 2 else ("pass-a", "pass-b")
     layout = Layout(find_root())
-    corpus = compile_corpus(layout)
+    corpus = compile_corpus(layout, complete=False)
     texts = {r["id"]: r["text"] for r in corpus.records}
     a = load_annotation_set(layout.annotations / "passes" / a_name, texts, layout.rel)
     b = load_annotation_set(layout.annotations / "passes" / b_name, texts, layout.rel)

@@ -7,7 +7,6 @@ also refreshes the generated tables in README.md and dataset/README.md.
 from __future__ import annotations
 
 from .annotation_sets import AnnotationSet, load_annotation_set, same_referent
-from .build import compile_corpus
 from .paths import Layout
 from .scoring import entity_scores, label_kappa, quote_scores
 
@@ -41,8 +40,11 @@ def compare(ref: AnnotationSet, pred: AnnotationSet) -> dict:
     }
 
 
-def compute(layout: Layout) -> dict[str, dict]:
-    corpus = compile_corpus(layout)
+def compute(layout: Layout, corpus=None) -> dict[str, dict]:
+    if corpus is None:
+        from .build import compile_corpus
+
+        corpus = compile_corpus(layout)
     texts = {r["id"]: r["text"] for r in corpus.records}
     gold = AnnotationSet("gold", {r["id"]: {k: r[k] for k in ("entities", "quotes", "non_quotes", "relations")} for r in corpus.records}, corpus.registry)
     sets = {name: load_annotation_set(layout.annotations / "passes" / name, texts, layout.rel) for name in PASSES}

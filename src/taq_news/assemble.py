@@ -13,6 +13,7 @@ from typing import Any
 
 from . import SCHEMA_VERSION
 from .anchors import AnchorError, Span, resolve
+from .checks import CHECKS
 from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
 from .registry import NAME_LABELS, ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
@@ -37,8 +38,9 @@ class Context:
     file: str
     problems: list[Incident] = field(default_factory=list)
 
-    def add(self, line: int | None, check: str, path: str, message: str, fix: str, level: str = "L3") -> None:
-        self.problems.append(Incident(self.file, line, level, check, path, message, fix))
+    def add(self, line: int | None, check: str, path: str, message: str, fix: str, level: str | None = None) -> None:
+        # The level always comes from the check registry, so one id has one level everywhere.
+        self.problems.append(Incident(self.file, line, CHECKS[check].level, check, path, message, fix))
 
 
 def _span(s: Span) -> dict:

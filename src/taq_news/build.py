@@ -20,9 +20,11 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .assemble import assemble
-from .generated import card_with_info, loader_block, replace_block
+from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
 from .paths import CONFIGS, Layout
+from .quote_marks import unaccounted
+from .stats import render_stats
 from .record_checks import SchemaValidator, span_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, arrow_schema, load_schemas
@@ -30,6 +32,7 @@ from .sources import load_sources
 from .tables import entity_rows, quote_rows
 from .yamlio import load_yaml
 
+PASSES = ("pass-a", "pass-b")
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True)
 
 
@@ -40,8 +43,12 @@ class Corpus:
     schemas: SchemaSet
 
 
-def compile_corpus(layout: Layout) -> Corpus:
-    """Read and check all inputs; return validated records or raise IncidentError with every problem."""
+def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
+    """Read and check all inputs; return validated records or raise IncidentError with every problem.
+
+    ``complete=False`` skips the completeness check (every quoted passage accounted
+    for), for tools that work on an annotation in progress.
+    """
     schemas = load_schemas(str(layout.schema_dir))
     problems: list[Incident] = []
     sources = []
@@ -79,13 +86,13 @@ def compile_corpus(layout: Layout) -> Corpus:
             problems.append(Incident(display, None, "L2", "schema", path, message, "fix the annotation so the record matches schema/document.schema.json"))
         problems += span_incidents(record, display)
         records.append(record)
-    problems += corpus_incidents(records, registry, layout)
+    problems += corpus_incidents(records, registry, layout, complete)
     if problems:
         raise IncidentError(problems)
     return Corpus(records, registry, schemas)
 
 
-def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:
+def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout, complete: bool = True) -> list[Incident]:
     """Cross-document checks: unique ids, resolvable relations."""
     out = []
     doc_ids = {r["id"] for r in records}
@@ -97,6 +104,10 @@ def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: L
         if n > 1:
             out.append(Incident(layout.rel(layout.annotations), None, "L4", "id-duplicate", rid, f"id {rid!r} is used {n} times in the corpus", "ids must be unique across the corpus"))
     for r in records:
+        for passage in unaccounted(r) if complete else []:
+            snippet = r["text"][passage.start : passage.end]
+            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+            out.append(Incident(r["annotation"]["file"], None, "L4", "quote-marks-unaccounted", f"text[{passage.start}:{passage.end}]", f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote", "annotate it as a quote, or list it under non_quotes: with its reason"))
         for i, rel in enumerate(r["relations"]):
             if rel["document"] is not None and rel["document"] not in doc_ids:
                 out.append(Incident(r["annotation"]["file"], None, "L4", "relation-unresolved", f"relations[{i}]", f"document {rel['document']!r} is not in the corpus", "point to an existing document id"))
@@ -110,6 +121,12 @@ def _parquet_bytes(rows: list[dict], schema: pa.Schema) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def compute_agreement(layout: Layout, corpus: Corpus) -> dict:
+    from .agreement import compute
+
+    return compute(layout, corpus)
+
+
 def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     """Every file the build writes, as bytes (nothing is written here)."""
     rows = {
@@ -120,8 +137,16 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     out: dict[Path, bytes] = {}
     for config in CONFIGS:
         out[layout.parquet(config)] = _parquet_bytes(rows[config], arrow_schema(corpus.schemas, config))
+    blocks = {"stats": render_stats(corpus.records)}
+    passes = layout.annotations / "passes"
+    if all((passes / name / "entities.yaml").is_file() for name in PASSES):
+        blocks["agreement"] = render_table(compute_agreement(layout, corpus))
     card = layout.card.read_text("utf-8")
     out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}).encode("utf-8")
+    out[layout.card] = fill_markdown_blocks(out[layout.card].decode("utf-8"), blocks).encode("utf-8")
+    readme = layout.root / "README.md"
+    if readme.is_file():
+        out[readme] = fill_markdown_blocks(readme.read_text("utf-8"), blocks).encode("utf-8")
     script = layout.loading_script.read_text("utf-8")
     out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__)).encode("utf-8")
     return out

@@ -36,6 +36,55 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from .agreement import compute, render_table
+
+    results = compute(_layout(args))
+    print(json.dumps(results, indent=2, sort_keys=True) if args.json else render_table(results), end="")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .build import compile_corpus
+    from .stats import render_stats
+
+    print(render_stats(compile_corpus(_layout(args)).records), end="")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .report import exit_code, render
+    from .validator import validate
+
+    def ids(values: list[str] | None) -> list[str]:
+        return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
+
+    try:
+        incidents = validate(
+            args.paths, select=ids(args.select), ignore=ids(args.ignore), level=args.level,
+            max_errors=args.max_errors, engine=args.engine, registry=args.registry, schema_dir=args.schema_dir,
+        )
+    except ValueError as exc:  # unknown check ids
+        print(f"taq-news validate: {exc}", file=sys.stderr)
+        return 2
+    truncated = args.max_errors is not None and len(incidents) >= args.max_errors
+    sys.stdout.write(render(incidents, args.format, truncated))
+    return exit_code(incidents)
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from .checks import CHECKS, render_markdown
+
+    if args.markdown:
+        print(render_markdown(), end="")
+    else:
+        for c in sorted(CHECKS.values(), key=lambda c: (c.level, c.id)):
+            print(f"{c.level} {c.id}: {c.summary}")
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from .sources import write_manifest
 
@@ -52,6 +101,25 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="compile annotations into validated records and write Parquet, card and loading script")
     p.add_argument("--check", action="store_true", help="build in memory and fail if the committed files differ")
     p.set_defaults(func=cmd_build)
+    p = sub.add_parser("agreement", help="inter-annotator agreement: pass A vs pass B, and each pass vs the gold")
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    p.set_defaults(func=cmd_agreement)
+    p = sub.add_parser("stats", help="corpus statistics per article, entity type, quote type, speaker and outlet")
+    p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("validate", help="validate records (JSONL, JSON, Parquet), annotation YAML, the registry, or the dataset folder")
+    p.add_argument("paths", nargs="+", help="files or the dataset/ folder")
+    p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("--select", action="append", metavar="IDS", help="only these check ids (comma-separated; repeatable)")
+    p.add_argument("--ignore", action="append", metavar="IDS", help="skip these check ids (comma-separated; repeatable)")
+    p.add_argument("--level", type=int, choices=range(1, 6), default=5, help="run levels 1..N (default 5)")
+    p.add_argument("--max-errors", type=int, metavar="N", help="stop after N incidents")
+    p.add_argument("--engine", choices=("auto", "rs", "python"), default="auto", help="JSON Schema engine: jsonschema-rs (default) or pure-Python jsonschema")
+    p.add_argument("--registry", help="entity registry YAML for reference checks (default: the checkout's)")
+    p.add_argument("--schema-dir", help="folder with document.schema.json (default: the checkout's)")
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("checks", help="list every check id (the registry behind docs/checks.md)")
+    p.add_argument("--markdown", action="store_true", help="print docs/checks.md")
+    p.set_defaults(func=cmd_checks)
     p = sub.add_parser("manifest", help="record the SHA-256 of every raw file in dataset/raw/SHA256SUMS")
     p.set_defaults(func=cmd_manifest)
     try:

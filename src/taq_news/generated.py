@@ -84,3 +84,13 @@ def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int
     out = io.StringIO()
     y.dump(data, out)
     return "---\n" + out.getvalue() + "---\n" + body
+
+
+def fill_markdown_blocks(text: str, blocks: dict[str, str]) -> str:
+    """Refresh every ``<!-- BEGIN GENERATED name -->`` block present in ``text``."""
+    for name, body in blocks.items():
+        try:
+            text = replace_block(text, name, "\n" + body.strip("\n") + "\n\n", comment="<!--")
+        except GeneratedBlockMissing:
+            continue
+    return text

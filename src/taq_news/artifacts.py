@@ -1,0 +1,90 @@
+"""L5: the published artifacts agree with the schema they derive from.
+
+Checks the Parquet schema of every config, the card's ``dataset_info``, and
+the loading script's ``Features`` against the JSON Schema, without needing the
+``datasets`` library (the script's feature block is evaluated with a stand-in).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from types import SimpleNamespace
+
+import pyarrow.parquet as pq
+from ruamel.yaml import YAML
+
+from .generated import split_card
+from .incidents import Incident
+from .paths import CONFIGS, Layout
+from .schema import SchemaSet, TypeNode, arrow_schema, card_features
+
+
+def _shape(node: TypeNode) -> object:
+    """A type tree without nullability: what every rendering must agree on."""
+    if node.kind == "struct":
+        return {n: _shape(c) for n, c in node.fields}
+    if node.kind == "list":
+        return [_shape(node.item)]
+    return node.kind
+
+
+def _script_shape(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _script_shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_script_shape(value[0])]
+    return value.dtype
+
+
+def _card_shape(features: list) -> object:
+    def one(f: dict) -> object:
+        if "dtype" in f:
+            return f["dtype"]
+        if "struct" in f:
+            return {g["name"]: one(g) for g in f["struct"]}
+        inner = f["list"]
+        return [inner if isinstance(inner, str) else {g["name"]: one(g) for g in inner}]
+
+    return {f["name"]: one(f) for f in features}
+
+
+def script_features(script_text: str) -> dict:
+    """Evaluate the loading script's generated block with a stand-in for ``datasets``."""
+    match = re.search(r"^# BEGIN GENERATED[^\n]*\n(.*?)^# END GENERATED", script_text, re.S | re.M)
+    if not match:
+        raise ValueError("the loading script has no generated block")
+    fake = SimpleNamespace(Value=lambda dtype: SimpleNamespace(dtype=dtype))
+    namespace: dict = {"datasets": fake}
+    exec(compile(match.group(1), "taq_news.py", "exec"), namespace)  # our own generated code
+    return namespace
+
+
+def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[Incident]:
+    def bad(file, message):
+        return Incident(layout.rel(file), None, "L5", "schema-disagreement", "", message, "run 'make dataset'; never edit generated parts by hand")
+
+    try:
+        card = YAML(typ="safe").load(split_card(layout.card.read_text("utf-8"))[0]) or {}
+        infos = {i["config_name"]: i for i in card.get("dataset_info", [])}
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a disagreement
+        yield bad(layout.card, f"the card's YAML header cannot be read: {exc}")
+        infos = {}
+    try:
+        script = script_features(layout.loading_script.read_text("utf-8"))
+    except Exception as exc:  # noqa: BLE001
+        yield bad(layout.loading_script, f"the loading script's features cannot be read: {exc}")
+        script = {}
+    for config in CONFIGS:
+        want = _shape(schemas.type_tree(config))
+        path = layout.parquet(config)
+        try:
+            got = pq.read_schema(path).remove_metadata()
+            if got != arrow_schema(schemas, config):
+                yield bad(path, f"the Parquet schema of {config!r} differs from the one derived from the JSON Schema")
+        except OSError as exc:
+            yield bad(path, f"cannot read the Parquet schema: {exc}")
+        if config not in infos or _card_shape(infos[config].get("features", [])) != want:
+            yield bad(layout.card, f"dataset_info of {config!r} differs from the JSON Schema")
+        if _script_shape(script.get("_FEATURES", {}).get(config, {})) != want:
+            yield bad(layout.loading_script, f"the loading script's Features of {config!r} differ from the JSON Schema")

@@ -1,0 +1,145 @@
+"""The registry of checks: every incident the project reports has a stable id listed here.
+
+Levels follow the Universal Dependencies validator's idea of layers:
+L1 syntax and encoding, L2 schema, L3 spans, L4 references, L5 corpus and
+artifacts. ``docs/checks.md`` is generated from this registry
+(``taq-news checks --markdown``), and a test keeps it current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LEVELS = {
+    "L1": "syntax and encoding",
+    "L2": "schema",
+    "L3": "spans",
+    "L4": "references",
+    "L5": "corpus and artifacts",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    level: str
+    summary: str
+    fix: str
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def register(id: str, level: str, summary: str, fix: str) -> Check:
+    if id in CHECKS:
+        raise ValueError(f"check id {id!r} registered twice")
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    CHECKS[id] = c = Check(id, level, summary, fix)
+    return c
+
+
+# L1: syntax and encoding
+register("file-unreadable", "L1", "The file cannot be read (missing, a folder, no permission).", "Check the path.")
+register("utf8-invalid", "L1", "The file is not valid UTF-8.", "Save it as UTF-8 without changing the characters.")
+register("yaml-syntax", "L1", "The YAML does not parse.", "Fix the syntax at the reported line.")
+register("json-syntax", "L1", "A JSON document or JSONL line does not parse.", "Fix the syntax at the reported line.")
+register("duplicate-key", "L1", "A mapping has the same key twice (JSON or YAML); parsers would silently keep one.", "Remove or rename the repeated key.")
+register("parquet-unreadable", "L1", "A Parquet file cannot be read.", "Rebuild it with 'make dataset'.")
+register("manifest-syntax", "L1", "A line of dataset/raw/SHA256SUMS is not '<sha256>  <file>'.", "Regenerate it with 'taq-news manifest'.")
+
+# L2: schema
+register("schema", "L2", "The record does not match schema/document.schema.json (JSON Schema 2020-12, formats asserted).", "Make the record match the schema; the message names the rule.")
+register("annotation-shape", "L2", "An annotation file is not a YAML mapping.", "Start from docs/annotation-format.md.")
+register("key-unknown", "L2", "An annotation file or quote has a key the format does not know.", "Use only the keys of docs/annotation-format.md.")
+register("metadata-missing", "L2", "metadata.outlet or metadata.published is missing.", "Add it, with basis: unknown if nothing is known.")
+register("basis-invalid", "L2", "A metadata basis is not stated, inferred, external or unknown.", "Say where the value came from.")
+register("date-invalid", "L2", "A date is not YYYY, YYYY-MM or YYYY-MM-DD.", "Write the date in one of those forms, in quotes.")
+register("label-invalid", "L2", "An entity label is not one of the 18 OntoNotes types.", "Use PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL or CARDINAL.")
+register("entity-shape", "L2", "An entity item is not a mapping.", "Write {exact: ..., label: ..., entity: ...}.")
+register("quote-shape", "L2", "A quote is not a mapping.", "See docs/annotation-format.md.")
+register("quote-id-invalid", "L2", "A quote id is not like q01.", "Number quotes q01, q02, ...")
+register("quote-type-invalid", "L2", "A quote type is not direct, mixed or indirect.", "Use direct, mixed or indirect.")
+register("quote-content-missing", "L2", "A quote has no content span.", "Quote the reported words under content:.")
+register("cluster-id-invalid", "L2", "A cluster id is not a lower-case slug.", "Use a slug like stanikzai-very-active.")
+register("remove-reason-invalid", "L2", "A furniture removal has no known reason.", "Use one of the reasons in docs/annotation-format.md.")
+register("non-quote-reason-invalid", "L2", "A non-quote has no known reason.", "Use scare-quote, title, term or headline.")
+register("relation-type-invalid", "L2", "A relation type is not rewrites or cites.", "Use rewrites or cites.")
+register("method-invalid", "L2", "annotation.method is not manual, adjudicated or machine.", "Say how the file was made.")
+register("registry-shape", "L2", "The registry is not a list of mappings.", "Write one '- id: ...' item per entity.")
+register("registry-key-unknown", "L2", "A registry entry has an unknown key.", "Use id, name, label, kind, aliases, wikidata, wikidata_check, description.")
+register("registry-id-invalid", "L2", "A registry id is not lower-case words joined by hyphens.", "Use an id like al-qaeda.")
+register("registry-name-missing", "L2", "A registry entry has no canonical name.", "Add name:.")
+register("registry-label-invalid", "L2", "A registry label is not an OntoNotes name type (or null).", "Use a name type or null.")
+register("registry-kind-invalid", "L2", "A registry kind is unknown.", "Use person, organization, outlet, document, anonymous, place, group, event or other.")
+register("registry-aliases-invalid", "L2", "Registry aliases are not a list of strings.", "Write aliases: [..., ...].")
+
+# L3: spans
+register("anchor-invalid", "L3", "A selector is malformed (empty text, bad occurrence, both exact and from/to).", "Quote the text as docs/annotation-format.md shows.")
+register("anchor-key-unknown", "L3", "A selector has a key other than exact, from, to, occurrence, prefix, suffix.", "Remove the key; offsets are never typed.")
+register("anchor-not-found", "L3", "The quoted text does not occur where the selector looks.", "Copy the exact characters from the text.")
+register("anchor-ambiguous", "L3", "The quoted text occurs more than once and nothing picks one.", "Add occurrence: N or a prefix/suffix.")
+register("anchor-occurrence-missing", "L3", "The selector asks for an occurrence beyond the last one.", "Use an existing occurrence number.")
+register("span-out-of-range", "L3", "A span's offsets fall outside the text, or start >= end.", "Rebuild the record from its annotation.")
+register("span-text-mismatch", "L3", "text[start:end] is not the span's text.", "Fix the offsets or the text.")
+register("span-empty", "L3", "A span has no text.", "Remove it or quote real text.")
+register("span-whitespace-edge", "L3", "A span starts or ends with whitespace.", "Trim the span.")
+register("entity-overlap", "L3", "Two entity mentions overlap; mentions are flat.", "Keep the longest name; list occurrences explicitly.")
+register("entity-order", "L3", "Entity mentions are not sorted by (start, end).", "Sort them; the build does.")
+register("content-overlap", "L3", "Content spans of one quote overlap or are out of order.", "List each stretch once, in text order.")
+register("removal-overlap", "L3", "Two furniture removals cover the same raw text.", "Remove each stretch once.")
+register("raw-offset-mismatch", "L3", "A removal's or evidence's raw offsets do not give its text in the raw file.", "Rebuild the record.")
+
+# L4: references
+register("entity-unknown", "L4", "An id does not resolve to the entity registry.", "Add the entry to dataset/entities.yaml or fix the id.")
+register("entity-id-missing", "L4", "A name-type mention has no registry id.", "Add entity: <registry id>.")
+register("value-entity-linked", "L4", "A value-type mention (DATE ... CARDINAL) carries a registry id.", "Remove entity:.")
+register("speaker-unresolved", "L4", "A quote has no resolved speaker.", "Set speaker_entity (anonymous sources get a described entry).")
+register("speaker-kind-invalid", "L4", "The resolved speaker's kind cannot speak (place, event, ...).", "Give it person, organization, outlet, document or anonymous.")
+register("speaker-name-mismatch", "L4", "A record's speaker name or kind differs from the registry entry.", "Rebuild the record from the registry.")
+register("addressee-incomplete", "L4", "addressee and addressee_entity must come together.", "Give both or neither.")
+register("id-duplicate", "L4", "An id (document, mention, quote) is used more than once in the corpus.", "Ids are unique across the corpus.")
+register("quote-id-duplicate", "L4", "Two quotes in one file share an id.", "Give each quote its own id.")
+register("document-id-mismatch", "L4", "An annotation file names another document than its file name.", "Set document: to the file's stem.")
+register("wikidata-id-invalid", "L4", "A Wikidata id does not match ^Q[1-9][0-9]*$.", "Use Q followed by digits, or null.")
+register("wikidata-unchecked", "L4", "A Wikidata id has no record of how it was checked.", "Add wikidata_check: {method: ..., source: ...} or set it to null.")
+register("wikidata-check-orphan", "L4", "A Wikidata check is recorded without an id.", "Remove wikidata_check or add the id.")
+register("wikidata-mismatch", "L4", "A record's Wikidata id differs from the registry's.", "Rebuild the record from the registry.")
+register("registry-id-duplicate", "L4", "Two registry entries share an id.", "Merge them or rename one.")
+register("relation-target-invalid", "L4", "A relation points to neither or both of a document and an entity.", "Give document: or entity:.")
+register("relation-unresolved", "L4", "A relation points to a document that is not in the corpus.", "Point to an existing document id.")
+register("cluster-singleton", "L4", "A quote cluster id is used by one quote only.", "Give the matching quote in the other article the same cluster id, or remove it.")
+register("quote-marks-unaccounted", "L4", "A passage in quotation marks is neither part of a quote nor a listed non-quote.", "Annotate it as a quote, or list it under non_quotes: with its reason.")
+register("annotation-missing", "L4", "A raw file has no annotation file.", "Create one (taq-news preannotate can draft it).")
+register("annotation-orphan", "L4", "An annotation file has no raw file.", "Add the raw file or remove the annotation.")
+register("stated-without-evidence", "L4", "A 'stated' metadata value quotes no raw evidence.", "Quote the raw words that state it.")
+register("basis-without-note", "L4", "An inferred, external or unknown value gives no reason.", "Explain in note:.")
+register("unknown-with-value", "L4", "A value is 'unknown' but present.", "Set it to null or give its basis.")
+register("value-missing", "L4", "A value has a basis other than unknown but no value.", "Give the value or set basis: unknown.")
+
+# L5: corpus and artifacts
+register("manifest-missing", "L5", "dataset/raw/SHA256SUMS is missing.", "Run 'taq-news manifest' once and commit it.")
+register("raw-missing", "L5", "A raw file in the manifest is missing.", "Restore it from the repository.")
+register("raw-unlisted", "L5", "A raw file is not in the manifest.", "Run 'taq-news manifest' for a new source and commit.")
+register("raw-hash-mismatch", "L5", "A raw file's SHA-256 differs from the manifest: the source changed.", "Raw files are immutable: restore it with git checkout.")
+register("artifact-stale", "L5", "A committed built file differs from a fresh build.", "Run 'make dataset' and commit.")
+register("schema-disagreement", "L5", "The JSON Schema, Parquet schema, card dataset_info, loading-script Features or Croissant disagree.", "Rebuild; never edit generated parts by hand.")
+register("stated-evidence-mismatch", "L5", "A 'stated' value is not contained in its evidence.", "Quote evidence that states the value, or change the basis.")
+
+
+def render_markdown() -> str:
+    """docs/checks.md: every check, by level, with its stable id."""
+    lines = [
+        "# Validation checks",
+        "",
+        "Generated from `src/taq_news/checks.py` by `taq-news checks --markdown`; do not edit by hand.",
+        "Each incident is printed as `FILE:LINE: LEVEL CHECK-ID PATH: message`. Select or ignore checks by id",
+        "with `--select` / `--ignore`.",
+        "",
+    ]
+    for level, title in LEVELS.items():
+        lines += [f"## {level}: {title}", "", "| id | what it catches | how to fix |", "|---|---|---|"]
+        for c in sorted((c for c in CHECKS.values() if c.level == level), key=lambda c: c.id):
+            lines.append(f"| `{c.id}` | {c.summary} | {c.fix} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""Find every passage between quotation marks, including unclosed ones.
+
+Handles curly double quotes, straight double quotes (paired within a
+paragraph) and curly single quotes (a closing ’ followed by a letter is an
+apostrophe, not a close). An opening mark that is never closed yields a
+passage to the end of its paragraph, flagged ``closed=False``; nothing raises
+on odd or malformed marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Passage:
+    start: int  # offset of the opening mark
+    end: int  # offset after the closing mark (or the paragraph end)
+    closed: bool
+    mark: str  # the opening mark
+
+
+def _paragraphs(text: str):
+    start = 0
+    for part in text.split("\n"):
+        yield start, start + len(part)
+        start += len(part) + 1
+
+
+def find_passages(text: str) -> list[Passage]:
+    out: list[Passage] = []
+    for p_start, p_end in _paragraphs(text):
+        open_curly = None
+        open_straight = None
+        open_single = None
+        for i in range(p_start, p_end):
+            c = text[i]
+            if c == "“":
+                if open_curly is not None:  # a new opening before a close: the first was never closed
+                    out.append(Passage(open_curly, _rstrip(text, open_curly, i), False, "“"))
+                open_curly = i
+            elif c == "”":
+                if open_curly is not None:
+                    out.append(Passage(open_curly, i + 1, True, "“"))
+                    open_curly = None
+            elif c == '"':
+                if open_straight is None:
+                    open_straight = i
+                else:
+                    out.append(Passage(open_straight, i + 1, True, '"'))
+                    open_straight = None
+            elif c == "‘" and open_single is None:
+                open_single = i
+            elif c == "’" and open_single is not None:
+                nxt = text[i + 1] if i + 1 < p_end else ""
+                if not nxt.isalpha():
+                    out.append(Passage(open_single, i + 1, True, "‘"))
+                    open_single = None
+        for opened, mark in ((open_curly, "“"), (open_straight, '"')):
+            if opened is not None:
+                out.append(Passage(opened, _rstrip(text, opened, p_end), False, mark))
+    return sorted(out, key=lambda p: (p.start, p.end))
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def unaccounted(record: dict) -> list[Passage]:
+    """Passages that overlap no quote content and no non-quote."""
+    covered = [(s["start"], s["end"]) for q in record["quotes"] for s in q["content"]]
+    covered += [(n["start"], n["end"]) for n in record["non_quotes"]]
+    return [p for p in find_passages(record["text"]) if not any(a < p.end and p.start < b for a, b in covered)]

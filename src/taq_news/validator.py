@@ -1,0 +1,254 @@
+"""``taq_news.validate``: check record files, annotation YAML, the registry, or a whole dataset folder.
+
+Returns incidents; never raises on bad input. Levels run in order, L1 to the
+requested level. The whole ``dataset/`` folder gets every level, L5 included:
+raw hashes, committed files against a rebuild, schema agreement across
+artifacts, and evidence for every ``stated`` value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .checks import CHECKS
+from .incidents import Incident, IncidentError
+from .paths import Layout
+from .readers import READERS, Item
+from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
+from .registry import Entity, load_registry
+from .schema import SchemaSet, load_schemas
+
+LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
+
+
+class Selection:
+    def __init__(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None, level: int = 5):
+        self.select = set(select or [])
+        self.ignore = set(ignore or [])
+        self.level = level
+        unknown = (self.select | self.ignore) - set(CHECKS)
+        if unknown:
+            raise ValueError(f"unknown check id(s): {', '.join(sorted(unknown))} (see docs/checks.md)")
+
+    def keeps(self, inc: Incident) -> bool:
+        if LEVEL_NUMBER.get(inc.level, 1) > self.level:
+            return False
+        if self.select and inc.check not in self.select:
+            return False
+        return inc.check not in self.ignore
+
+    def runs(self, level: int) -> bool:
+        return level <= self.level
+
+
+def _dataset_root(path: Path) -> Layout | None:
+    """The checkout a file or folder belongs to, if any."""
+    for c in [path, *path.parents]:
+        if (c / "schema" / "document.schema.json").is_file() and (c / "dataset").is_dir():
+            return Layout(c)
+    return None
+
+
+def _default_schema_dir() -> Path:
+    from .paths import find_root
+
+    return find_root() / "schema"
+
+
+def validate_records(
+    items: Iterable[Item | Incident],
+    schemas: SchemaSet,
+    registry: dict[str, Entity] | None,
+    selection: Selection,
+    engine: str = "auto",
+    index: CorpusIndex | None = None,
+) -> Iterator[Incident]:
+    """L1-L4 over a stream of records; cross-record checks when the stream ends."""
+    validator = SchemaValidator(schemas, engine)
+    own_index = index is None
+    index = index or CorpusIndex()
+    for item in items:
+        if isinstance(item, Incident):
+            yield item
+            continue
+        rec, file, line = item.record, item.file, item.line
+        if not isinstance(rec, dict):
+            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {type(rec).__name__}", "write one object per record")
+            continue
+        if selection.runs(2) and not validator.is_valid(rec):
+            for path, message in validator.errors(rec):
+                yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
+        if selection.runs(3):
+            yield from span_incidents(rec, file, line)
+        if selection.runs(4):
+            yield from reference_incidents(rec, file, line, registry)
+            index.add(rec, file, line)
+    if own_index and selection.runs(4):
+        yield from index.incidents()
+
+
+def validate(
+    paths: Iterable[str | Path],
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    level: int = 5,
+    max_errors: int | None = None,
+    engine: str = "auto",
+    registry: str | Path | None = None,
+    schema_dir: str | Path | None = None,
+) -> list[Incident]:
+    """Validate files or folders; return the incidents (an empty list means valid)."""
+    selection = Selection(select, ignore, level)
+    out: list[Incident] = []
+    for inc in _run(list(paths), selection, engine, registry, schema_dir):
+        if selection.keeps(inc):
+            out.append(inc)
+            if max_errors is not None and len(out) >= max_errors:
+                break
+    return out
+
+
+def _run(paths: list, selection: Selection, engine: str, registry_path, schema_dir) -> Iterator[Incident]:
+    record_files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            yield Incident(str(raw), None, "L1", "file-unreadable", "", "no such file or folder", "check the path")
+            continue
+        if path.is_dir():
+            layout = _dataset_root(path)
+            if layout is None or path.resolve() not in (layout.dataset.resolve(), layout.root.resolve()):
+                yield Incident(str(raw), None, "L1", "file-unreadable", "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it)", "pass record files or the dataset folder")
+                continue
+            yield from validate_dataset(layout, selection, engine)
+        elif path.suffix in (".yaml", ".yml"):
+            yield from _validate_yaml(path, selection)
+        elif path.suffix in READERS:
+            record_files.append(path)
+        else:
+            yield Incident(str(raw), None, "L1", "file-unreadable", "", f"unknown file type {path.suffix!r}", "pass .jsonl, .json, .parquet, .yaml or a dataset folder")
+    if record_files:
+        yield from _validate_record_files(record_files, selection, engine, registry_path, schema_dir)
+
+
+def _validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir) -> Iterator[Incident]:
+    layout = _dataset_root(files[0].resolve())
+    schemas = load_schemas(str(Path(schema_dir).resolve() if schema_dir else (layout.schema_dir if layout else _default_schema_dir())))
+    registry = None
+    reg_path = Path(registry_path) if registry_path else (layout.registry if layout else None)
+    if reg_path is not None:
+        try:
+            registry = load_registry(reg_path, str(reg_path))
+        except IncidentError as exc:
+            yield from exc.incidents
+            return
+
+    def items() -> Iterator[Item | Incident]:
+        for f in files:
+            yield from READERS[f.suffix](f, str(f))
+
+    yield from validate_records(items(), schemas, registry, selection, engine)
+
+
+def _validate_yaml(path: Path, selection: Selection) -> Iterator[Incident]:
+    from .assemble import assemble
+    from .sources import load_sources
+    from .yamlio import load_yaml
+
+    layout = _dataset_root(path.resolve())
+    display = str(path)
+    if path.name == "entities.yaml" or layout is None:
+        try:
+            load_registry(path, display)
+        except IncidentError as exc:
+            yield from exc.incidents
+        return
+    try:
+        registry = load_registry(layout.registry, layout.rel(layout.registry))
+        node = load_yaml(path, display)
+        sources = {s.doc_id: s for s in load_sources(layout.raw, layout.manifest, layout.rel)}
+    except IncidentError as exc:
+        yield from exc.incidents
+        return
+    src = sources.get(path.stem)
+    if src is None:
+        yield Incident(display, None, "L4", "annotation-orphan", "", f"no raw file {path.stem}.txt", "add the raw file or remove the annotation")
+        return
+    try:
+        record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), node, display, registry)
+    except IncidentError as exc:
+        yield from exc.incidents
+        return
+    schemas = load_schemas(str(layout.schema_dir))
+    yield from validate_records([Item(display, 1, record)], schemas, registry, Selection(level=3), "auto", index=CorpusIndex())
+
+
+def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
+    """Every level on the dataset folder, ending with the artifacts (L5)."""
+    from .build import compile_corpus, render_outputs, stale_outputs
+
+    try:
+        corpus = compile_corpus(layout)
+    except IncidentError as exc:
+        yield from exc.incidents
+        return
+    # The published Parquet is what users read: check its rows as records too.
+    from .readers import read_parquet
+
+    yield from validate_records(read_parquet(layout.parquet("documents"), layout.rel(layout.parquet("documents"))), corpus.schemas, corpus.registry, selection, engine)
+    if not selection.runs(5):
+        return
+    yield from stated_evidence_incidents(corpus.records, layout)
+    outputs = render_outputs(corpus, layout)
+    for path in stale_outputs(outputs):
+        yield Incident(layout.rel(path), None, "L5", "artifact-stale", "", "differs from a fresh build", "run 'make dataset' and commit the result")
+    from .artifacts import schema_agreement_incidents
+
+    yield from schema_agreement_incidents(layout, corpus.schemas)
+
+
+MONTHS = "january february march april may june july august september october november december".split()
+
+
+def date_in_evidence(date: str, evidence: str) -> bool:
+    """Does the evidence state this date (ISO, or 'May 06, 2021' / '6 May 2021' styles)?"""
+    if date in evidence:
+        return True
+    parts = date.split("-")
+    low = evidence.lower()
+    year = parts[0]
+    if year not in low:
+        return False
+    if len(parts) == 1:
+        return True
+    month = MONTHS[int(parts[1]) - 1]
+    if month not in low and month[:3] not in re.findall(r"[a-z]+", low):
+        return False
+    if len(parts) == 2:
+        return True
+    day = int(parts[2])
+    return bool(re.search(rf"(?<!\d)0?{day}(?!\d)", low.replace(year, " ")))
+
+
+def stated_evidence_incidents(records: list[dict], layout: Layout) -> Iterator[Incident]:
+    for rec in records:
+        file = rec["annotation"]["file"]
+        raw = (layout.root / rec["source"]["file"]).read_text("utf-8")
+        for key in ("outlet", "published"):
+            meta = rec[key]
+            if meta["basis"] != "stated":
+                continue
+            ev, span = meta["evidence"] or "", meta["evidence_span"]
+            if span is None or raw[span["start"] : span["end"]] != ev:
+                yield Incident(file, None, "L3", "raw-offset-mismatch", f"{key}.evidence_span", "the evidence offsets do not give the evidence in the raw file", "rebuild the record")
+                continue
+            ok = (meta["name"] or "").casefold() in ev.casefold() if key == "outlet" else date_in_evidence(meta["date"], ev)
+            if not ok:
+                value = meta["name"] if key == "outlet" else meta["date"]
+                yield Incident(file, None, "L5", "stated-evidence-mismatch", f"{key}", f"{value!r} is 'stated' but its evidence {ev!r} does not contain it", "quote evidence that states the value, or change the basis")
+        for r in rec["source"]["removed"]:
+            if raw[r["raw_start"] : r["raw_end"]] != r["text"]:
+                yield Incident(file, None, "L3", "raw-offset-mismatch", "source.removed", f"removal {r['text']!r} does not match the raw file at {r['raw_start']}-{r['raw_end']}", "rebuild the record")
