@@ -2,3 +2,10 @@
 
 SCHEMA_VERSION = "1.0.0"
 __version__ = "0.1.0"
+
+
+def validate(*args, **kwargs):
+    """Validate files or a dataset folder; see :func:`taq_news.validator.validate`."""
+    from .validator import validate as _validate
+
+    return _validate(*args, **kwargs)
