@@ -24,13 +24,14 @@ $(VENV_DS3)/.installed: requirements/datasets3.txt
 	$(VENV_DS3)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets3.txt
 	touch $@
 
-## dataset: install, build the dataset from raw + annotations, then validate what was built
+## dataset: install, build the dataset from raw + annotations, then validate what was built (L1-L5)
 dataset: install
 	$(BIN)/taq-news build
-	$(BIN)/taq-news build --check
+	$(BIN)/taq-news validate dataset/
 
 ## test: install both environments, then run the whole test suite
 test: install install-ds3
+	$(BIN)/taq-news validate dataset/
 	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python $(BIN)/python -m pytest
 
 ## constraints: re-pin the main environment after an intended upgrade

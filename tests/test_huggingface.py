@@ -73,7 +73,7 @@ def test_datasets3_every_path_matches_datasets5(legacy, modern, config):
 
 
 def test_card_features_equal_script_features(layout):
-    from datasets import DatasetCard
+    from huggingface_hub import DatasetCard
     from datasets.info import DatasetInfosDict
     from datasets.utils.metadata import MetadataConfigs
 

@@ -121,10 +121,10 @@ def _parquet_bytes(rows: list[dict], schema: pa.Schema) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def compute_agreement(layout: Layout, corpus: Corpus) -> dict:
-    from .agreement import compute
+def agreement_table(layout: Layout, corpus: Corpus) -> str:
+    from .agreement import compute, render_table
 
-    return compute(layout, corpus)
+    return render_table(compute(layout, corpus))
 
 
 def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
@@ -140,7 +140,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     blocks = {"stats": render_stats(corpus.records)}
     passes = layout.annotations / "passes"
     if all((passes / name / "entities.yaml").is_file() for name in PASSES):
-        blocks["agreement"] = render_table(compute_agreement(layout, corpus))
+        blocks["agreement"] = agreement_table(layout, corpus)
     card = layout.card.read_text("utf-8")
     out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}).encode("utf-8")
     out[layout.card] = fill_markdown_blocks(out[layout.card].decode("utf-8"), blocks).encode("utf-8")
@@ -167,7 +167,7 @@ def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
             if path.is_relative_to(layout.data):
                 target = staging / "data" / path.relative_to(layout.data)
             else:
-                target = staging / "single" / path.name
+                target = staging / "single" / path.relative_to(layout.root)
                 singles.append((target, path))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -95,6 +96,8 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `taq-news ... | head` ends quietly, as Unix tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = argparse.ArgumentParser(prog="taq-news", description="Build, validate and publish the TAQ-News corpus.")
     parser.add_argument("--root", help="repository root (default: found from the current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
