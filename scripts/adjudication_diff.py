@@ -41,6 +41,7 @@ def main(argv: list[str]) -> int:
                 print(f"  B-only {key} {mb['text']!r} {mb['label']} {mb['entity_id']}")
         qa, qb = a.bodies.get(doc, {}).get("quotes", []), b.bodies.get(doc, {}).get("quotes", [])
         pairs = match_quotes(qa, qb)
+        same.fit(pairs)
         ma_ids = {id(x) for x, _ in pairs}
         mb_ids = {id(y) for _, y in pairs}
         for q in qa:

@@ -11,6 +11,7 @@ from .paths import Layout
 from .scoring import entity_scores, label_kappa, quote_scores
 
 PASSES = ("pass-a", "pass-b")
+CONVENTIONS_PASS = "pass-c"
 
 
 def _fmt(x: float | None) -> str:
@@ -48,11 +49,16 @@ def compute(layout: Layout, corpus=None) -> dict[str, dict]:
     texts = {r["id"]: r["text"] for r in corpus.records}
     gold = AnnotationSet("gold", {r["id"]: {k: r[k] for k in ("entities", "quotes", "non_quotes", "relations")} for r in corpus.records}, corpus.registry)
     sets = {name: load_annotation_set(layout.annotations / "passes" / name, texts, layout.rel) for name in PASSES}
-    return {
+    results = {
         "pass-a vs pass-b": compare(sets["pass-a"], sets["pass-b"]),
         "pass-a vs gold": compare(gold, sets["pass-a"]),
         "pass-b vs gold": compare(gold, sets["pass-b"]),
     }
+    # An optional third pass made from the published conventions alone (no project guidelines).
+    extra = layout.annotations / "passes" / CONVENTIONS_PASS
+    if (extra / "entities.yaml").is_file():
+        results[f"{CONVENTIONS_PASS} vs gold"] = compare(gold, load_annotation_set(extra, texts, layout.rel))
+    return results
 
 
 ROWS = [

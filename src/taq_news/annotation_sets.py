@@ -45,16 +45,42 @@ def load_annotation_set(folder: Path, texts: dict[str, str], rel) -> AnnotationS
     return AnnotationSet(folder.name, bodies, registry)
 
 
-def same_referent(reg_a: dict[str, Entity], reg_b: dict[str, Entity]):
-    """Do two quotes, each resolved in its own registry, name the same speaker?"""
+class SpeakerMatcher:
+    """Do two quotes, each resolved in its own registry, name the same speaker?
 
-    def names(reg: dict[str, Entity], eid: str | None) -> set[str]:
+    Named referents match by id, canonical name or alias (case-insensitive).
+    Unnamed referents (anonymous sources, unnamed documents: label null) have
+    free-text names that annotators word differently, so they are aligned
+    through the text instead: two unnamed ids are the same referent when some
+    matched pair of quotes gives them overlapping speaker mentions.
+    """
+
+    def __init__(self, reg_a: dict[str, Entity], reg_b: dict[str, Entity]):
+        self.reg_a, self.reg_b = reg_a, reg_b
+        self.aligned: set[tuple[str, str]] = set()
+
+    @staticmethod
+    def _names(reg: dict[str, Entity], eid: str | None) -> set[str]:
         if eid is None or eid not in reg:
             return {str(eid)}
         e = reg[eid]
         return {n.casefold() for n in (e.id, e.name, *e.aliases)}
 
-    def same(a: dict, b: dict) -> bool:
-        return bool(names(reg_a, a["speaker_entity_id"]) & names(reg_b, b["speaker_entity_id"]))
+    def _unnamed(self, reg: dict[str, Entity], eid: str | None) -> bool:
+        return eid in reg and reg[eid].label is None
 
-    return same
+    def fit(self, pairs: list[tuple[dict, dict]]) -> "SpeakerMatcher":
+        for a, b in pairs:
+            sa, sb = a.get("speaker"), b.get("speaker")
+            ea, eb = a["speaker_entity_id"], b["speaker_entity_id"]
+            if sa and sb and sa["start"] < sb["end"] and sb["start"] < sa["end"] and self._unnamed(self.reg_a, ea) and self._unnamed(self.reg_b, eb):
+                self.aligned.add((ea, eb))
+        return self
+
+    def __call__(self, a: dict, b: dict) -> bool:
+        ea, eb = a["speaker_entity_id"], b["speaker_entity_id"]
+        return (ea, eb) in self.aligned or bool(self._names(self.reg_a, ea) & self._names(self.reg_b, eb))
+
+
+def same_referent(reg_a: dict[str, Entity], reg_b: dict[str, Entity]) -> SpeakerMatcher:
+    return SpeakerMatcher(reg_a, reg_b)

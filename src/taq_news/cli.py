@@ -75,6 +75,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return exit_code(incidents)
 
 
+def cmd_wikidata_check(args: argparse.Namespace) -> int:
+    from .registry import load_registry
+    from .wikidata import check_registry
+
+    layout = _layout(args)
+    results = check_registry(load_registry(layout.registry, layout.rel(layout.registry)))
+    for eid, qid, verdict in results:
+        print(f"{eid}\t{qid}\t{verdict}")
+    failed = [r for r in results if r[2] != "ok"]
+    print(f"{len(results) - len(failed)} of {len(results)} linked entities confirmed live")
+    return 1 if failed else 0
+
+
 def cmd_checks(args: argparse.Namespace) -> int:
     from .checks import CHECKS, render_markdown
 
@@ -120,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--registry", help="entity registry YAML for reference checks (default: the checkout's)")
     p.add_argument("--schema-dir", help="folder with document.schema.json (default: the checkout's)")
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("wikidata-check", help="(needs the network) confirm each registry Wikidata id against its live labels")
+    p.set_defaults(func=cmd_wikidata_check)
     p = sub.add_parser("checks", help="list every check id (the registry behind docs/checks.md)")
     p.add_argument("--markdown", action="store_true", help="print docs/checks.md")
     p.set_defaults(func=cmd_checks)

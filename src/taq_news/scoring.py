@@ -12,8 +12,10 @@ Definitions (written down so that anyone can re-run and argue with them):
 - quote content, overlap: the quotes share at least one content character;
   quotes are paired one-to-one, largest overlap first.
 - speaker agreement: among overlap-matched quotes, the share whose resolved
-  speakers are the same referent (same registry id, or same canonical name or
-  alias, compared case-insensitively).
+  speakers are the same referent: same registry id, canonical name or alias
+  (case-insensitive); for unnamed referents (anonymous sources, unnamed
+  documents), ids are aligned when a matched pair of quotes gives them
+  overlapping speaker mentions (see annotation_sets.SpeakerMatcher).
 - Cohen's kappa: on quote type over overlap-matched quotes, and on entity
   label over entity mentions with identical boundaries.
 """
@@ -130,6 +132,8 @@ def quote_scores(
                 keys[k] -= 1
                 exact_tp += 1
         pairs += match_quotes(r, p)
+    if hasattr(same_speaker, "fit"):
+        same_speaker.fit(pairs)
     speakers = [same_speaker(a, b) for a, b in pairs]
     cues = [(a["cue"] or {}).get("text") == (b["cue"] or {}).get("text") and (a["cue"] or {}).get("start") == (b["cue"] or {}).get("start") for a, b in pairs]
     return QuoteScores(
