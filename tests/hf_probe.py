@@ -43,12 +43,13 @@ def probe(dataset_dir: str) -> dict:
     builder = builder_class(dataset_dir)
     for config in CONFIGS:
         paths = out["paths"].setdefault(config, {})
-        paths["parquet"] = describe(datasets.load_dataset(dataset_dir, config, split="train"))
+        # A fresh cache per load: datasets may reuse a stale cache when local files change.
+        paths["parquet"] = describe(datasets.load_dataset(dataset_dir, config, split="train", cache_dir=tempfile.mkdtemp()))
         b = builder(config_name=config, cache_dir=tempfile.mkdtemp())
         b.download_and_prepare()
         paths["builder"] = describe(b.as_dataset(split="train"))
         if legacy:
-            paths["script"] = describe(datasets.load_dataset(f"{dataset_dir}/taq_news.py", config, split="train", trust_remote_code=True))
+            paths["script"] = describe(datasets.load_dataset(f"{dataset_dir}/taq_news.py", config, split="train", trust_remote_code=True, cache_dir=tempfile.mkdtemp()))
         else:
             try:
                 datasets.load_dataset(f"{dataset_dir}/taq_news.py", config, split="train")

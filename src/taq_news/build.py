@@ -114,8 +114,7 @@ def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: L
     return out
 
 
-def _parquet_bytes(rows: list[dict], schema: pa.Schema) -> bytes:
-    table = pa.Table.from_pylist(rows, schema=schema)
+def _parquet_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, **PARQUET_OPTIONS)
     return sink.getvalue().to_pybytes()
@@ -135,14 +134,17 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
         "entities": entity_rows(corpus.records, corpus.registry),
     }
     out: dict[Path, bytes] = {}
+    row_bytes = {}
     for config in CONFIGS:
-        out[layout.parquet(config)] = _parquet_bytes(rows[config], arrow_schema(corpus.schemas, config))
+        table = pa.Table.from_pylist(rows[config], schema=arrow_schema(corpus.schemas, config))
+        row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
+        out[layout.parquet(config)] = _parquet_bytes(table)
     blocks = {"stats": render_stats(corpus.records)}
     passes = layout.annotations / "passes"
     if all((passes / name / "entities.yaml").is_file() for name in PASSES):
         blocks["agreement"] = agreement_table(layout, corpus)
     card = layout.card.read_text("utf-8")
-    out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}).encode("utf-8")
+    out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}, row_bytes).encode("utf-8")
     out[layout.card] = fill_markdown_blocks(out[layout.card].decode("utf-8"), blocks).encode("utf-8")
     readme = layout.root / "README.md"
     if readme.is_file():

@@ -60,7 +60,7 @@ def split_card(text: str) -> tuple[str, str]:
     return text[4 : end + 1], text[end + 5 :]
 
 
-def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int]) -> str:
+def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int], row_bytes: dict[str, int]) -> str:
     """The card with its ``configs`` and ``dataset_info`` regenerated from the schema."""
     header, body = split_card(card_text)
     y = _yaml()
@@ -77,7 +77,7 @@ def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int
         {
             "config_name": c,
             "features": card_features(schemas, c),
-            "splits": [{"name": SPLIT, "num_examples": row_counts[c]}],
+            "splits": [{"name": SPLIT, "num_bytes": row_bytes[c], "num_examples": row_counts[c]}],
         }
         for c in CONFIGS
     ]
