@@ -16,6 +16,7 @@ from .anchors import AnchorError, Span, resolve
 from .checks import CHECKS
 from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
+from .quote_marks import unaccounted
 from .registry import NAME_LABELS, ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
 from .yamlio import line_of, plain
 
@@ -68,12 +69,16 @@ def _date_precision(date: str) -> str:
     return {4: "year", 7: "month", 10: "day"}[len(date)]
 
 
-def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[str, Entity]) -> dict:
+def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[str, Entity], metadata_line: int | None = None) -> dict:
     meta = node.get(key) if isinstance(node, dict) else None
     path = f"metadata.{key}"
     if not isinstance(meta, dict):
-        ctx.add(line_of(node, key) if isinstance(node, dict) else None, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known", "L2")
+        where = line_of(node, key) if isinstance(node, dict) and key in node else metadata_line
+        ctx.add(where, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known", "L2")
         return {}
+    allowed = {"name", "entity", "basis", "evidence", "note"} if key == "outlet" else {"date", "basis", "evidence", "note"}
+    for extra in sorted(set(meta) - allowed):
+        ctx.add(line_of(meta, extra), "key-unknown", f"{path}.{extra}", f"unknown key {extra!r}", f"use only {sorted(allowed)}", "L2")
     basis = meta.get("basis")
     if basis not in BASES:
         ctx.add(line_of(meta, "basis"), "basis-invalid", f"{path}.basis", f"basis {basis!r} is not one of {list(BASES)}", "say where the value came from")
@@ -84,7 +89,7 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     value_key = "name" if key == "outlet" else "date"
     value = meta.get(value_key)
     if basis == "stated" and meta.get("evidence") is None:
-        ctx.add(line_of(meta, "basis"), "stated-without-evidence", path, f"{key} is 'stated' but quotes no evidence from the raw text", "quote the raw words that state it under evidence:")
+        ctx.add(line_of(meta, "evidence") if "evidence" in meta else line_of(meta, "basis"), "stated-without-evidence", path, f"{key} is 'stated' but quotes no evidence from the raw text", "quote the raw words that state it under evidence:")
     if basis in ("inferred", "external", "unknown") and not note:
         ctx.add(line_of(meta, "basis"), "basis-without-note", path, f"{key} is '{basis}' but gives no reason", "explain in note: how the value was found, or why it is unknown")
     if basis == "unknown" and value is not None:
@@ -131,6 +136,7 @@ def assemble(
     ann: Any,
     ann_file: str,
     registry: dict[str, Entity],
+    complete: bool = True,
 ) -> dict:
     """Build the record for one document, or raise IncidentError with every problem found."""
     ctx = Context(ann_file)
@@ -152,6 +158,10 @@ def assemble(
         if s:
             highlights.append(s)
     furniture: list[tuple[Span, str]] = []
+    removal_lines: dict[tuple[int, int], int | None] = {}
+    for part in ("title", "dateline", "byline"):
+        if parts.get(part) is not None:
+            removal_lines[(parts[part].start, parts[part].end)] = line_of(src, part)
     for i, item in enumerate(src.get("remove") or []):
         path = f"source.remove[{i}]"
         if not isinstance(item, dict) or item.get("reason") not in REMOVE_REASONS:
@@ -160,19 +170,33 @@ def assemble(
         selector = {k: v for k, v in plain(item).items() if k != "reason"}
         spans = _anchor(ctx, raw, selector, src["remove"], i, path)
         furniture += [(s, item["reason"]) for s in spans]
+        for s in spans:
+            removal_lines[(s.start, s.end)] = line_of(src["remove"], i)
     if ctx.problems:
         raise IncidentError(ctx.problems)  # the body text depends on these
     try:
         doc = clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
     except OverlapError as exc:
-        raise IncidentError([Incident(ann_file, line_of(src, "remove"), "L3", "removal-overlap", "source.remove", str(exc), "remove each stretch of the raw text once")])
+        line = removal_lines.get((exc.second.raw_start, exc.second.raw_end), line_of(src, "remove"))
+        raise IncidentError([Incident(ann_file, line, "L3", "removal-overlap", "source.remove", str(exc), "remove each stretch of the raw text once")])
     text = doc.text
 
     meta = ann.get("metadata") or {}
-    outlet = _metadata_value(ctx, raw, meta, "outlet", registry)
-    published = _metadata_value(ctx, raw, meta, "published", registry)
+    meta_line = line_of(ann, "metadata") if "metadata" in ann else 1
+    outlet = _metadata_value(ctx, raw, meta, "outlet", registry, meta_line)
+    published = _metadata_value(ctx, raw, meta, "published", registry, meta_line)
+    for extra in sorted(set(meta) - {"outlet", "published"}) if isinstance(meta, dict) else []:
+        ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published", "L2")
 
     body = resolve_body(ctx, doc_id, text, ann, registry)
+    if complete:
+        # Every passage in quotation marks is a quote or a listed non-quote.
+        for passage in unaccounted({"text": text, **body}):
+            snippet = text[passage.start : passage.end]
+            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
+            ctx.add(line_of(ann, "quotes") if "quotes" in ann else 1, "quote-marks-unaccounted", f"text[{passage.start}:{passage.end}]",
+                    f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote",
+                    "annotate it as a quote, or list it under non_quotes: with its reason")
 
     annotation = ann.get("annotation") or {}
     method = annotation.get("method")
@@ -284,7 +308,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         addressee = _one(ctx, text, q, "addressee", f"{path}.addressee") if q.get("addressee") is not None else None
         spk = _entity_ref(ctx, registry, q, "speaker_entity", path)
         if q.get("speaker_entity") is None:
-            ctx.add(line, "speaker-unresolved", f"{path}.speaker_entity", "the quote has no resolved speaker", "set speaker_entity to a registry id (anonymous sources get a described entry)", "L4")
+            ctx.add(line_of(q, "speaker_entity") if "speaker_entity" in q else line, "speaker-unresolved", f"{path}.speaker_entity", "the quote has no resolved speaker", "set speaker_entity to a registry id (anonymous sources get a described entry)", "L4")
         elif spk is not None and spk.kind not in SPEAKER_KINDS:
             ctx.add(line_of(q, "speaker_entity"), "speaker-kind-invalid", f"{path}.speaker_entity", f"{spk.id!r} has kind {spk.kind!r}, which cannot speak", f"give the registry entry one of {list(SPEAKER_KINDS)}", "L4")
         addr = _entity_ref(ctx, registry, q, "addressee_entity", path)

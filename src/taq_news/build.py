@@ -23,7 +23,6 @@ from .assemble import assemble
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
 from .paths import CONFIGS, Layout
-from .quote_marks import unaccounted
 from .stats import render_stats
 from .record_checks import SchemaValidator, span_incidents
 from .registry import Entity, load_registry
@@ -78,7 +77,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
             continue
         display = layout.rel(ann_path)
         try:
-            record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), load_yaml(ann_path, display), display, registry)
+            record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), load_yaml(ann_path, display), display, registry, complete)
         except IncidentError as exc:
             problems += exc.incidents
             continue
@@ -86,13 +85,13 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
             problems.append(Incident(display, None, "L2", "schema", path, message, "fix the annotation so the record matches schema/document.schema.json"))
         problems += span_incidents(record, display)
         records.append(record)
-    problems += corpus_incidents(records, registry, layout, complete)
+    problems += corpus_incidents(records, registry, layout)
     if problems:
         raise IncidentError(problems)
     return Corpus(records, registry, schemas)
 
 
-def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout, complete: bool = True) -> list[Incident]:
+def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:
     """Cross-document checks: unique ids, resolvable relations."""
     out = []
     doc_ids = {r["id"] for r in records}
@@ -104,10 +103,6 @@ def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: L
         if n > 1:
             out.append(Incident(layout.rel(layout.annotations), None, "L4", "id-duplicate", rid, f"id {rid!r} is used {n} times in the corpus", "ids must be unique across the corpus"))
     for r in records:
-        for passage in unaccounted(r) if complete else []:
-            snippet = r["text"][passage.start : passage.end]
-            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-            out.append(Incident(r["annotation"]["file"], None, "L4", "quote-marks-unaccounted", f"text[{passage.start}:{passage.end}]", f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote", "annotate it as a quote, or list it under non_quotes: with its reason"))
         for i, rel in enumerate(r["relations"]):
             if rel["document"] is not None and rel["document"] not in doc_ids:
                 out.append(Incident(r["annotation"]["file"], None, "L4", "relation-unresolved", f"relations[{i}]", f"document {rel['document']!r} is not in the corpus", "point to an existing document id"))

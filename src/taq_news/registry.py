@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .yamlio import line_of, load_yaml, plain
 
@@ -42,7 +43,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
     problems: list[Incident] = []
 
     def bad(line: int | None, check: str, where: str, message: str, fix: str) -> None:
-        problems.append(Incident(display, line, "L2", check, where, message, fix))
+        problems.append(Incident(display, line, CHECKS[check].level, check, where, message, fix))
 
     if not isinstance(node, list):
         raise IncidentError([Incident(display, 1, "L2", "registry-shape", "", "the registry must be a YAML list of entries", "write one '- id: ...' item per entity")])

@@ -64,6 +64,7 @@ def validate_records(
     selection: Selection,
     engine: str = "auto",
     index: CorpusIndex | None = None,
+    layout: Layout | None = None,
 ) -> Iterator[Incident]:
     """L1-L4 over a stream of records; cross-record checks when the stream ends."""
     validator = SchemaValidator(schemas, engine)
@@ -82,6 +83,8 @@ def validate_records(
                 yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
         if selection.runs(3):
             yield from span_incidents(rec, file, line)
+            if layout is not None:
+                yield from raw_offset_incidents(rec, file, line, layout)
         if selection.runs(4):
             yield from reference_incidents(rec, file, line, registry)
             index.add(rec, file, line)
@@ -150,7 +153,25 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
         for f in files:
             yield from READERS[f.suffix](f, str(f))
 
-    yield from validate_records(items(), schemas, registry, selection, engine)
+    yield from validate_records(items(), schemas, registry, selection, engine, layout=layout)
+
+
+def raw_offset_incidents(rec: dict, file: str, line: int | None, layout: Layout) -> Iterator[Incident]:
+    """Removals and evidence point at the raw file, when the raw file is at hand."""
+    source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
+    name = source.get("file")
+    path = layout.root / name if isinstance(name, str) and not name.startswith("/") and ".." not in name else None
+    if path is None or not path.is_file():
+        return
+    raw = path.read_text("utf-8", errors="replace")
+    for i, r in enumerate(source.get("removed") or []):
+        if isinstance(r, dict) and type(r.get("raw_start")) is int and type(r.get("raw_end")) is int and raw[r["raw_start"] : r["raw_end"]] != r.get("text"):
+            yield Incident(file, line, "L3", "raw-offset-mismatch", f"source.removed[{i}]", f"raw[{r['raw_start']}:{r['raw_end']}] is {raw[r['raw_start']:r['raw_end']]!r}, not {r.get('text')!r}", "rebuild the record from its annotation")
+    for key in ("outlet", "published"):
+        meta = rec.get(key) if isinstance(rec.get(key), dict) else {}
+        span = meta.get("evidence_span")
+        if isinstance(span, dict) and type(span.get("start")) is int and type(span.get("end")) is int and raw[span["start"] : span["end"]] != meta.get("evidence"):
+            yield Incident(file, line, "L3", "raw-offset-mismatch", f"{key}.evidence_span", f"raw[{span['start']}:{span['end']}] is not the evidence {meta.get('evidence')!r}", "rebuild the record from its annotation")
 
 
 def _validate_yaml(path: Path, selection: Selection) -> Iterator[Incident]:
@@ -198,7 +219,7 @@ def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto")
     # The published Parquet is what users read: check its rows as records too.
     from .readers import read_parquet
 
-    yield from validate_records(read_parquet(layout.parquet("documents"), layout.rel(layout.parquet("documents"))), corpus.schemas, corpus.registry, selection, engine)
+    yield from validate_records(read_parquet(layout.parquet("documents"), layout.rel(layout.parquet("documents"))), corpus.schemas, corpus.registry, selection, engine, layout=layout)
     if not selection.runs(5):
         return
     yield from stated_evidence_incidents(corpus.records, layout)
@@ -233,22 +254,25 @@ def date_in_evidence(date: str, evidence: str) -> bool:
     return bool(re.search(rf"(?<!\d)0?{day}(?!\d)", low.replace(year, " ")))
 
 
+def _metadata_line(layout: Layout, file: str, key: str) -> int | None:
+    from .yamlio import line_of, load_yaml
+
+    try:
+        meta = load_yaml(layout.root / file, file)["metadata"][key]
+        return line_of(meta, "name" if key == "outlet" else "date")
+    except (IncidentError, KeyError, TypeError):
+        return None
+
+
 def stated_evidence_incidents(records: list[dict], layout: Layout) -> Iterator[Incident]:
     for rec in records:
         file = rec["annotation"]["file"]
-        raw = (layout.root / rec["source"]["file"]).read_text("utf-8")
         for key in ("outlet", "published"):
             meta = rec[key]
             if meta["basis"] != "stated":
                 continue
-            ev, span = meta["evidence"] or "", meta["evidence_span"]
-            if span is None or raw[span["start"] : span["end"]] != ev:
-                yield Incident(file, None, "L3", "raw-offset-mismatch", f"{key}.evidence_span", "the evidence offsets do not give the evidence in the raw file", "rebuild the record")
-                continue
+            ev = meta["evidence"] or ""
             ok = (meta["name"] or "").casefold() in ev.casefold() if key == "outlet" else date_in_evidence(meta["date"], ev)
             if not ok:
                 value = meta["name"] if key == "outlet" else meta["date"]
-                yield Incident(file, None, "L5", "stated-evidence-mismatch", f"{key}", f"{value!r} is 'stated' but its evidence {ev!r} does not contain it", "quote evidence that states the value, or change the basis")
-        for r in rec["source"]["removed"]:
-            if raw[r["raw_start"] : r["raw_end"]] != r["text"]:
-                yield Incident(file, None, "L3", "raw-offset-mismatch", "source.removed", f"removal {r['text']!r} does not match the raw file at {r['raw_start']}-{r['raw_end']}", "rebuild the record")
+                yield Incident(file, _metadata_line(layout, file, key), "L5", "stated-evidence-mismatch", f"{key}", f"{value!r} is 'stated' but its evidence {ev!r} does not contain it", "quote evidence that states the value, or change the basis")

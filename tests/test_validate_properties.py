@@ -1,0 +1,135 @@
+"""Property tests: any corruption of a valid record is caught; no input crashes the validator."""
+
+from __future__ import annotations
+
+import copy
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from taq_news.readers import Item
+from taq_news.record_checks import CorpusIndex
+from taq_news.registry import load_registry
+from taq_news.schema import load_schemas
+from taq_news.spans import iter_spans
+from taq_news.validator import Selection, validate_records
+
+from .conftest import ROOT
+
+RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+SCHEMAS = load_schemas(str(ROOT / "schema"))
+REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check(record: object, engine: str = "auto") -> list:
+    # Per-record checks only: a lone record has clusters and relations pointing outside it.
+    return list(validate_records([Item("r.jsonl", 1, record)], SCHEMAS, REGISTRY, Selection(level=4), engine, index=CorpusIndex()))
+
+
+def containers(node, path=()):
+    """Every dict and list in a record, with its path."""
+    yield path, node
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for k, v in children:
+        if isinstance(v, (dict, list)):
+            yield from containers(v, (*path, k))
+
+
+def leaves(node, path=()):
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for k, v in children:
+        if isinstance(v, (dict, list)) and v:
+            yield from leaves(v, (*path, k))
+        else:
+            yield (*path, k), v
+
+
+def at(record, path):
+    for k in path:
+        record = record[k]
+    return record
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
+def test_the_published_records_are_valid(record):
+    assert check(record) == []
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data())
+def test_deleting_any_key_is_caught(i, data):
+    rec = copy.deepcopy(RECORDS[i])
+    dicts = [(p, n) for p, n in containers(rec) if isinstance(n, dict) and n]
+    path, node = data.draw(st.sampled_from(dicts))
+    del node[data.draw(st.sampled_from(sorted(node)))]
+    assert check(rec)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), st.text(min_size=1, max_size=8))
+def test_adding_any_key_is_caught(i, data, key):
+    rec = copy.deepcopy(RECORDS[i])
+    dicts = [n for _, n in containers(rec) if isinstance(n, dict)]
+    node = data.draw(st.sampled_from(dicts))
+    assume(key not in node)
+    node[key] = 1
+    assert check(rec)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data())
+def test_giving_any_leaf_a_wrong_json_type_is_caught(i, data):
+    rec = copy.deepcopy(RECORDS[i])
+    path, value = data.draw(st.sampled_from(list(leaves(rec))))
+    # A list is never valid where a scalar or an empty list stands, and vice versa.
+    wrong = {"x": 1} if isinstance(value, list) else [value]
+    at(rec, path[:-1])[path[-1]] = wrong
+    assert check(rec)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), st.integers(-3, 3).filter(bool))
+def test_shifting_any_span_is_caught(i, data, k):
+    rec = copy.deepcopy(RECORDS[i])
+    _, span = data.draw(st.sampled_from(list(iter_spans(rec))))
+    new_start, new_end = span["start"] + k, span["end"] + k
+    assume(rec["text"][max(new_start, 0) : max(new_end, 0)] != span["text"] or new_start < 0)
+    span["start"], span["end"] = new_start, new_end
+    assert check(rec)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), st.text(min_size=1, max_size=5))
+def test_changing_any_span_text_is_caught(i, data, extra):
+    rec = copy.deepcopy(RECORDS[i])
+    _, span = data.draw(st.sampled_from(list(iter_spans(rec))))
+    span["text"] = span["text"] + extra
+    assert check(rec)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), JSON)
+def test_arbitrary_values_anywhere_never_crash(i, data, junk):
+    rec = copy.deepcopy(RECORDS[i])
+    path, _ = data.draw(st.sampled_from(list(leaves(rec))))
+    at(rec, path[:-1])[path[-1]] = junk
+    for engine in ("rs", "python"):
+        incidents = check(rec, engine)
+        assert all(inc.check and inc.level for inc in incidents)
+
+
+@SETTINGS
+@given(JSON)
+def test_arbitrary_documents_never_crash(junk):
+    incidents = check(junk)
+    assert incidents  # nothing but a record is valid
