@@ -133,3 +133,52 @@ def test_arbitrary_values_anywhere_never_crash(i, data, junk):
 def test_arbitrary_documents_never_crash(junk):
     incidents = check(junk)
     assert incidents  # nothing but a record is valid
+
+
+# ---- the fast path stands in for the precise checks only where they agree
+
+from taq_news.fastpath import FastPath, equivalent_fast_schema  # noqa: E402
+from taq_news.readers import _loads, fast_loads  # noqa: E402
+
+FAST = FastPath(SCHEMAS, REGISTRY, "rs")
+
+
+def test_fast_path_accepts_every_published_record():
+    assert all(FAST.accepts(r) for r in RECORDS)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), JSON)
+def test_fast_path_never_accepts_what_the_precise_checks_reject(i, data, junk):
+    rec = copy.deepcopy(RECORDS[i])
+    path, _ = data.draw(st.sampled_from(list(leaves(rec))))
+    at(rec, path[:-1])[path[-1]] = junk
+    precise = check(rec, "python")  # the pure-Python engine never uses the fast path
+    try:
+        accepted = FAST.accepts(rec)
+    except (KeyError, TypeError, IndexError, AttributeError):
+        accepted = False  # validate_records treats a fast-path error as "not accepted"
+    assert not (accepted and precise), precise
+
+
+@SETTINGS
+@given(JSON)
+def test_fast_schema_and_project_schema_agree(instance):
+    import jsonschema_rs
+
+    original = jsonschema_rs.Draft202012Validator(SCHEMAS.by_file["document.schema.json"], validate_formats=True)
+    fast = jsonschema_rs.Draft202012Validator(equivalent_fast_schema(SCHEMAS.by_file["document.schema.json"]), validate_formats=True)
+    assert original.is_valid(instance) == fast.is_valid(instance)
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}\n', b'{"a": {"b": 1, "b": 1}}\n', b'{"k\\u003a": 1, "k\\u003a": 2}\n',
+    b'{"x": "a:b", "y": "c"}\n', b'{"x": "\\u003a", "x": 1}\n',
+])
+def test_fast_decoder_never_hides_a_duplicate_key(raw):
+    obj = fast_loads(raw)
+    try:
+        exact = _loads(raw.decode())
+    except ValueError:
+        exact = None  # a duplicate key: the fast decoder must have declined
+    assert obj is None or obj == exact

@@ -40,9 +40,41 @@ def _loads(text: str):
     return json.loads(text, object_pairs_hook=_no_duplicates)
 
 
+try:  # msgspec decodes in C; without it every line takes the precise path
+    import msgspec
+
+    _DECODER = msgspec.json.Decoder()
+    _ENCODER = msgspec.json.Encoder()
+except ImportError:  # pragma: no cover
+    _DECODER = None
+
+
+def fast_loads(raw: bytes):
+    """Decode one JSON line quickly, or return None to send it to the precise path.
+
+    Duplicate keys are proved absent by counting colons: outside strings a colon
+    only follows a key, and inside strings it is never escaped except as \u003a
+    (then we do not decide here). If a key were repeated, the decoder would keep
+    one, and the re-encoded object would have fewer colons than the input.
+    """
+    if _DECODER is None or b"\\u003" in raw:
+        return None
+    try:
+        obj = _DECODER.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError, ValueError):
+        return None  # the precise path says what is wrong
+    if raw.count(b":") != _ENCODER.encode(obj).count(b":"):
+        return None
+    return obj
+
+
 def read_jsonl(path: Path, display: str) -> Iterator[Item | Incident]:
     with path.open("rb") as fh:
         for n, raw in enumerate(fh, 1):
+            obj = fast_loads(raw)
+            if obj is not None:
+                yield Item(display, n, obj)
+                continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -99,12 +131,14 @@ def read_parquet(path: Path, display: str) -> Iterator[Item | Incident]:
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        batches = pq.ParquetFile(path).iter_batches(batch_size=256)  # streamed: a large file never sits in memory whole
+        n = 0
+        for batch in batches:
+            for row in batch.to_pylist():
+                n += 1
+                yield Item(display, n, row)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         yield Incident(display, None, "L1", "parquet-unreadable", "", str(exc).splitlines()[0], "rebuild the file")
-        return
-    for n, row in enumerate(table.to_pylist(), 1):
-        yield Item(display, n, row)
 
 
 READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": read_json, ".parquet": read_parquet}

@@ -183,13 +183,46 @@ class CorpusIndex:
         self.clusters: Counter[str] = Counter()
         self.cluster_first: dict[str, tuple[str, int | None, str]] = {}
 
+    def add_valid(self, record: dict, file: str, line: int | None) -> None:
+        """add() for a record the fast path accepted: its shape is known, so fewer checks."""
+        rid = record["id"]
+        prefix = rid + "-"
+        ids = [m["id"] for m in record["entities"]] + [q["id"] for q in record["quotes"]]
+        if len(set(ids)) != len(ids) or not all(i.startswith(prefix) for i in ids):
+            self.add(record, file, line)
+            return
+        self.ids[rid].append((file, line, "id"))
+        for i, q in enumerate(record["quotes"]):
+            cid = q["cluster_id"]
+            if cid is not None:
+                self.clusters[cid] += 1
+                if cid not in self.cluster_first:
+                    self.cluster_first[cid] = (file, line, f"quotes[{i}].cluster_id")
+        for i, r in enumerate(record["relations"]):
+            if r["document"] is not None:
+                self.relations.append((file, line, f"relations[{i}].document", r["document"]))
+
     def add(self, record: dict, file: str, line: int | None) -> None:
-        if isinstance(record.get("id"), str):
-            self.ids[record["id"]].append((file, line, "id"))
+        rid = record.get("id")
+        if isinstance(rid, str):
+            self.ids[rid].append((file, line, "id"))
+        # Ids that carry their own document's id as prefix are unique across the corpus
+        # when they are unique within the record and document ids are unique; only the
+        # others need the corpus-wide table (which keeps memory flat on large corpora).
+        prefix = f"{rid}-" if isinstance(rid, str) else None
+        local: dict[str, str] = {}
         for key in ("entities", "quotes"):
             for i, item in enumerate(record.get(key) or []):
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    self.ids[item["id"]].append((file, line, f"{key}[{i}].id"))
+                if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
+                    continue
+                iid, path = item["id"], f"{key}[{i}].id"
+                if prefix is not None and iid.startswith(prefix):
+                    if iid in local:
+                        self.ids[iid] += [(file, line, local[iid]), (file, line, path)]
+                    else:
+                        local[iid] = path
+                else:
+                    self.ids[iid].append((file, line, path))
         for i, q in enumerate(record.get("quotes") or []):
             if isinstance(q, dict) and isinstance(q.get("cluster_id"), str):
                 self.clusters[q["cluster_id"]] += 1
@@ -203,6 +236,8 @@ class CorpusIndex:
         docs = {i for i, places in self.ids.items() if any(p == "id" for _, _, p in places)}
         for rid, places in self.ids.items():
             for file, line, path in places[1:]:
+                if (file, line, path) == places[0]:
+                    continue
                 out.append(Incident(file, line, "L4", "id-duplicate", path, f"id {rid!r} is already used at {places[0][0]}:{places[0][1]}", "ids must be unique across the corpus"))
         for file, line, path, target in self.relations:
             if target not in docs:

@@ -1,0 +1,163 @@
+"""Benchmark `taq-news validate` (levels L1-L4) against the pure-Python `jsonschema` reference.
+
+    .venv/bin/python scripts/bench_validate.py [--records 100000] [--repeat 3]
+
+Scales the five gold records to N records with unique ids and varied content
+(a numbered preamble shifts every offset; each copy drops a different subset of
+entity mentions and quotes; relations point inside the copy's own batch), writes
+them as JSONL and as Parquet, and prints one table: medians of --repeat runs,
+pinned to one CPU core, with each rate's ratio to the reference measured in the
+same run. The reference validates a sample with jsonschema's Draft 2020-12
+validator and format checker, the same schema, nothing else; it is far slower, so
+it runs on --reference-sample records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import msgspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shift_span(span: dict | None, k: int) -> dict | None:
+    return None if span is None else {"start": span["start"] + k, "end": span["end"] + k, "text": span["text"]}
+
+
+def variant(base: dict, i: int, batch_ids: dict[str, str]) -> dict:
+    new_id = batch_ids[base["id"]]
+    preamble = f"Copy {i} of {base['id']}."
+    k = len(preamble) + 2
+    entities = [m for j, m in enumerate(base["entities"]) if (i + j) % 7]
+    quotes = [q for j, q in enumerate(base["quotes"]) if (i + j) % 5 or len(base["quotes"]) < 3]
+    rec = dict(base)
+    rec["id"] = new_id
+    rec["text"] = preamble + "\n\n" + base["text"]
+    rec["entities"] = [{**m, "id": f"{new_id}-e{n:03d}", "start": m["start"] + k, "end": m["end"] + k} for n, m in enumerate(entities, 1)]
+    rec["quotes"] = [
+        {**q, "id": f"{new_id}-q{n:02d}", "content": [shift_span(s, k) for s in q["content"]],
+         "cue": shift_span(q["cue"], k), "speaker": shift_span(q["speaker"], k), "addressee": shift_span(q["addressee"], k)}
+        for n, q in enumerate(quotes, 1)
+    ]
+    rec["non_quotes"] = [{**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["non_quotes"]]
+    rec["relations"] = [{**r, "document": batch_ids.get(r["document"]) if r["document"] else None} for r in base["relations"]]
+    rec["source"] = {**base["source"], "segments": [{**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["source"]["segments"]]}
+    return rec
+
+
+def scaled(records: list[dict], n: int):
+    for b in range((n + len(records) - 1) // len(records)):
+        batch_ids = {r["id"]: f"{(b * len(records) + j) % 1000:03d}_{b * len(records) + j:016x}" for j, r in enumerate(records)}
+        for j, r in enumerate(records):
+            i = b * len(records) + j
+            if i >= n:
+                return
+            yield variant(r, i, batch_ids)
+
+
+def write_corpus(records: list[dict], n: int, folder: Path) -> tuple[Path, Path]:
+    from taq_news.schema import arrow_schema, load_schemas
+
+    jsonl, parquet = folder / "corpus.jsonl", folder / "corpus.parquet"
+    schema = arrow_schema(load_schemas(str(ROOT / "schema")), "documents")
+    enc = msgspec.json.Encoder()
+    batch: list[dict] = []
+    with jsonl.open("wb") as fh, pq.ParquetWriter(parquet, schema, compression="zstd") as writer:
+        for rec in scaled(records, n):
+            fh.write(enc.encode(rec) + b"\n")
+            batch.append(rec)
+            if len(batch) == 2000:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch = []
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    return jsonl, parquet
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reference-sample", type=int, default=100)
+    parser.add_argument("--precise-sample", type=int, default=2000, help="records for the fast-path-off row")
+    parser.add_argument("--keep", help="write the scaled corpus here instead of a temporary folder")
+    args = parser.parse_args(argv)
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+
+    from jsonschema import Draft202012Validator
+
+    from taq_news import validate
+    from taq_news.schema import load_schemas
+
+    records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+    registry = ROOT / "dataset/entities.yaml"
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="taq-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    jsonl, parquet = write_corpus(records, args.records, folder)
+    sample = list(scaled(records, args.reference_sample))
+    mb = jsonl.stat().st_size / 1e6
+
+    schema = load_schemas(str(ROOT / "schema")).by_file["document.schema.json"]
+    reference = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+    def run_reference():
+        for rec in sample:
+            assert reference.is_valid(rec)
+
+    def run(path: Path, **kw):
+        def go():
+            incidents = validate([path], level=4, registry=registry, **kw)
+            assert not incidents, incidents[:3]
+        return go
+
+    rows = []
+    ref_times = []
+    results: dict[str, list[float]] = {"jsonl": [], "parquet": [], "jsonl-precise": []}
+    precise_sample = folder / "precise.jsonl"
+    precise_records = list(scaled(records, args.precise_sample))
+    precise_sample.write_bytes(b"".join(msgspec.json.encode(r) + b"\n" for r in precise_records))
+    for _ in range(args.repeat):  # interleaved, so drift on a shared machine hits every row alike
+        ref_times.append(timed(run_reference))
+        results["jsonl"].append(timed(run(jsonl)))
+        results["parquet"].append(timed(run(parquet)))
+        results["jsonl-precise"].append(timed(run(precise_sample, fast=False)))
+    ref_rate = len(sample) / statistics.median(ref_times)
+    rows.append(("jsonschema 4 (pure Python, reference), L2 only", "objects in memory", len(sample), statistics.median(ref_times), ref_rate))
+    for key, path, n, label in (
+        ("jsonl", jsonl, args.records, "taq-news validate, L1-L4"),
+        ("parquet", parquet, args.records, "taq-news validate, L1-L4"),
+        ("jsonl-precise", precise_sample, len(precise_records), "taq-news validate, L1-L4, fast path off"),
+    ):
+        seconds = statistics.median(results[key])
+        rows.append((label, "JSONL" if "jsonl" in key else "Parquet", n, seconds, n / seconds))
+
+    print(f"Scaled corpus: {args.records:,} records ({mb / args.records * 1000:.1f} kB of JSON each, {mb:,.0f} MB), one CPU core, median of {args.repeat} runs.")
+    print()
+    print("| validator | input | records | seconds | records/s | x reference |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, fmt, n, seconds, rate in rows:
+        print(f"| {label} | {fmt} | {n:,} | {seconds:.2f} | {rate:,.0f} | {rate / ref_rate:,.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

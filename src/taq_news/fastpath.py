@@ -1,0 +1,118 @@
+"""A fast path for records that are valid: one JSON Schema call on an equivalent schema,
+then tight span and reference loops. A record the fast path cannot accept goes to the
+precise checks, which find and describe every problem; the fast path never reports.
+
+The fast schema is the project schema with ``unevaluatedProperties: false``
+replaced by ``additionalProperties: false`` wherever the object schema has no
+applicator (``$ref``, ``allOf``, ``anyOf``, ...) beside it. There the two
+keywords accept exactly the same instances, and the second is much cheaper to
+evaluate. The tests check that both schemas give the same verdicts.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from .registry import Entity
+from .schema import SchemaSet
+
+MISSING = object()
+APPLICATORS = {"$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems"}
+
+
+def equivalent_fast_schema(schema: dict) -> dict:
+    out = copy.deepcopy(schema)
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("unevaluatedProperties") is False and not (APPLICATORS & set(node)):
+                del node["unevaluatedProperties"]
+                node["additionalProperties"] = False
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(out)
+    return out
+
+
+class FastPath:
+    def __init__(self, schemas: SchemaSet, registry: dict[str, Entity] | None, engine: str = "auto", raw_text=None):
+        self.registry = registry
+        self.raw_text = raw_text  # name -> raw text or None, when raw files are at hand
+        self._wikidata = {eid: e.wikidata for eid, e in (registry or {}).items()}
+        self.rs = None
+        if engine in ("auto", "rs"):
+            try:
+                import jsonschema_rs
+
+                self.rs = jsonschema_rs.Draft202012Validator(equivalent_fast_schema(schemas.by_file["document.schema.json"]), validate_formats=True)
+            except ImportError:
+                self.rs = None
+
+    def accepts(self, rec: dict) -> bool:
+        """True only if the precise checks (L2-L4, per record) would find nothing.
+
+        After the schema call the record's shape is known, and the schema's span
+        pattern already rules out empty spans and whitespace at the edges; a span
+        then checks with one slice and one length (a slice past the end is short).
+        """
+        if self.rs is None or not self.rs.is_valid(rec):
+            return False
+        text = rec["text"]
+        reg = self.registry
+        wikidata = self._wikidata
+        prev_end = prev_start = -1
+        for m in rec["entities"]:
+            s, e, t = m["start"], m["end"], m["text"]
+            if s < prev_end or s < prev_start or e - s != len(t) or text[s:e] != t:
+                return False
+            prev_start, prev_end = s, e
+            if reg is not None and m["entity_id"] is not None and wikidata.get(m["entity_id"], MISSING) != m["wikidata_id"]:
+                return False
+        for q in rec["quotes"]:
+            last = -1
+            for sp in q["content"]:
+                s, e, t = sp["start"], sp["end"], sp["text"]
+                if s < last or e - s != len(t) or text[s:e] != t:
+                    return False
+                last = e
+            for key in ("cue", "speaker", "addressee"):
+                sp = q[key]
+                if sp is not None and (sp["end"] - sp["start"] != len(sp["text"]) or text[sp["start"] : sp["end"]] != sp["text"]):
+                    return False
+            if (q["addressee"] is None) != (q["addressee_entity_id"] is None):
+                return False
+            if reg is not None:
+                spk = reg.get(q["speaker_entity_id"])
+                if spk is None or spk.name != q["speaker_name"] or spk.kind != q["speaker_kind"]:
+                    return False
+                if q["addressee_entity_id"] is not None and q["addressee_entity_id"] not in reg:
+                    return False
+                for v in q["via"]:
+                    if v not in reg:
+                        return False
+        for sp in rec["non_quotes"]:
+            if sp["end"] - sp["start"] != len(sp["text"]) or text[sp["start"] : sp["end"]] != sp["text"]:
+                return False
+        outlet = rec["outlet"]
+        if reg is not None:
+            oid = outlet["entity_id"]
+            if oid is not None and wikidata.get(oid, MISSING) != outlet["wikidata_id"]:
+                return False
+            for r in rec["relations"]:
+                if r["entity_id"] is not None and r["entity_id"] not in reg:
+                    return False
+        if self.raw_text is not None:
+            raw = self.raw_text(rec["source"]["file"])
+            if raw is not None:
+                for r in rec["source"]["removed"]:
+                    if raw[r["raw_start"] : r["raw_end"]] != r["text"]:
+                        return False
+                for meta in (outlet, rec["published"]):
+                    span = meta["evidence_span"]
+                    if span is not None and raw[span["start"] : span["end"]] != meta["evidence"]:
+                        return False
+        return True

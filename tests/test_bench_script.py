@@ -1,0 +1,20 @@
+"""The benchmark script runs and prints its table (no timing is asserted: timings belong in benchmarks)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_validate_runs_on_a_small_corpus(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/bench_validate.py"), "--records", "300", "--repeat", "1",
+         "--reference-sample", "10", "--precise-sample", "20", "--keep", str(tmp_path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "| validator | input | records | seconds | records/s | x reference |" in run.stdout
+    assert run.stdout.count("taq-news validate, L1-L4") == 3
+    lines = (tmp_path / "corpus.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 300 and len({line[:40] for line in lines}) == 300  # unique ids
