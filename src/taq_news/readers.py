@@ -21,6 +21,19 @@ class Item:
     record: object
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Consecutive Parquet rows, kept columnar so that valid ones never become Python objects."""
+
+    file: str
+    first_line: int
+    batch: object  # pyarrow.RecordBatch
+
+    def items(self) -> Iterator[Item]:
+        for k, row in enumerate(self.batch.to_pylist()):
+            yield Item(self.file, self.first_line + k, row)
+
+
 class DuplicateKey(ValueError):
     pass
 
@@ -127,16 +140,15 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
         yield Incident(display, exc.lineno, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
 
 
-def read_parquet(path: Path, display: str) -> Iterator[Item | Incident]:
+def read_parquet(path: Path, display: str) -> Iterator[Batch | Incident]:
     import pyarrow.parquet as pq
 
     try:
-        batches = pq.ParquetFile(path).iter_batches(batch_size=256)  # streamed: a large file never sits in memory whole
+        batches = pq.ParquetFile(path).iter_batches(batch_size=1024)  # streamed: a large file never sits in memory whole
         n = 0
         for batch in batches:
-            for row in batch.to_pylist():
-                n += 1
-                yield Item(display, n, row)
+            yield Batch(display, n + 1, batch)
+            n += batch.num_rows
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         yield Incident(display, None, "L1", "parquet-unreadable", "", str(exc).splitlines()[0], "rebuild the file")
 

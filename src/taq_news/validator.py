@@ -15,7 +15,7 @@ from pathlib import Path
 from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .paths import Layout
-from .readers import READERS, Item
+from .readers import READERS, Batch, Item
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
 from .registry import Entity, load_registry
@@ -72,9 +72,10 @@ def validate_records(
     # The fast path only runs when it can stand in for every per-record check that was asked for.
     use_fast = selection.runs(4) and engine != "python" and getattr(selection, "fast", True)
     fast = FastPath(schemas, registry, engine, _raw_cache(layout) if layout else None) if use_fast else None
+    columnar = _columnar(schemas, registry) if fast is not None and fast.raw_text is None else None
     own_index = index is None
     index = index or CorpusIndex()
-    for item in items:
+    for item in _rows(items, columnar, index):
         if isinstance(item, Incident):
             yield item
             continue
@@ -167,6 +168,38 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
             yield from READERS[f.suffix](f, str(f))
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout)
+
+
+def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
+    from .columnar import ColumnarPath, Unsupported
+
+    try:
+        return ColumnarPath(schemas, registry)
+    except Unsupported:
+        return None  # a schema keyword the columnar path cannot check: every row takes the row path
+
+
+def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex) -> Iterator[Item | Incident]:
+    """Rows to check one by one; whole Parquet batches the columnar path accepts are indexed and skipped."""
+    for item in items:
+        if isinstance(item, Batch):
+            if columnar is not None and _batch_accepted(columnar, item):
+                columnar.index_batch(item.batch, item.file, item.first_line, index)
+                continue
+            yield from item.items()
+        else:
+            yield item
+
+
+def _batch_accepted(columnar, item: Batch) -> bool:
+    import pyarrow as pa
+
+    from .columnar import Unsupported
+
+    try:
+        return columnar.accepts(item.batch)
+    except (pa.ArrowException, Unsupported, KeyError, TypeError, IndexError, ValueError):
+        return False  # anything unexpected: the rows go through the precise checks
 
 
 def _accepts(fast: FastPath, rec: dict) -> bool:

@@ -1,0 +1,427 @@
+"""A columnar fast path for Parquet: accept whole batches of valid records without
+turning them into Python objects.
+
+Like ``fastpath.FastPath`` it never reports: a batch it cannot accept goes, row by
+row, through the record fast path and the precise checks, which find and describe
+every problem. It accepts a batch only when every check the row path would run
+(L2 schema, L3 spans, L4 references and the per-record part of the corpus index)
+passes, so verdicts do not depend on the path taken; the tests compare both.
+
+L2 is not hand-written: the JSON Schema is walked against the Arrow columns, and
+each keyword becomes a vectorised pyarrow.compute test. A keyword this walker does
+not know makes the whole path refuse (``Unsupported``) rather than skip it. Regular
+expressions run in RE2, whose ``\\s`` is ASCII-only while JSON Schema's (ECMA-262, and
+jsonschema-rs) is Unicode; ``re2_pattern`` rewrites the few constructs that differ
+and refuses the rest, and those patterns are checked value by value with
+jsonschema-rs instead. Span texts (L3) are compared with a tight loop over flat
+Python lists, since Arrow has no kernel that slices each string at its own offsets.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .registry import Entity
+from .schema import SchemaSet, arrow_schema
+
+KNOWN = {
+    "type", "$ref", "pattern", "minimum", "properties", "required", "unevaluatedProperties",
+    "additionalProperties", "enum", "items", "anyOf", "minLength", "format", "const", "minItems",
+    "description", "title", "$schema", "$id", "version", "$defs", "$comment", "examples",
+}
+# ECMA-262 WhiteSpace + LineTerminator: what \s means to JSON Schema and to jsonschema-rs.
+ECMA_SPACE = r"\t\n\x0B\f\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"
+SAFE_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-^$()|?*+{},:")
+
+
+class Unsupported(Exception):
+    """The schema uses something this path cannot check exactly: use the row path."""
+
+
+def re2_pattern(pattern: str) -> str | None:
+    """The RE2 pattern that matches exactly what the ECMA-262 ``pattern`` matches, or None.
+
+    Only a small safe subset is translated: ASCII literals and quantifiers, bracket
+    classes of ASCII literals and ranges, ``\\.``, ``\\s``/``\\S`` and ``[\\s\\S]``.
+    """
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("[\\s\\S]", i):
+            out.append("(?s:.)")
+            i += 6
+        elif pattern.startswith("\\s", i):
+            out.append(f"[{ECMA_SPACE}]")
+            i += 2
+        elif pattern.startswith("\\S", i):
+            out.append(f"[^{ECMA_SPACE}]")
+            i += 2
+        elif pattern.startswith("\\.", i):
+            out.append("\\.")
+            i += 2
+        elif pattern.startswith("(?:", i):
+            out.append("(?:")
+            i += 3
+        elif pattern[i] == "[":
+            end = pattern.find("]", i + 1)
+            body = pattern[i + 1 : end] if end > 0 else ""
+            if not body or not all(c.isascii() and (c.isalnum() or c in "-_") for c in body):
+                return None
+            out.append(pattern[i : end + 1])
+            i = end + 1
+        elif pattern[i] in SAFE_CHARS:
+            out.append(pattern[i])
+            i += 1
+        else:
+            return None
+    return "".join(out)
+
+
+_ONE_CHAR = r"(\\S|\\s|\[[^\]]+\]|[A-Za-z0-9])"
+_EDGES = re.compile(rf"^\^{_ONE_CHAR}\(\?:\[\\s\\S\]\*{_ONE_CHAR}\)\?\$$")
+
+
+def edge_mask(pattern: str, arr: pa.Array) -> pa.Array | None:
+    r"""``^A(?:[\s\S]*B)?$`` (A, B one character each) says only: first char A, last char B.
+
+    Checking the two edge characters instead of scanning whole quotes is exact and
+    several times faster; any other pattern returns None.
+    """
+    m = _EDGES.match(pattern)
+    first, last = (re2_pattern(f"^{g}$") for g in m.groups()) if m else (None, None)
+    if first is None or last is None:
+        return None
+    length = pc.utf8_length(arr)
+    first_ok = pc.match_substring_regex(pc.utf8_slice_codeunits(arr, 0, 1), first)
+    last_ok = pc.match_substring_regex(pc.utf8_slice_codeunits(arr, -1), last)
+    return pc.and_(pc.and_(pc.greater_equal(length, 1), first_ok), pc.or_(pc.equal(length, 1), last_ok))
+
+
+def _all(mask: pa.Array) -> bool:
+    """True when no element is False (nulls are skipped: nullability is checked apart)."""
+    return len(mask) == 0 or pc.all(mask, skip_nulls=True).as_py() in (True, None)
+
+
+def _null_safe_equal(a: pa.Array, b: pa.Array) -> pa.Array:
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    return pc.or_(both_null, pc.fill_null(pc.equal(a, b), False))
+
+
+_ARROW_KIND = {
+    "string": (pa.types.is_string, pa.types.is_large_string),
+    "integer": (pa.types.is_integer,),
+    "number": (pa.types.is_floating, pa.types.is_integer),
+    "boolean": (pa.types.is_boolean,),
+    "object": (pa.types.is_struct,),
+    "array": (pa.types.is_list, pa.types.is_large_list),
+}
+
+
+class SchemaColumns:
+    """Vectorised JSON Schema (the subset the project uses) over Arrow arrays."""
+
+    def __init__(self, schemas: SchemaSet, document: dict):
+        self.schemas = schemas
+        self.document = document
+        self._per_value: dict[tuple, object] = {}
+
+    def batch_ok(self, batch: pa.RecordBatch) -> bool:
+        root = pa.StructArray.from_arrays(batch.columns, fields=list(batch.schema))
+        return self.ok(self.document, self.document, root, 0)
+
+    def ok(self, s: dict, doc: dict, arr: pa.Array, inherited_nulls: int, nulls_ok: bool = False) -> bool:
+        unknown = set(s) - KNOWN
+        if unknown:
+            raise Unsupported(f"keyword(s) {sorted(unknown)}")
+        if "$ref" in s:
+            target, tdoc = self.schemas.deref(s["$ref"], doc)
+            rest = {k: v for k, v in s.items() if k != "$ref"}
+            return self.ok(target, tdoc, arr, inherited_nulls, nulls_ok) and self.ok(rest, doc, arr, inherited_nulls, nulls_ok)
+        if "anyOf" in s:
+            return self._any_of(s, doc, arr, inherited_nulls, nulls_ok)
+        types = s.get("type")
+        types = [types] if isinstance(types, str) else list(types or [])
+        # null passes every keyword but type, enum and const (JSON Schema applies the rest by type)
+        nullable = nulls_ok or not (
+            (types and "null" not in types) or ("enum" in s and None not in s["enum"]) or ("const" in s and s["const"] is not None)
+        )
+        if arr.null_count > inherited_nulls and not nullable:
+            return False
+        real = [t for t in types if t != "null"]
+        if real and not any(f(arr.type) for t in real for f in _ARROW_KIND.get(t, ())):
+            return False
+        return self._scalar_ok(s, arr) and self._nested_ok(s, doc, arr)
+
+    def _any_of(self, s: dict, doc: dict, arr: pa.Array, inherited_nulls: int, nulls_ok: bool) -> bool:
+        rest = {k: v for k, v in s.items() if k != "anyOf"}
+        branches = [self._resolve(b, doc) for b in s["anyOf"]]
+        has_null = any(b.get("type") == "null" for b, _ in branches)
+        real = [(b, d) for b, d in branches if b.get("type") != "null"]
+        if not self.ok(rest, doc, arr, inherited_nulls, nulls_ok=True):
+            return False
+        if arr.null_count > inherited_nulls and not (has_null or nulls_ok):
+            return False
+        if len(real) == 1:
+            b, d = real[0]
+            return self.ok(b, d, arr, inherited_nulls, nulls_ok=True)
+        # Several value branches: only scalar ones, combined element-wise.
+        combined = None
+        for b, d in real:
+            if set(b) & {"properties", "items", "anyOf"}:
+                raise Unsupported("anyOf of structured branches")
+            mask = self._scalar_mask(b, d, arr)
+            combined = mask if combined is None else pc.or_(combined, mask)
+        return combined is None or _all(combined)
+
+    def _resolve(self, s: dict, doc: dict) -> tuple[dict, dict]:
+        while set(s) - {"description"} == {"$ref"}:
+            s, doc = self.schemas.deref(s["$ref"], doc)
+        if "$ref" in s:
+            raise Unsupported("$ref with siblings inside anyOf")
+        return s, doc
+
+    def _scalar_mask(self, s: dict, doc: dict, arr: pa.Array) -> pa.Array:
+        unknown = set(s) - KNOWN
+        if unknown:
+            raise Unsupported(f"keyword(s) {sorted(unknown)}")
+        types = s.get("type")
+        types = [types] if isinstance(types, str) else list(types or [])
+        if types and not any(f(arr.type) for t in types for f in _ARROW_KIND.get(t, ())):
+            return pa.array([False] * len(arr), pa.bool_())
+        mask = pa.array([True] * len(arr), pa.bool_())
+        for m in self._masks(s, arr):
+            mask = pc.and_(mask, pc.fill_null(m, True))
+        return mask
+
+    def _scalar_ok(self, s: dict, arr: pa.Array) -> bool:
+        return all(_all(m) for m in self._masks(s, arr))
+
+    def _masks(self, s: dict, arr: pa.Array):
+        if "enum" in s:
+            values = [v for v in s["enum"] if v is not None]
+            # is_in answers False, not null, for a null element: nulls are judged by the null check
+            yield pc.or_(pc.is_null(arr), pc.is_in(arr, value_set=pa.array(values, type=arr.type))) if values else pc.is_null(arr)
+        if "const" in s and s["const"] is not None:
+            yield pc.equal(arr, pa.scalar(s["const"], type=arr.type))
+        if "minimum" in s:
+            yield pc.greater_equal(arr, s["minimum"])
+        if "minLength" in s:
+            yield pc.greater_equal(pc.utf8_length(arr), s["minLength"])
+        if "pattern" in s:
+            edges = edge_mask(s["pattern"], arr)
+            re2 = re2_pattern(s["pattern"])
+            if edges is not None:
+                yield edges
+            elif re2 is not None:
+                yield pc.match_substring_regex(arr, re2)
+            else:
+                yield self._per_value_mask({"pattern": s["pattern"]}, arr)
+        if "format" in s:
+            yield self._per_value_mask({"format": s["format"]}, arr)
+
+    def _per_value_mask(self, subschema: dict, arr: pa.Array) -> pa.Array:
+        """Check distinct values with jsonschema-rs itself (formats, untranslatable patterns)."""
+        import jsonschema_rs
+
+        key = tuple(sorted(subschema.items()))
+        if key not in self._per_value:
+            self._per_value[key] = jsonschema_rs.Draft202012Validator(subschema, validate_formats=True)
+        validator = self._per_value[key]
+        distinct = pc.unique(arr).drop_null()
+        bad = [v for v in distinct.to_pylist() if not validator.is_valid(v)]
+        return pc.invert(pc.is_in(arr, value_set=pa.array(bad, type=arr.type))) if bad else pa.array([True] * len(arr), pa.bool_())
+
+    def _nested_ok(self, s: dict, doc: dict, arr: pa.Array) -> bool:
+        if "properties" in s:
+            if not pa.types.is_struct(arr.type):
+                return False
+            names = [arr.type.field(i).name for i in range(arr.type.num_fields)]
+            if set(names) - set(s["properties"]):
+                return False  # a key the schema does not allow (unevaluated/additional: false)
+            if set(s.get("required", [])) - set(names):
+                return False
+            children = dict(zip(names, arr.flatten()))  # flatten() carries the struct's nulls down
+            for name, sub in s["properties"].items():
+                if name in children and not self.ok(sub, doc, children[name], arr.null_count):
+                    return False
+        if "items" in s or "minItems" in s:
+            if not (pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type)):
+                return False
+            if "minItems" in s and not _all(pc.greater_equal(pc.list_value_length(arr), s["minItems"])):
+                return False
+            if "items" in s and not self.ok(s["items"], doc, arr.flatten(), 0):
+                return False
+        return True
+
+
+def _parents(list_array: pa.Array) -> np.ndarray:
+    return pc.list_parent_indices(list_array).to_numpy(zero_copy_only=False)
+
+
+class ColumnarPath:
+    """Accept whole Parquet batches of records that pass every L2-L4 per-record check."""
+
+    def __init__(self, schemas: SchemaSet, registry: dict[str, Entity] | None):
+        self.arrow = arrow_schema(schemas, "documents")
+        self.columns = SchemaColumns(schemas, schemas.by_file["document.schema.json"])
+        self.registry = registry
+        if registry is not None:
+            ids = sorted(registry)
+            self.reg_ids = pa.array(ids, pa.string())
+            self.reg_wikidata = pa.array([registry[i].wikidata for i in ids], pa.string())
+            self.reg_name = pa.array([registry[i].name for i in ids], pa.string())
+            self.reg_kind = pa.array([registry[i].kind for i in ids], pa.string())
+        # Refuse now, not halfway through a file, when the schema has something we cannot check.
+        self.columns.batch_ok(pa.RecordBatch.from_pylist([], schema=self.arrow))
+
+    def accepts(self, batch: pa.RecordBatch) -> bool:
+        if not batch.schema.remove_metadata().equals(self.arrow):
+            return False
+        return self.columns.batch_ok(batch) and self._spans_ok(batch) and self._references_ok(batch) and self._ids_ok(batch)
+
+    # L3 ---------------------------------------------------------------
+    def _spans_ok(self, batch: pa.RecordBatch) -> bool:
+        texts = Texts(batch.column("text"))
+        ents = batch.column("entities")
+        ev = ents.flatten()
+        erec = _parents(ents)
+        if not texts.spans_ok(erec, ev.field("start"), ev.field("end"), ev.field("text"), groups=erec, overlap=True):
+            return False
+        quotes = batch.column("quotes")
+        qv = quotes.flatten()
+        qrec = _parents(quotes)
+        content = qv.field("content")
+        cv = content.flatten()
+        cquote = _parents(content)
+        if not texts.spans_ok(qrec[cquote], cv.field("start"), cv.field("end"), cv.field("text"), groups=cquote, overlap=False):
+            return False
+        for key in ("cue", "speaker", "addressee"):
+            sp = qv.field(key)
+            present = pc.invert(pc.is_null(sp))
+            fields = dict(zip([sp.type.field(i).name for i in range(sp.type.num_fields)], sp.flatten()))
+            idx = np.nonzero(present.to_numpy(zero_copy_only=False))[0]
+            take = pa.array(idx, pa.int64())
+            if not texts.spans_ok(qrec[idx], pc.take(fields["start"], take), pc.take(fields["end"], take), pc.take(fields["text"], take)):
+                return False
+        nq = batch.column("non_quotes")
+        nv = nq.flatten()
+        return texts.spans_ok(_parents(nq), nv.field("start"), nv.field("end"), nv.field("text"))
+
+    # L4 ---------------------------------------------------------------
+    def _references_ok(self, batch: pa.RecordBatch) -> bool:
+        qv = batch.column("quotes").flatten()
+        addressee_null = pc.is_null(qv.field("addressee"))
+        if not _all(pc.equal(addressee_null, pc.is_null(qv.field("addressee_entity_id")))):
+            return False
+        if self.registry is None:
+            return True
+        ev = batch.column("entities").flatten()
+        if not self._linked_wikidata_ok(ev.field("entity_id"), ev.field("wikidata_id")):
+            return False
+        outlet = batch.column("outlet")
+        if not self._linked_wikidata_ok(outlet.field("entity_id"), outlet.field("wikidata_id")):
+            return False
+        spk = pc.index_in(qv.field("speaker_entity_id"), value_set=self.reg_ids)
+        if spk.null_count:
+            return False
+        if not (_all(pc.equal(pc.take(self.reg_name, spk), qv.field("speaker_name"))) and _all(pc.equal(pc.take(self.reg_kind, spk), qv.field("speaker_kind")))):
+            return False
+        for arr in (qv.field("addressee_entity_id"), qv.field("via").flatten(), batch.column("relations").flatten().field("entity_id")):
+            present = arr.drop_null()
+            if len(present) and not _all(pc.is_in(present, value_set=self.reg_ids)):
+                return False
+        return True
+
+    def _linked_wikidata_ok(self, entity_id: pa.Array, wikidata_id: pa.Array) -> bool:
+        """A linked mention's Wikidata id is its registry entry's (both may be null)."""
+        idx = pc.index_in(entity_id, value_set=self.reg_ids)
+        unknown = pc.and_(pc.invert(pc.is_null(entity_id)), pc.is_null(idx))
+        if not _all(pc.invert(unknown)):
+            return False
+        linked = pc.invert(pc.is_null(entity_id))
+        same = _null_safe_equal(pc.take(self.reg_wikidata, idx), wikidata_id)
+        return _all(pc.or_(pc.invert(linked), same))
+
+    def _ids_ok(self, batch: pa.RecordBatch) -> bool:
+        """Item ids carry their record's id as prefix and are unique in the batch, as CorpusIndex.add_valid needs."""
+        rid = batch.column("id")
+        ids, owners = [], []
+        for col in ("entities", "quotes"):
+            lst = batch.column(col)
+            ids.append(lst.flatten().field("id"))
+            owners.append(pc.take(rid, pa.array(_parents(lst), pa.int64())))
+        ids, owners = pa.concat_arrays(ids), pa.concat_arrays(owners)
+        if len(ids) == 0:
+            return True
+        lengths = pc.min_max(pc.utf8_length(owners)).as_py()
+        if lengths["min"] != lengths["max"]:
+            return False
+        n = lengths["min"]
+        if not (_all(pc.equal(pc.utf8_slice_codeunits(ids, 0, n), owners)) and _all(pc.equal(pc.utf8_slice_codeunits(ids, n, n + 1), "-"))):
+            return False
+        return pc.count_distinct(ids).as_py() == len(ids)
+
+    def index_batch(self, batch: pa.RecordBatch, file: str, first_line: int, index) -> None:
+        """What CorpusIndex.add_valid records, for a whole accepted batch."""
+        for k, rid in enumerate(batch.column("id").to_pylist()):
+            index.ids[rid].append((file, first_line + k, "id"))
+        quotes = batch.column("quotes")
+        cluster = quotes.flatten().field("cluster_id")
+        if cluster.null_count < len(cluster):
+            qrec = _parents(quotes)
+            starts = np.asarray(quotes.offsets.to_numpy(zero_copy_only=False)) - quotes.offsets[0].as_py()
+            for j, cid in enumerate(cluster.to_pylist()):
+                if cid is not None:
+                    r = int(qrec[j])
+                    index.clusters[cid] += 1
+                    index.cluster_first.setdefault(cid, (file, first_line + r, f"quotes[{j - starts[r]}].cluster_id"))
+        rel = batch.column("relations")
+        docs = rel.flatten().field("document")
+        if docs.null_count < len(docs):
+            rrec = _parents(rel)
+            starts = np.asarray(rel.offsets.to_numpy(zero_copy_only=False)) - rel.offsets[0].as_py()
+            for j, target in enumerate(docs.to_pylist()):
+                if target is not None:
+                    r = int(rrec[j])
+                    index.relations.append((file, first_line + r, f"relations[{j - starts[r]}].document", target))
+
+
+class Texts:
+    """The batch's texts as one array of code points, so spans compare without slicing strings."""
+
+    def __init__(self, text: pa.Array):
+        self.length = pc.utf8_length(text).to_numpy(zero_copy_only=False).astype(np.int64)
+        self.offset = np.concatenate(([0], np.cumsum(self.length)[:-1])).astype(np.int64) if len(self.length) else self.length
+        self.points = _code_points(text)
+
+    def spans_ok(self, rec: np.ndarray, start: pa.Array, end: pa.Array, text: pa.Array, groups: np.ndarray | None = None, overlap: bool = False) -> bool:
+        """text[start:end] == span text for every span; order inside each group when asked.
+
+        ``overlap=True`` is the entity rule (sorted by start, no overlap); ``overlap=False``
+        with groups is the quote-content rule (each part starts at or after the last end).
+        """
+        if len(start) == 0:
+            return True
+        s = start.to_numpy(zero_copy_only=False).astype(np.int64)
+        e = end.to_numpy(zero_copy_only=False).astype(np.int64)
+        n = e - s
+        # Code points, as Python counts them: the same length as the span text, inside its record's text.
+        if (s < 0).any() or (n != pc.utf8_length(text).to_numpy(zero_copy_only=False)).any() or (e > self.length[rec]).any():
+            return False
+        gather = np.repeat(self.offset[rec] + s - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)
+        if not np.array_equal(self.points[gather], _code_points(text)):
+            return False
+        if groups is not None and len(s) > 1:
+            same = groups[1:] == groups[:-1]
+            bad = (s[1:] < e[:-1]) | ((s[1:] < s[:-1]) if overlap else False)
+            if (same & bad).any():
+                return False
+        return True
+
+
+def _code_points(strings: pa.Array) -> np.ndarray:
+    joined = "".join(strings.to_pylist())  # valid UTF-8 from Arrow: no surrogates, one UTF-32 unit per code point
+    return np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
