@@ -1,0 +1,182 @@
+"""The columnar Parquet path gives exactly the verdicts of the row path it stands in for."""
+
+from __future__ import annotations
+
+import copy
+
+import jsonschema_rs
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from taq_news import validator as validator_module
+from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, edge_mask, re2_pattern
+from taq_news.readers import Batch
+from taq_news.record_checks import CorpusIndex
+from taq_news.registry import load_registry
+from taq_news.schema import arrow_schema, load_schemas
+from taq_news.validator import Selection, validate, validate_records
+
+from .conftest import ROOT
+
+PARQUET = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"
+RECORDS = pq.read_table(PARQUET).to_pylist()
+SCHEMAS = load_schemas(str(ROOT / "schema"))
+REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+ARROW = arrow_schema(SCHEMAS, "documents")
+SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+SPAN_PATTERN = r"^\S(?:[\s\S]*\S)?$"
+
+
+def schema_patterns() -> set[str]:
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.add(node["pattern"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for doc in SCHEMAS.by_file.values():
+        walk(doc)
+    return found
+
+
+def code_points() -> list[str]:
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+
+
+def test_the_span_pattern_agrees_with_jsonschema_rs_on_every_code_point_at_every_edge():
+    # RE2's \s is ASCII; JSON Schema's (and jsonschema-rs's) is ECMA-262 Unicode whitespace.
+    rs = jsonschema_rs.validator_for({"pattern": SPAN_PATTERN})
+    chars = code_points()
+    values = ["", "ab", "a b", "a\nb"] + chars + [c + "z" for c in chars] + ["z" + c for c in chars]
+    arr = pa.array(values)
+    want = [rs.is_valid(v) for v in values]
+    assert edge_mask(SPAN_PATTERN, arr).to_pylist() == want
+    assert pc.match_substring_regex(arr, re2_pattern(SPAN_PATTERN)).to_pylist() == want
+
+
+@pytest.mark.parametrize("pattern", sorted(schema_patterns()))
+def test_every_schema_pattern_translates_and_agrees_with_jsonschema_rs(pattern):
+    assert re2_pattern(pattern) is not None, "a schema pattern the columnar path cannot run in RE2 (it would fall back value by value)"
+    rs = jsonschema_rs.validator_for({"pattern": pattern})
+    seen = [v for r in RECORDS for v in _strings(r)]
+    values = sorted(set(seen + [v + x for v in seen[:400] for x in ("\n", " ", "\u00a0", "-", "x", "0")] + ["", "-", "Q0", "Q12", "2021-13", "2021-05-06"]))
+    arr = pa.array(values)
+    got = pc.match_substring_regex(arr, re2_pattern(pattern)).to_pylist()
+    assert got == [rs.is_valid(v) for v in values]
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+
+
+def test_patterns_outside_the_safe_subset_are_not_translated():
+    for pattern in (r"^\d+$", r"^.+$", r"\bword", r"^(?=a)", r"^[^\s]$", r"^\w+$"):
+        assert re2_pattern(pattern) is None
+
+
+def test_an_unknown_schema_keyword_refuses_the_whole_path():
+    cols = SchemaColumns(SCHEMAS, {"type": "object", "properties": {"id": {"type": "string", "maxLength": 3}}})
+    batch = pa.RecordBatch.from_pylist([{"id": "abcd"}])
+    with pytest.raises(Unsupported):
+        cols.batch_ok(batch)
+
+
+def test_the_published_batch_is_accepted():
+    path = ColumnarPath(SCHEMAS, REGISTRY)
+    (batch,) = pq.read_table(PARQUET).to_batches()
+    assert path.accepts(batch)
+
+
+def leaves(node, path=()):
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
+    for k, v in children:
+        if isinstance(v, (dict, list)) and v:
+            yield from leaves(v, (*path, k))
+        elif not isinstance(v, (dict, list)):
+            yield (*path, k), v
+
+
+def incidents(records: list, columnar: bool, monkeypatch) -> list:
+    batch = pa.RecordBatch.from_pylist(records, schema=ARROW)
+    if not columnar:
+        monkeypatch.setattr(validator_module, "_columnar", lambda schemas, registry: None)
+    try:
+        return [i.format_text() for i in validate_records([Batch("c.parquet", 1, batch)], SCHEMAS, REGISTRY, Selection(level=4))]
+    finally:
+        monkeypatch.undo()
+
+
+MUTATIONS = st.sampled_from(["plus", "minus", "append", "prepend-space", "nbsp-end", "empty", "null", "upper", "swap"])
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(RECORDS))), st.data(), MUTATIONS)
+def test_any_corruption_gets_the_same_incidents_on_both_paths(i, data, how):
+    """Differential: a corrupted batch is refused by the columnar path and reported by the row path,
+    and a batch the columnar path accepts is one the row path finds nothing in."""
+    records = copy.deepcopy(RECORDS)
+    path, value = data.draw(st.sampled_from(list(leaves(records[i]))))
+    node = records[i]
+    for k in path[:-1]:
+        node = node[k]
+    if isinstance(value, bool) or how == "null":
+        new = None
+    elif isinstance(value, int):
+        new = value + (data.draw(st.integers(1, 3)) if how in ("plus", "append", "upper") else -data.draw(st.integers(1, 3)))
+    elif isinstance(value, str):
+        new = {"append": value + "x", "prepend-space": " " + value, "nbsp-end": value + "\u00a0", "empty": "",
+               "upper": value.upper(), "swap": value[::-1]}.get(how, value + "-1")
+    else:
+        new = "x"
+    assume(new != value)
+    node[path[-1]] = new
+    try:
+        pa.RecordBatch.from_pylist(records, schema=ARROW)
+    except (pa.ArrowException, TypeError, ValueError):
+        assume(False)  # not representable in the published Arrow schema: a JSONL-only corruption
+    with pytest.MonkeyPatch.context() as mp:
+        fast = incidents(records, True, mp)
+    with pytest.MonkeyPatch.context() as mp:
+        slow = incidents(records, False, mp)
+    assert fast == slow
+    # And the path does real work: it accepts what is valid and refuses what a record check reports.
+    accepted = COLUMNAR.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    per_record = [line for line in slow if not any(c in line for c in CROSS_RECORD)]
+    if per_record:
+        assert not accepted
+    if not slow:
+        assert accepted
+
+
+CROSS_RECORD = (" cluster-singleton ", " relation-unresolved ", " id-duplicate ")
+COLUMNAR = ColumnarPath(SCHEMAS, REGISTRY)
+
+
+def test_a_corrupt_parquet_file_reports_the_same_rows_with_and_without_the_columnar_path(tmp_path, monkeypatch):
+    records = copy.deepcopy(RECORDS)
+    records[3]["entities"][2]["start"] += 1
+    records[1]["quotes"][0]["speaker_name"] = "Somebody Else"
+    path = tmp_path / "broken.parquet"
+    pq.write_table(pa.Table.from_pylist(records, schema=ARROW), path)
+    fast = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    monkeypatch.setattr(validator_module, "_columnar", lambda schemas, registry: None)
+    slow = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    assert fast == slow
+    assert {line for line, _, _ in fast} == {2, 4}
