@@ -356,11 +356,13 @@ class ColumnarPath:
         ids, owners = pa.concat_arrays(ids), pa.concat_arrays(owners)
         if len(ids) == 0:
             return True
-        lengths = pc.min_max(pc.utf8_length(owners)).as_py()
+        # Byte prefixes: UTF-8 is prefix-free, so "owner-" as bytes is a prefix exactly when it is one as text.
+        lengths = pc.min_max(pc.binary_length(owners)).as_py()
         if lengths["min"] != lengths["max"]:
             return False
         n = lengths["min"]
-        if not (_all(pc.equal(pc.utf8_slice_codeunits(ids, 0, n), owners)) and _all(pc.equal(pc.utf8_slice_codeunits(ids, n, n + 1), "-"))):
+        raw = ids.view(pa.binary())
+        if not (_all(pc.equal(pc.binary_slice(raw, 0, n), pc.cast(owners, pa.binary()))) and _all(pc.equal(pc.binary_slice(raw, n, n + 1), pa.scalar(b"-")))):
             return False
         return pc.count_distinct(ids).as_py() == len(ids)
 
