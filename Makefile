@@ -2,13 +2,14 @@
 PYTHON ?= python3.11
 VENV := .venv
 VENV_DS3 := .venv-ds3
+VENV_CFF := .venv-cff
 BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
 export HF_DATASETS_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: dataset test install install-ds3 build check constraints clean
+.PHONY: dataset test install install-ds3 install-cff build check constraints clean
 
 ## install: the main environment (pinned by requirements/constraints.txt)
 install: $(VENV)/.installed
@@ -24,15 +25,22 @@ $(VENV_DS3)/.installed: requirements/datasets3.txt
 	$(VENV_DS3)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets3.txt
 	touch $@
 
+## install-cff: cffconvert in its own environment (it pins jsonschema 3.2.0, older than ours)
+install-cff: $(VENV_CFF)/.installed
+$(VENV_CFF)/.installed: requirements/cffconvert.txt
+	test -x $(VENV_CFF)/bin/python || $(PYTHON) -m venv $(VENV_CFF)
+	$(VENV_CFF)/bin/python -m pip install $(PIP_FLAGS) -r requirements/cffconvert.txt
+	touch $@
+
 ## dataset: install, build the dataset from raw + annotations, then validate what was built (L1-L5)
 dataset: install
 	$(BIN)/taq-news build
 	$(BIN)/taq-news validate dataset/
 
 ## test: install both environments, then run the whole test suite
-test: install install-ds3
+test: install install-ds3 install-cff
 	$(BIN)/taq-news validate dataset/
-	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python $(BIN)/python -m pytest
+	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python TAQ_CFFCONVERT=$(abspath $(VENV_CFF))/bin/cffconvert $(BIN)/python -m pytest
 
 ## constraints: re-pin the main environment after an intended upgrade
 constraints: install
@@ -40,4 +48,4 @@ constraints: install
 	mv requirements/constraints.tmp requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) $(VENV_DS3) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV_DS3) $(VENV_CFF) .pytest_cache .hypothesis

@@ -30,10 +30,11 @@ _DESCRIPTION = (
 )
 _LICENSE = "Annotations: CC BY 4.0. Article texts: copyright of their publishers."
 _HOMEPAGE = ""
-_CITATION = ""
 
 # BEGIN GENERATED (taq-news build): version and features
 _VERSION = "0.1.0"
+
+_CITATION = '@misc{taq_news_2026,\n  author = {{TAQ-News developers}},\n  title = {{TAQ-News: an annotated news corpus on the Taliban and al-Qaeda (2016-2023)}},\n  year = {2026},\n  month = {11},\n  version = {0.1.0},\n  note = {Annotations CC BY 4.0; article texts remain the copyright of their publishers.}\n}\n'
 
 _CONFIG_DESCRIPTIONS = {
     "documents": "One row per article: clean text, provenance-tagged metadata, nested entity mentions and quotes.",

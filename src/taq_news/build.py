@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .assemble import assemble
+from .citation import bibtex, citation_block, cff_with_version
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
 from .paths import CONFIGS, Layout
@@ -135,6 +136,11 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
         row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
         out[layout.parquet(config)] = _parquet_bytes(table)
     blocks = {"stats": render_stats(corpus.records)}
+    cff = ""
+    if layout.citation.is_file():  # a copy of dataset/ alone (as in some tests) has none
+        cff = cff_with_version(layout.citation.read_text("utf-8"), __version__)  # one version, set from the package
+        out[layout.citation] = cff.encode("utf-8")
+        blocks["citation"] = citation_block(cff)
     passes = layout.annotations / "passes"
     if all((passes / name / "entities.yaml").is_file() for name in PASSES):
         blocks["agreement"] = agreement_table(layout, corpus)
@@ -145,7 +151,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     if readme.is_file():
         out[readme] = fill_markdown_blocks(readme.read_text("utf-8"), blocks).encode("utf-8")
     script = layout.loading_script.read_text("utf-8")
-    out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__)).encode("utf-8")
+    out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__, bibtex(cff) if cff else "")).encode("utf-8")
     return out
 
 

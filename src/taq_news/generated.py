@@ -36,8 +36,8 @@ def replace_block(text: str, name: str, body: str, comment: str = "#") -> str:
     return pattern.sub(lambda m: m.group(1) + body + m.group(3), text, count=1)
 
 
-def loader_block(schemas: SchemaSet, version: str) -> str:
-    lines = [f'_VERSION = "{version}"', "", "_CONFIG_DESCRIPTIONS = {"]
+def loader_block(schemas: SchemaSet, version: str, citation: str = "") -> str:
+    lines = [f'_VERSION = "{version}"', "", f"_CITATION = {citation!r}", "", "_CONFIG_DESCRIPTIONS = {"]
     lines += [f'    "{c}": "{CONFIG_DESCRIPTIONS[c]}",' for c in CONFIGS]
     lines += ["}", "", "_FEATURES = {"]
     for c in CONFIGS:

@@ -58,6 +58,10 @@ class Layout:
         return self.dataset / "taq_news.py"
 
     @property
+    def citation(self) -> Path:
+        return self.root / "CITATION.cff"
+
+    @property
     def schema_dir(self) -> Path:
         return self.root / "schema"
 
