@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .assemble import assemble
+from .columns_doc import render_columns
 from .citation import bibtex, citation_block, cff_with_version
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
@@ -135,7 +136,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
         table = pa.Table.from_pylist(rows[config], schema=arrow_schema(corpus.schemas, config))
         row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
         out[layout.parquet(config)] = _parquet_bytes(table)
-    blocks = {"stats": render_stats(corpus.records)}
+    blocks = {"stats": render_stats(corpus.records), "columns": render_columns(corpus.schemas)}
     cff = ""
     if layout.citation.is_file():  # a copy of dataset/ alone (as in some tests) has none
         cff = cff_with_version(layout.citation.read_text("utf-8"), __version__)  # one version, set from the package
