@@ -108,6 +108,83 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_atomically(out: str, lines: list[bytes]) -> None:
+    import os
+    import tempfile
+
+    if out == "-":
+        sys.stdout.buffer.write(b"".join(lines))
+        return
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.writelines(lines)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json_line(obj: dict) -> bytes:
+    import json
+
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import pyarrow.parquet as pq
+
+    from .standoff import to_standoff
+
+    layout = _layout(args)
+    records = pq.read_table(layout.parquet("documents")).to_pylist()
+    convert = to_standoff if args.format == "standoff" else (lambda r: r)
+    _write_atomically(args.out, [_json_line(convert(r)) for r in records])
+    if args.out != "-":
+        print(f"wrote {len(records)} {args.format} records to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_rehydrate(args: argparse.Namespace) -> int:
+    import json
+
+    from .standoff import RehydrateError, rehydrate
+
+    raw_dir = Path(args.raw)
+    if not raw_dir.is_dir():
+        print(f"taq-news rehydrate: --raw {args.raw} is not a folder (fix: point it at your copies of the raw articles)", file=sys.stderr)
+        return 2
+    problems, records = [], []
+    for n, line in enumerate(Path(args.standoff).read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{args.standoff}:{n}"
+        try:
+            standoff = json.loads(line)
+            name = Path(standoff["source"]["file"]).name
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"{where}: rehydrate standoff-unreadable: not a standoff record ({exc}) (fix: use a file written by 'taq-news export --format standoff')")
+            continue
+        raw = raw_dir / name
+        if not raw.is_file():
+            problems.append(f"{where}: rehydrate raw-missing: no {name} in {raw_dir} for {standoff.get('id')} (fix: put your copy of the article there under that name)")
+            continue
+        try:
+            records.append(rehydrate(standoff, raw.read_bytes()))
+        except (RehydrateError, UnicodeDecodeError) as exc:
+            problems.append(f"{where}: rehydrate hash-mismatch: {exc} (fix: use the article exactly as it was scraped; {raw})")
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"*** FAILED *** {len(problems)} record(s) could not be rehydrated; nothing was written")
+        return 1
+    _write_atomically(args.out, [_json_line(r) for r in records])
+    print(f"rehydrated {len(records)} records into {args.out}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `taq-news ... | head` ends quietly, as Unix tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -140,6 +217,15 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_checks)
     p = sub.add_parser("manifest", help="record the SHA-256 of every raw file in dataset/raw/SHA256SUMS")
     p.set_defaults(func=cmd_manifest)
+    p = sub.add_parser("export", help="write the published records as JSONL, or as standoff (annotations and hashes, no article text)")
+    p.add_argument("--format", choices=("jsonl", "standoff"), required=True)
+    p.add_argument("--out", required=True, help="output file, or - for standard output")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("rehydrate", help="rebuild full records from a standoff file and your own copies of the raw articles (hashes checked)")
+    p.add_argument("standoff", help="a file written by 'taq-news export --format standoff'")
+    p.add_argument("--raw", required=True, help="folder with the raw article files, named as in the release (e.g. 000_e764413d3f418c65.txt)")
+    p.add_argument("--out", required=True, help="output JSONL file")
+    p.set_defaults(func=cmd_rehydrate)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
