@@ -1,7 +1,8 @@
 """L5: the published artifacts agree with the schema they derive from.
 
-Checks the Parquet schema of every config, the card's ``dataset_info``, and
-the loading script's ``Features`` against the JSON Schema, without needing the
+Checks the Parquet schema of every config, the card's ``dataset_info``, the
+loading script's ``Features`` and Croissant's record sets (and its file hashes)
+against the JSON Schema, without needing the
 ``datasets`` library (the script's feature block is evaluated with a stand-in).
 """
 
@@ -75,6 +76,7 @@ def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[I
     except Exception as exc:  # noqa: BLE001
         yield bad(layout.loading_script, f"the loading script's features cannot be read: {exc}")
         script = {}
+    yield from _croissant_incidents(layout, schemas, bad)
     for config in CONFIGS:
         want = _shape(schemas.type_tree(config))
         path = layout.parquet(config)
@@ -88,3 +90,26 @@ def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[I
             yield bad(layout.card, f"dataset_info of {config!r} differs from the JSON Schema")
         if _script_shape(script.get("_FEATURES", {}).get(config, {})) != want:
             yield bad(layout.loading_script, f"the loading script's Features of {config!r} differ from the JSON Schema")
+
+
+def _croissant_incidents(layout: Layout, schemas: SchemaSet, bad) -> Iterator[Incident]:
+    """Croissant's record sets mirror the JSON Schema, and its hashes are the files' hashes."""
+    import hashlib
+    import json
+
+    from .croissant import field_shape, schema_shape
+
+    try:
+        doc = json.loads(layout.croissant.read_text("utf-8"))
+        sets = {rs["name"]: rs for rs in doc["recordSet"]}
+        files = {f["contentUrl"]: f["sha256"] for f in doc["distribution"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        yield bad(layout.croissant, f"croissant.json cannot be read: {exc}")
+        return
+    for config in CONFIGS:
+        if config not in sets or field_shape(sets[config].get("field", [])) != schema_shape(schemas.type_tree(config)):
+            yield bad(layout.croissant, f"the Croissant record set {config!r} differs from the JSON Schema")
+    for url, digest in sorted(files.items()):
+        path = layout.dataset / url
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            yield bad(layout.croissant, f"the SHA-256 of {url} differs from the file's")

@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 from . import __version__
 from .assemble import assemble
 from .columns_doc import render_columns
-from .citation import bibtex, citation_block, cff_with_version
+from .citation import bibtex, citation_block, cff_with_version, load_cff
+from .croissant import croissant, croissant_bytes
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
 from .paths import CONFIGS, Layout
@@ -151,6 +152,10 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     readme = layout.root / "README.md"
     if readme.is_file():
         out[readme] = fill_markdown_blocks(readme.read_text("utf-8"), blocks).encode("utf-8")
+    out[layout.croissant] = croissant_bytes(croissant(
+        corpus.schemas, {c: out[layout.parquet(c)] for c in CONFIGS}, __version__,
+        bibtex(cff) if cff else "", str(load_cff(cff).get("date-released")) if cff else None,
+    ))
     script = layout.loading_script.read_text("utf-8")
     out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__, bibtex(cff) if cff else "")).encode("utf-8")
     return out

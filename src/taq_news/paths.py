@@ -58,6 +58,10 @@ class Layout:
         return self.dataset / "taq_news.py"
 
     @property
+    def croissant(self) -> Path:
+        return self.dataset / "croissant.json"
+
+    @property
     def citation(self) -> Path:
         return self.root / "CITATION.cff"
 
