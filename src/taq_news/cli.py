@@ -185,6 +185,32 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from .render import render_site
+
+    layout = _layout(args)
+    pages = render_site(pq.read_table(layout.parquet("documents")).to_pylist())
+    target = Path(args.out).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name, html in sorted(pages.items()):
+            (staging / name).write_text(html, "utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"wrote {len(pages)} pages to {args.out} (open {args.out}/index.html)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `taq-news ... | head` ends quietly, as Unix tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -221,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", choices=("jsonl", "standoff"), required=True)
     p.add_argument("--out", required=True, help="output file, or - for standard output")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("render", help="write the corpus browser: a static HTML page per article and an index")
+    p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
+    p.set_defaults(func=cmd_render)
     p = sub.add_parser("rehydrate", help="rebuild full records from a standoff file and your own copies of the raw articles (hashes checked)")
     p.add_argument("standoff", help="a file written by 'taq-news export --format standoff'")
     p.add_argument("--raw", required=True, help="folder with the raw article files, named as in the release (e.g. 000_e764413d3f418c65.txt)")
