@@ -121,6 +121,7 @@ def _write_atomically(out: str, lines: list[bytes]) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.writelines(lines)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is meant to be shared
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -136,15 +137,47 @@ def _json_line(obj: dict) -> bytes:
 def cmd_export(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
-    from .standoff import to_standoff
-
     layout = _layout(args)
     records = pq.read_table(layout.parquet("documents")).to_pylist()
-    convert = to_standoff if args.format == "standoff" else (lambda r: r)
-    _write_atomically(args.out, [_json_line(convert(r)) for r in records])
+    if args.format in ("jsonl", "standoff"):
+        from .standoff import to_standoff
+
+        convert = to_standoff if args.format == "standoff" else (lambda r: r)
+        _write_atomically(args.out, [_json_line(convert(r)) for r in records])
+    elif args.format == "conll":
+        from .exports.conll import write_conll
+
+        _write_atomically(args.out, [write_conll(records).encode("utf-8")])
+    elif args.format == "spacy":
+        from .exports.spacy_docbin import write_docbin
+
+        _write_atomically(args.out, [write_docbin(records)])
+    else:
+        from .exports.brat import write_brat
+
+        _write_folder_atomically(Path(args.out), {k: v.encode("utf-8") for k, v in write_brat(records).items()})
     if args.out != "-":
-        print(f"wrote {len(records)} {args.format} records to {args.out}", file=sys.stderr)
+        print(f"wrote {len(records)} documents as {args.format} to {args.out}", file=sys.stderr)
     return 0
+
+
+def _write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
+    import os
+    import shutil
+    import tempfile
+
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for name, data in sorted(files.items()):
+            (staging / name).write_bytes(data)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def cmd_rehydrate(args: argparse.Namespace) -> int:
@@ -186,27 +219,13 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    import os
-    import shutil
-    import tempfile
-
     import pyarrow.parquet as pq
 
     from .render import render_site
 
     layout = _layout(args)
     pages = render_site(pq.read_table(layout.parquet("documents")).to_pylist())
-    target = Path(args.out).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        for name, html in sorted(pages.items()):
-            (staging / name).write_text(html, "utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _write_folder_atomically(Path(args.out), {name: html.encode("utf-8") for name, html in pages.items()})
     print(f"wrote {len(pages)} pages to {args.out} (open {args.out}/index.html)")
     return 0
 
@@ -243,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_checks)
     p = sub.add_parser("manifest", help="record the SHA-256 of every raw file in dataset/raw/SHA256SUMS")
     p.set_defaults(func=cmd_manifest)
-    p = sub.add_parser("export", help="write the published records as JSONL, or as standoff (annotations and hashes, no article text)")
-    p.add_argument("--format", choices=("jsonl", "standoff"), required=True)
-    p.add_argument("--out", required=True, help="output file, or - for standard output")
+    p = sub.add_parser("export", help="write the published records as JSONL, standoff (no article text), CoNLL IOB2, a spaCy DocBin or brat")
+    p.add_argument("--format", choices=("jsonl", "standoff", "conll", "spacy", "brat"), required=True)
+    p.add_argument("--out", required=True, help="output file (a folder for brat), or - for standard output")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("render", help="write the corpus browser: a static HTML page per article and an index")
     p.add_argument("--out", required=True, help="output folder (replaced as a whole)")

@@ -1,0 +1,60 @@
+"""CoNLL IOB2 for NER: one token and its tag per line, a blank line between sentences.
+
+Each document starts with a ``-DOCSTART-`` line that carries its id. Tokens are
+spaCy's (blank English, split where a gold span edge falls inside a token);
+whitespace tokens are left out. Offsets become tags with spaCy's
+``offsets_to_biluo_tags`` and ``biluo_to_iob``, and back with ``iob_to_biluo``
+and ``biluo_tags_to_offsets``. Quotes are not part of this format.
+"""
+
+from __future__ import annotations
+
+from spacy.training import biluo_tags_to_offsets, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
+
+from ..tokens import record_spans, tokenized
+
+DOCSTART = "-DOCSTART-"
+
+
+def write_conll(records: list[dict]) -> str:
+    lines: list[str] = []
+    for r in records:
+        doc = tokenized(r["text"], record_spans(r))
+        tags = biluo_to_iob(offsets_to_biluo_tags(doc, [(e["start"], e["end"], e["label"]) for e in r["entities"]]))
+        if "-" in tags:
+            raise ValueError(f"{r['id']}: an entity does not fall on token boundaries")
+        lines += [f"{DOCSTART}\t{r['id']}", ""]
+        for sent in doc.sents:
+            toks = [(t.text, tags[t.i]) for t in sent if not t.is_space]
+            if toks:
+                lines += [f"{w}\t{tag}" for w, tag in toks] + [""]
+    return "\n".join(lines) + "\n"
+
+
+def read_conll(text: str) -> dict[str, list[tuple[str, str]]]:
+    """doc id -> [(token, tag)] in order."""
+    docs: dict[str, list[tuple[str, str]]] = {}
+    current: list[tuple[str, str]] | None = None
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        word, _, tag = line.rpartition("\t")
+        if word == DOCSTART:
+            current = docs.setdefault(tag, [])
+        elif current is None or not word:
+            raise ValueError(f"line {n}: expected '{DOCSTART}<TAB>id' or 'token<TAB>tag'")
+        else:
+            current.append((word, tag))
+    return docs
+
+
+def entities_from_conll(record_text: str, spans: list[tuple[int, int]], tokens: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Character offsets of the entities in ``tokens``, on the record's own text."""
+    doc = tokenized(record_text, spans)
+    words = [t for t in doc if not t.is_space]
+    if [t.text for t in words] != [w for w, _ in tokens]:
+        raise ValueError("the tokens do not match the text")
+    iob = ["O"] * len(doc)
+    for tok, (_, tag) in zip(words, tokens):
+        iob[tok.i] = tag
+    return sorted(biluo_tags_to_offsets(doc, iob_to_biluo(iob)))
