@@ -40,6 +40,7 @@ _CONFIG_DESCRIPTIONS = {
     "documents": "One row per article: clean text, provenance-tagged metadata, nested entity mentions and quotes.",
     "quotes": "One row per quote, flat: type, content, cue, speaker (as written and resolved), addressee, outlet and date.",
     "entities": "One row per registry entity: canonical name, type, aliases, checked Wikidata id, mention and quote counts.",
+    "ner": "One row per sentence, as conll2003: spaCy tokens and IOB2 ner_tags (ClassLabel over the OntoNotes 5 types).",
 }
 
 _FEATURES = {
@@ -190,6 +191,12 @@ _FEATURES = {
         "document_count": datasets.Value("int64"),
         "quote_count": datasets.Value("int64"),
         "documents": [datasets.Value("string")],
+    },
+    "ner": {
+        "id": datasets.Value("string"),
+        "document": datasets.Value("string"),
+        "tokens": [datasets.Value("string")],
+        "ner_tags": [datasets.ClassLabel(names=["O", "B-PERSON", "I-PERSON", "B-NORP", "I-NORP", "B-FAC", "I-FAC", "B-ORG", "I-ORG", "B-GPE", "I-GPE", "B-LOC", "I-LOC", "B-PRODUCT", "I-PRODUCT", "B-EVENT", "I-EVENT", "B-WORK_OF_ART", "I-WORK_OF_ART", "B-LAW", "I-LAW", "B-LANGUAGE", "I-LANGUAGE", "B-DATE", "I-DATE", "B-TIME", "I-TIME", "B-PERCENT", "I-PERCENT", "B-MONEY", "I-MONEY", "B-QUANTITY", "I-QUANTITY", "B-ORDINAL", "I-ORDINAL", "B-CARDINAL", "I-CARDINAL"])],
     },
 }
 # END GENERATED

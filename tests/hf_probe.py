@@ -13,7 +13,7 @@ import tempfile
 import datasets
 import pyarrow as pa
 
-CONFIGS = ("documents", "quotes", "entities")
+CONFIGS = ("documents", "quotes", "entities", "ner")
 
 
 def plain_type(t: pa.DataType) -> str:
@@ -25,8 +25,18 @@ def plain_type(t: pa.DataType) -> str:
     return str(t)
 
 
+def class_names(features) -> dict:
+    """Column -> ClassLabel names, for columns that are (lists of) class labels."""
+    out = {}
+    for name, feature in features.items():
+        inner = feature[0] if isinstance(feature, list) else getattr(feature, "feature", feature)
+        if isinstance(inner, datasets.ClassLabel):
+            out[name] = list(inner.names)
+    return out
+
+
 def describe(ds) -> dict:
-    return {"features": plain_type(ds.features.type), "rows": ds.to_list()}
+    return {"features": plain_type(ds.features.type), "class_names": class_names(ds.features), "rows": ds.to_list()}
 
 
 def builder_class(dataset_dir: str):

@@ -22,7 +22,7 @@ CROISSANT = ROOT / "dataset/croissant.json"
 MLCROISSANT = str(Path(sys.executable).parent / "mlcroissant")
 # mlcroissant 1.1 reads one level of repeated sub-fields; `documents` nests deeper
 # (quotes[].content[], source.removed[]), so `load` is run on the flat configs.
-LOADABLE = ("quotes", "entities")
+LOADABLE = ("quotes", "entities", "ner")
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

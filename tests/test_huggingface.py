@@ -85,3 +85,24 @@ def test_card_features_equal_script_features(layout):
     for config in CONFIGS:
         assert infos[config].features == builder(config_name=config).info.features, config
         assert infos[config].splits["train"].num_examples == pq.read_metadata(layout.parquet(config)).num_rows
+
+
+def test_ner_tags_are_a_class_label_on_every_path(modern, legacy, corpus):
+    names = list(dict(corpus.schemas.type_tree("ner").fields)["ner_tags"].item.names)
+    assert names[0] == "O" and len(names) == 37
+    assert modern["paths"]["ner"]["parquet"]["class_names"] == {"ner_tags": names}
+    assert modern["paths"]["ner"]["builder"]["class_names"] == {"ner_tags": names}
+    for path in ("parquet", "script", "builder"):
+        assert legacy["paths"]["ner"][path]["class_names"] == {"ner_tags": names}, path
+
+
+def test_the_ner_config_is_the_conll_export(layout, corpus):
+    from taq_news.exports.conll import read_conll, write_conll
+
+    names = dict(corpus.schemas.type_tree("ner").fields)["ner_tags"].item.names
+    rows = pq.read_table(layout.parquet("ner")).to_pylist()
+    conll = read_conll(write_conll(corpus.records))
+    for doc_id, tokens in conll.items():
+        mine = [r for r in rows if r["document"] == doc_id]
+        assert [w for r in mine for w in r["tokens"]] == [w for w, _ in tokens]
+        assert [names[t] for r in mine for t in r["ner_tags"]] == [t for _, t in tokens]

@@ -27,7 +27,7 @@ def _shape(node: TypeNode) -> object:
         return {n: _shape(c) for n, c in node.fields}
     if node.kind == "list":
         return [_shape(node.item)]
-    return node.kind
+    return ("class_label", node.names) if node.names else node.kind
 
 
 def _script_shape(value: object) -> object:
@@ -39,13 +39,19 @@ def _script_shape(value: object) -> object:
 
 
 def _card_shape(features: list) -> object:
+    def dtype(d: object) -> object:
+        if isinstance(d, dict) and "class_label" in d:
+            names = d["class_label"]["names"]
+            return ("class_label", tuple(names[k] for k in sorted(names, key=int)))
+        return d
+
     def one(f: dict) -> object:
         if "dtype" in f:
-            return f["dtype"]
+            return dtype(f["dtype"])
         if "struct" in f:
             return {g["name"]: one(g) for g in f["struct"]}
         inner = f["list"]
-        return [inner if isinstance(inner, str) else {g["name"]: one(g) for g in inner}]
+        return [dtype(inner) if isinstance(inner, (str, dict)) and not isinstance(inner, list) else {g["name"]: one(g) for g in inner}]
 
     return {f["name"]: one(f) for f in features}
 
@@ -55,7 +61,10 @@ def script_features(script_text: str) -> dict:
     match = re.search(r"^# BEGIN GENERATED[^\n]*\n(.*?)^# END GENERATED", script_text, re.S | re.M)
     if not match:
         raise ValueError("the loading script has no generated block")
-    fake = SimpleNamespace(Value=lambda dtype: SimpleNamespace(dtype=dtype))
+    fake = SimpleNamespace(
+        Value=lambda dtype: SimpleNamespace(dtype=dtype),
+        ClassLabel=lambda names: SimpleNamespace(dtype=("class_label", tuple(names))),
+    )
     namespace: dict = {"datasets": fake}
     exec(compile(match.group(1), "taq_news.py", "exec"), namespace)  # our own generated code
     return namespace

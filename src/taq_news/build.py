@@ -31,7 +31,7 @@ from .record_checks import SchemaValidator, span_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, arrow_schema, load_schemas
 from .sources import load_sources
-from .tables import entity_rows, quote_rows
+from .tables import entity_rows, ner_rows, quote_rows
 from .yamlio import load_yaml
 
 PASSES = ("pass-a", "pass-b")
@@ -130,6 +130,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
         "documents": corpus.records,
         "quotes": quote_rows(corpus.records, corpus.registry),
         "entities": entity_rows(corpus.records, corpus.registry),
+        "ner": ner_rows(corpus.records, dict(corpus.schemas.type_tree("ner").fields)["ner_tags"].item.names),
     }
     out: dict[Path, bytes] = {}
     row_bytes = {}

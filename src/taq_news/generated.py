@@ -18,6 +18,7 @@ CONFIG_DESCRIPTIONS = {
     "documents": "One row per article: clean text, provenance-tagged metadata, nested entity mentions and quotes.",
     "quotes": "One row per quote, flat: type, content, cue, speaker (as written and resolved), addressee, outlet and date.",
     "entities": "One row per registry entity: canonical name, type, aliases, checked Wikidata id, mention and quote counts.",
+    "ner": "One row per sentence, as conll2003: spaCy tokens and IOB2 ner_tags (ClassLabel over the OntoNotes 5 types).",
 }
 
 

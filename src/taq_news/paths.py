@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-CONFIGS = ("documents", "quotes", "entities")
+CONFIGS = ("documents", "quotes", "entities", "ner")
 SPLIT = "train"
 
 

@@ -9,7 +9,7 @@ the loading script's ``Features``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ CONFIG_ROWS = {
     "documents": (DOCUMENT_SCHEMA, ""),
     "quotes": (TABLES_SCHEMA, "/$defs/quote_row"),
     "entities": (TABLES_SCHEMA, "/$defs/entity_row"),
+    "ner": (TABLES_SCHEMA, "/$defs/ner_row"),
 }
+CLASS_NAMES = "x-class-names"  # on an integer schema: the labels its values index (HF ClassLabel)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class TypeNode:
     nullable: bool = False
     fields: tuple[tuple[str, "TypeNode"], ...] = ()
     item: "TypeNode | None" = None
+    names: tuple[str, ...] = ()  # class names of an int64 that is a ClassLabel
 
 
 class SchemaSet:
@@ -75,7 +78,7 @@ class SchemaSet:
             if len(nodes) != 1:
                 raise ValueError(f"anyOf branches of different types cannot map to one column: {s}")
             (node,) = nodes
-            return TypeNode(node.kind, nullable or node.nullable, node.fields, node.item)
+            return replace(node, nullable=nullable or node.nullable)
         if "const" in s:
             return TypeNode(_json_type(s["const"]))
         if "enum" in s:
@@ -96,11 +99,13 @@ class SchemaSet:
             for name, prop in s["properties"].items():
                 node = self._node(prop, doc)
                 if name not in required:
-                    node = TypeNode(node.kind, True, node.fields, node.item)
+                    node = replace(node, nullable=True)
                 fields.append((name, node))
             return TypeNode("struct", nullable, tuple(fields))
         if t == "array":
             return TypeNode("list", nullable, item=self._node(s["items"], doc))
+        if t == "integer" and CLASS_NAMES in s:
+            return TypeNode("int64", nullable, names=tuple(s[CLASS_NAMES]))
         return TypeNode({"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}[t], nullable)
 
 
@@ -151,6 +156,8 @@ def _yaml_type(node: TypeNode) -> dict:
     if node.kind == "list":
         inner = _yaml_type(node.item)
         return {"list": inner["dtype"] if "dtype" in inner else inner.get("struct", inner)}
+    if node.names:
+        return {"dtype": {"class_label": {"names": {str(i): n for i, n in enumerate(node.names)}}}}
     return {"dtype": node.kind}
 
 
@@ -169,6 +176,8 @@ def python_features(schemas: SchemaSet, config: str, indent: int = 8) -> str:
             return "{\n" + inner + ",\n" + pad + "}"
         if node.kind == "list":
             return "[" + render(node.item, depth) + "]"
+        if node.names:
+            return "datasets.ClassLabel(names=[" + ", ".join(f'"{n}"' for n in node.names) + "])"
         return f'datasets.Value("{node.kind}")'
 
     return render(schemas.type_tree(config), 0)

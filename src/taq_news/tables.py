@@ -68,3 +68,20 @@ def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
             "documents": sorted(docs[eid]),
         })
     return rows
+
+
+def ner_rows(records: list[dict], class_names: tuple[str, ...]) -> list[dict]:
+    """One row per sentence: spaCy tokens and IOB2 tags as class indices (the CoNLL export's sentences)."""
+    from .exports.conll import sentences
+
+    index = {name: i for i, name in enumerate(class_names)}
+    rows = []
+    for rec in records:
+        for n, sent in enumerate(sentences(rec), 1):
+            rows.append({
+                "id": f"{rec['id']}-s{n:03d}",
+                "document": rec["id"],
+                "tokens": [w for w, _ in sent],
+                "ner_tags": [index[t] for _, t in sent],
+            })
+    return rows

@@ -16,18 +16,22 @@ from ..tokens import record_spans, tokenized
 DOCSTART = "-DOCSTART-"
 
 
+def sentences(record: dict) -> list[list[tuple[str, str]]]:
+    """The record's sentences as (token, IOB2 tag) pairs, whitespace tokens left out."""
+    doc = tokenized(record["text"], record_spans(record))
+    tags = biluo_to_iob(offsets_to_biluo_tags(doc, [(e["start"], e["end"], e["label"]) for e in record["entities"]]))
+    if "-" in tags:
+        raise ValueError(f"{record['id']}: an entity does not fall on token boundaries")
+    out = [[(t.text, tags[t.i]) for t in sent if not t.is_space] for sent in doc.sents]
+    return [s for s in out if s]
+
+
 def write_conll(records: list[dict]) -> str:
     lines: list[str] = []
     for r in records:
-        doc = tokenized(r["text"], record_spans(r))
-        tags = biluo_to_iob(offsets_to_biluo_tags(doc, [(e["start"], e["end"], e["label"]) for e in r["entities"]]))
-        if "-" in tags:
-            raise ValueError(f"{r['id']}: an entity does not fall on token boundaries")
         lines += [f"{DOCSTART}\t{r['id']}", ""]
-        for sent in doc.sents:
-            toks = [(t.text, tags[t.i]) for t in sent if not t.is_space]
-            if toks:
-                lines += [f"{w}\t{tag}" for w, tag in toks] + [""]
+        for sent in sentences(r):
+            lines += [f"{w}\t{tag}" for w, tag in sent] + [""]
     return "\n".join(lines) + "\n"
 
 
