@@ -180,3 +180,18 @@ def test_a_corrupt_parquet_file_reports_the_same_rows_with_and_without_the_colum
     slow = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
     assert fast == slow
     assert {line for line, _, _ in fast} == {2, 4}
+
+
+def test_cross_record_incidents_point_at_the_same_place_on_both_paths(tmp_path, monkeypatch):
+    records = copy.deepcopy(RECORDS)
+    records[0]["quotes"][3]["cluster_id"] = "lonely-cluster"
+    records[2]["relations"][1]["document"] = "999_0000000000000000"
+    path = tmp_path / "cross.parquet"
+    pq.write_table(pa.Table.from_pylist(records, schema=ARROW), path)
+    assert ColumnarPath(SCHEMAS, REGISTRY).accepts(pa.Table.from_pylist(records, schema=ARROW).to_batches()[0])
+    fast = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    monkeypatch.setattr(validator_module, "_columnar", lambda schemas, registry: None)
+    slow = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    assert fast == slow
+    assert (1, "cluster-singleton", "quotes[3].cluster_id") in fast
+    assert (3, "relation-unresolved", "relations[1].document") in fast

@@ -370,25 +370,24 @@ class ColumnarPath:
         """What CorpusIndex.add_valid records, for a whole accepted batch."""
         for k, rid in enumerate(batch.column("id").to_pylist()):
             index.ids[rid].append((file, first_line + k, "id"))
-        quotes = batch.column("quotes")
-        cluster = quotes.flatten().field("cluster_id")
-        if cluster.null_count < len(cluster):
-            qrec = _parents(quotes)
-            starts = np.asarray(quotes.offsets.to_numpy(zero_copy_only=False)) - quotes.offsets[0].as_py()
-            for j, cid in enumerate(cluster.to_pylist()):
-                if cid is not None:
-                    r = int(qrec[j])
-                    index.clusters[cid] += 1
-                    index.cluster_first.setdefault(cid, (file, first_line + r, f"quotes[{j - starts[r]}].cluster_id"))
-        rel = batch.column("relations")
-        docs = rel.flatten().field("document")
-        if docs.null_count < len(docs):
-            rrec = _parents(rel)
-            starts = np.asarray(rel.offsets.to_numpy(zero_copy_only=False)) - rel.offsets[0].as_py()
-            for j, target in enumerate(docs.to_pylist()):
-                if target is not None:
-                    r = int(rrec[j])
-                    index.relations.append((file, first_line + r, f"relations[{j - starts[r]}].document", target))
+        for r, j, cid in _present(batch.column("quotes"), "cluster_id"):
+            index.clusters[cid] += 1
+            index.cluster_first.setdefault(cid, (file, first_line + r, f"quotes[{j}].cluster_id"))
+        for r, j, target in _present(batch.column("relations"), "document"):
+            index.relations.append((file, first_line + r, f"relations[{j}].document", target))
+
+
+def _present(lst: pa.Array, field: str):
+    """(row, position in the row's list, value) for every non-null ``field`` of a list-of-struct column."""
+    values = lst.flatten().field(field)
+    if values.null_count == len(values):
+        return
+    rows = _parents(lst)
+    starts = np.asarray(lst.offsets.to_numpy(zero_copy_only=False)) - lst.offsets[0].as_py()
+    for j, value in enumerate(values.to_pylist()):
+        if value is not None:
+            r = int(rows[j])
+            yield r, int(j - starts[r]), value
 
 
 class Texts:
