@@ -195,3 +195,32 @@ def test_cross_record_incidents_point_at_the_same_place_on_both_paths(tmp_path, 
     assert fast == slow
     assert (1, "cluster-singleton", "quotes[3].cluster_id") in fast
     assert (3, "relation-unresolved", "relations[1].document") in fast
+
+
+def _relabel(records: list, edit) -> list:
+    out = copy.deepcopy(records)
+    for rec in out:
+        edit(rec)
+    return out
+
+
+def test_item_ids_unique_in_a_record_are_accepted_in_any_order():
+    # The cheap uniqueness test needs rising ids; shuffled but unique ids must still pass (by hashing).
+    def shuffle(rec):
+        rec["entities"] = sorted(rec["entities"], key=lambda m: m["start"])
+        ids = [m["id"] for m in rec["entities"]]
+        for m, new in zip(rec["entities"], reversed(ids)):
+            m["id"] = new
+
+    path = ColumnarPath(SCHEMAS, REGISTRY)
+    assert path.accepts(pa.RecordBatch.from_pylist(_relabel(RECORDS, shuffle), schema=ARROW))
+
+
+def test_a_repeated_entity_id_in_one_record_is_refused_on_both_paths(monkeypatch):
+    def clash(rec):
+        if len(rec["entities"]) > 1:
+            rec["entities"][1]["id"] = rec["entities"][0]["id"]
+
+    records = _relabel(RECORDS, clash)
+    assert not ColumnarPath(SCHEMAS, REGISTRY).accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    assert incidents(records, True, monkeypatch) == incidents(records, False, monkeypatch) != []

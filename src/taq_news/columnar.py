@@ -84,14 +84,50 @@ _ONE_CHAR = r"(\\S|\\s|\[[^\]]+\]|[A-Za-z0-9])"
 _EDGES = re.compile(rf"^\^{_ONE_CHAR}\(\?:\[\\s\\S\]\*{_ONE_CHAR}\)\?\$$")
 
 
+# The same set as code points, for checks that run on decoded arrays.
+ECMA_SPACE_POINTS = np.array(
+    [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF],
+    dtype=np.uint32,
+)
+
+
+def _point_test(group: str):
+    """A vectorised test over code points for one ``_ONE_CHAR`` group, or None."""
+    if group == "\\S":
+        return lambda points: ~np.isin(points, ECMA_SPACE_POINTS)
+    if group == "\\s":
+        return lambda points: np.isin(points, ECMA_SPACE_POINTS)
+    return None
+
+
 def edge_mask(pattern: str, arr: pa.Array) -> pa.Array | None:
     r"""``^A(?:[\s\S]*B)?$`` (A, B one character each) says only: first char A, last char B.
 
     Checking the two edge characters instead of scanning whole quotes is exact and
-    several times faster; any other pattern returns None.
+    several times faster; any other pattern returns None. For ``\s``/``\S`` edges
+    (the span rule) the edge code points are read straight from the decoded array.
     """
     m = _EDGES.match(pattern)
-    first, last = (re2_pattern(f"^{g}$") for g in m.groups()) if m else (None, None)
+    if not m:
+        return None
+    tests = [_point_test(g) for g in m.groups()]
+    if all(tests) and pa.types.is_string(arr.type):
+        if arr.null_count:  # a null slot's offsets are unspecified: decide on the values, put nulls back
+            valid = arr.is_valid()
+            inner = edge_mask(pattern, arr.filter(valid)).to_numpy(zero_copy_only=False)
+            out = np.zeros(len(arr), dtype=bool)
+            out[valid.to_numpy(zero_copy_only=False)] = inner
+            return pa.array(out, pa.bool_(), mask=~valid.to_numpy(zero_copy_only=False))
+        length = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+        points = _code_points(arr)
+        starts = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64) if len(length) else length
+        nonempty = length >= 1
+        ok = nonempty.copy()
+        ok[nonempty] = tests[0](points[starts[nonempty]])
+        long = length >= 2
+        ok[long] &= tests[1](points[starts[long] + length[long] - 1])
+        return pa.array(ok, pa.bool_())
+    first, last = (re2_pattern(f"^{g}$") for g in m.groups())
     if first is None or last is None:
         return None
     length = pc.utf8_length(arr)
@@ -197,6 +233,9 @@ class SchemaColumns:
         return mask
 
     def _scalar_ok(self, s: dict, arr: pa.Array) -> bool:
+        # Only a verdict is needed here, so value tests may run on the distinct values.
+        if any(k in s for k in ("enum", "pattern", "format")) and pa.types.is_string(arr.type):
+            arr = _distinct_if_repetitive(arr)
         return all(_all(m) for m in self._masks(s, arr))
 
     def _masks(self, s: dict, arr: pa.Array):
@@ -209,7 +248,9 @@ class SchemaColumns:
         if "minimum" in s:
             yield pc.greater_equal(arr, s["minimum"])
         if "minLength" in s:
-            yield pc.greater_equal(pc.utf8_length(arr), s["minLength"])
+            # Bytes >= code points, and one byte is one code point only when both are 0 or 1.
+            length = pc.binary_length(arr) if s["minLength"] <= 1 and pa.types.is_string(arr.type) else pc.utf8_length(arr)
+            yield pc.greater_equal(length, s["minLength"])
         if "pattern" in s:
             edges = edge_mask(s["pattern"], arr)
             re2 = re2_pattern(s["pattern"])
@@ -255,6 +296,16 @@ class SchemaColumns:
             if "items" in s and not self.ok(s["items"], doc, arr.flatten(), 0):
                 return False
         return True
+
+
+def _distinct_if_repetitive(arr: pa.Array) -> pa.Array:
+    """The distinct values when a sample says they repeat a lot (hashing is cheaper than a regex), else ``arr``."""
+    if len(arr) < 4096:
+        return arr
+    sample = arr.slice(0, 1024)
+    if len(pc.unique(sample)) * 4 > len(sample):
+        return arr
+    return pc.unique(arr)
 
 
 def _parents(list_array: pa.Array) -> np.ndarray:
@@ -364,7 +415,39 @@ class ColumnarPath:
         raw = ids.view(pa.binary())
         if not (_all(pc.equal(pc.binary_slice(raw, 0, n), pc.cast(owners, pa.binary()))) and _all(pc.equal(pc.binary_slice(raw, n, n + 1), pa.scalar(b"-")))):
             return False
-        return pc.count_distinct(ids).as_py() == len(ids)
+        return self._unique_per_record(batch) or pc.count_distinct(ids).as_py() == len(ids)
+
+    @staticmethod
+    def _unique_per_record(batch: pa.RecordBatch) -> bool:
+        """A cheap sufficient test that no record repeats an item id (hashing ~100k strings is slow).
+
+        Each list's ids rise strictly within each record, and per record the entity
+        ids and the quote ids lie in disjoint ranges. When it says no, the caller
+        hashes.
+        """
+        bounds = []
+        for col in ("entities", "quotes"):
+            lst = batch.column(col)
+            ids = lst.flatten().field("id")
+            rows = _parents(lst)
+            if len(ids) > 1:
+                rising = pc.greater(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+                if not (rising | (rows[1:] != rows[:-1])).all():
+                    return False
+            offsets = lst.offsets.to_numpy(zero_copy_only=False) - lst.offsets[0].as_py()
+            nonempty = offsets[1:] > offsets[:-1]
+            first = np.where(nonempty, offsets[:-1], 0)
+            last = np.where(nonempty, offsets[1:] - 1, 0)
+            bounds.append((nonempty, ids, first, last))
+        (e_has, e_ids, e_first, e_last), (q_has, q_ids, q_first, q_last) = bounds
+        both = np.nonzero(e_has & q_has)[0]
+        if len(both) == 0:
+            return True
+        def at(arr, idx):
+            return pc.take(arr, pa.array(idx[both], pa.int64()))
+        below = pc.less(at(e_ids, e_last), at(q_ids, q_first)).to_numpy(zero_copy_only=False)
+        above = pc.greater(at(e_ids, e_first), at(q_ids, q_last)).to_numpy(zero_copy_only=False)
+        return bool((below | above).all())
 
     def index_batch(self, batch: pa.RecordBatch, file: str, first_line: int, index) -> None:
         """What CorpusIndex.add_valid records, for a whole accepted batch."""
@@ -424,5 +507,15 @@ class Texts:
 
 
 def _code_points(strings: pa.Array) -> np.ndarray:
-    joined = "".join(strings.to_pylist())  # valid UTF-8 from Arrow: no surrogates, one UTF-32 unit per code point
-    return np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    """All the array's strings, end to end, as UTF-32 code points (nulls add nothing).
+
+    Decodes the Arrow data buffer in one go rather than making a Python string per
+    value: valid UTF-8 from Arrow has no surrogates, so one unit is one code point.
+    """
+    if len(strings) == 0:
+        return np.zeros(0, np.uint32)
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(strings.buffers()[1], dtype=width, count=len(strings) + 1, offset=strings.offset * np.dtype(width).itemsize)
+    data = strings.buffers()[2]
+    raw = memoryview(data)[int(offsets[0]) : int(offsets[-1])] if data is not None else b""
+    return np.frombuffer(str(raw, "utf-8").encode("utf-32-le"), dtype=np.uint32)
