@@ -1,0 +1,141 @@
+"""Pre-annotation of entity mentions: spaCy's EntityRuler fed from the registry, plus value rules.
+
+- Names: every registry entry with a label contributes its name and aliases as
+  token patterns, matched case-sensitively (``ORTH``), and also in all capitals
+  for headline-style text. The ruler keeps the longest match where patterns
+  overlap ("United Nations Security Council" over "United Nations").
+- Values: DATE (month-day-year, month-year, years, decades, relative dates) and
+  CARDINAL (digit numbers, number words above ten, ranges, "more than N").
+- A statistical spaCy model, when one is installed and asked for, runs after
+  the ruler and may only add entities where the ruler found none.
+- Capitalized runs that match nothing are returned as candidates for curation;
+  they are never presented as entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..registry import Entity
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+MONTH_FORMS = MONTHS + [m[:3] for m in MONTHS] + [m[:3] + "." for m in MONTHS] + ["Sept", "Sept."]
+YEAR = r"^(1[89]|20)\d\d$"
+SMALL_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+SEASONS = ["spring", "summer", "winter"]
+NUMBER_WORDS = SMALL_NUMBERS + ["dozen", "dozens", "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions",
+                "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+RELATIVE = ["last", "this", "next", "past", "recent", "coming", "previous"]
+PERIODS = ["year", "years", "month", "months", "week", "weeks", "decade", "decades", "day", "days"]
+
+
+VALUE_RULE_LABELS = ("DATE", "CARDINAL", "ORDINAL")
+
+
+def value_patterns() -> list[dict]:
+    """Token patterns for DATE and CARDINAL values (OntoNotes conventions, guidelines 2.4)."""
+    day = {"TEXT": {"REGEX": r"^([1-9]|[12]\d|3[01])(st|nd|rd|th)?$"}}
+    month = {"TEXT": {"IN": MONTH_FORMS}}
+    year = {"TEXT": {"REGEX": YEAR}}
+    num = {"TEXT": {"REGEX": r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$"}}
+    # a bare number that is not a year (years are DATE)
+    count = {"TEXT": {"REGEX": r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$", "NOT_IN": [str(y) for y in range(1800, 2100)]}}
+    whole_month = {"TEXT": {"IN": [m for m in MONTHS if m != "May"]}}  # "may" is also a verb
+    words = {"LOWER": {"IN": NUMBER_WORDS}}
+    return [
+        {"label": "DATE", "pattern": [month, day, {"TEXT": ",", "OP": "?"}, year]},
+        {"label": "DATE", "pattern": [day, month, year]},
+        {"label": "DATE", "pattern": [month, day]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": ["early", "mid", "late"]}, "OP": "?"}, {"TEXT": "-", "OP": "?"}, month, year]},
+        {"label": "DATE", "pattern": [{"LOWER": "the", "OP": "?"}, {"TEXT": {"REGEX": r"^(19|20)\d0s$"}}]},
+        {"label": "DATE", "pattern": [year]},
+        {"label": "DATE", "pattern": [{"TEXT": {"REGEX": r"^(early|mid|late)-(19|20)\d\d$"}}]},
+        {"label": "DATE", "pattern": [whole_month]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": RELATIVE}}, month]},
+        {"label": "DATE", "pattern": [month, {"LOWER": {"IN": RELATIVE}}, {"LOWER": "year"}]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": SEASONS}}, year]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": RELATIVE}}, {"LOWER": {"IN": SEASONS}}]},
+        {"label": "ORDINAL", "pattern": [{"LOWER": {"IN": ORDINALS}}]},
+        {"label": "ORDINAL", "pattern": [{"TEXT": {"REGEX": r"^\d+(st|nd|rd|th)$"}}]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": RELATIVE}}, {"LOWER": {"IN": PERIODS}}]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": RELATIVE}}, num, {"LOWER": {"IN": PERIODS}}]},
+        {"label": "DATE", "pattern": [{"LOWER": {"IN": ["today", "yesterday", "tomorrow"]}}]},
+        {"label": "DATE", "pattern": [{"TEXT": {"IN": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}}]},
+        {"label": "CARDINAL", "pattern": [{"LOWER": {"IN": ["more", "fewer", "less"]}}, {"LOWER": "than"}, num]},
+        {"label": "CARDINAL", "pattern": [{"LOWER": {"IN": ["about", "around", "nearly", "some", "approximately"]}, "OP": "?"}, num, {"LOWER": "to"}, num]},
+        {"label": "CARDINAL", "pattern": [count, {"LOWER": {"IN": ["hundred", "thousand", "million", "billion"]}, "OP": "?"}]},
+        {"label": "CARDINAL", "pattern": [words]},
+    ]
+
+
+def name_patterns(registry: dict[str, Entity]) -> list[dict]:
+    patterns = []
+    for e in sorted(registry.values(), key=lambda e: e.id):
+        if e.label is None or e.label in ("DATE", "CARDINAL", "ORDINAL"):
+            continue
+        for form in dict.fromkeys((e.name, *e.aliases)):
+            for variant in dict.fromkeys((form, form.upper() if len(form) > 4 else form)):
+                patterns.append({"label": e.label, "pattern": variant, "id": e.id})
+    return patterns
+
+
+def add_ruler(nlp: Language, registry: dict[str, Entity], name: str = "taq_entity_ruler") -> Language:
+    """Add an EntityRuler with the registry's names and the value rules; returns ``nlp``."""
+    ruler = nlp.add_pipe("entity_ruler", name=name, config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    ruler.add_patterns(name_patterns(registry) + value_patterns())
+    return nlp
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str | None  # registry id, or None for values and model-only finds
+    origin: str  # "registry" | "rule" | "model"
+
+
+def mentions(doc: Doc) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        origin = "registry" if ent.ent_id_ else ("rule" if ent.label_ in VALUE_RULE_LABELS else "model")
+        out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_ or None, origin))
+    return out
+
+
+_CAP = re.compile(r"^[A-Z][\w'’.-]*$")
+_SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He", "She", "It", "They", "We", "I", "This",
+         "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "When", "While", "After", "Before", "Since", "For",
+         "According", "Meanwhile", "However", "Mr", "Mr.", "Mrs.", "Ms.", "Dr."}
+
+
+def candidates(doc: Doc) -> list[tuple[int, int, str]]:
+    """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
+    covered = {t.i for ent in doc.ents for t in ent}
+    out, run = [], []
+
+    def flush():
+        while run and run[0].text in _SKIP:
+            run.pop(0)
+        if run and not (len(run) == 1 and run[0].is_sent_start):
+            out.append((run[0].idx, run[-1].idx + len(run[-1].text), doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]))
+        run.clear()
+
+    for tok in doc:
+        if tok.i not in covered and _CAP.match(tok.text) and not tok.is_stop or (run and tok.text in ("al", "bin", "of", "-") and not tok.whitespace_ == ""):
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return out
+
+
+def unique_candidates(found: Iterable[tuple[int, int, str]]) -> list[str]:
+    return sorted({text for _, _, text in found if len(text) > 2})
