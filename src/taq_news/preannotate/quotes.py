@@ -1,0 +1,443 @@
+"""Pre-annotation of quotes: content, cue, speaker (as written and resolved) and addressee.
+
+Rules on a spaCy ``Doc`` (tokens and sentences from spaCy; a blank English
+pipeline is enough, a statistical one is used when the caller passes it):
+
+1. Units. spaCy's sentences, merged where a quotation runs across a sentence
+   end, so "“The US violated the accord. Now ...,” he said." is one unit.
+2. Cues. Reporting verbs (``cues.SPEECH_VERBS``, with auxiliaries and the
+   adverbs between them, Q14) and "according to"; a verb form right after a
+   determiner is a noun ("the report") and no cue.
+3. Content, by where the cue stands (Q13):
+   - after a quotation (“...,” X said / said X): the quotation, ``direct``;
+   - before a quotation (X said: “...”): the quotation, ``direct``;
+   - before a clause (X said [that] ...): the clause up to the unit's end or the
+     next attribution, ``mixed`` if it holds quoted words, else ``indirect``;
+   - after a clause (..., X said.): the clause before the comma;
+   - "according to X, ..." and "..., according to X".
+4. A unit that is only quoted words and has no cue continues the direct quote
+   just before it in the same or the previous paragraph (Q30, Q31); otherwise
+   it is a bare quote of the last named speaker.
+5. Quoted passages that no quote takes are returned as non-quotes (scare
+   quotes by default), so the draft accounts for every quotation mark.
+
+Nothing here raises on odd input: unclosed or unbalanced marks come from
+``quote_marks.find_passages``, which closes them at the paragraph end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from ..quote_marks import Passage, find_passages
+from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, cue_forms, is_addressee_verb
+
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one", "another", "some", "any"})
+PRONOUNS = {"he": "person", "she": "person", "i": "person", "we": "group", "they": "group", "it": "organization"}
+# Words that end a speaker phrase when it is read leftwards from the cue.
+LEFT_STOP = frozenset({
+    "that", "which", "who", "whom", "whose", "and", "but", "or", "while", "as", "when", "after", "before", "because",
+    "since", "if", "although", "though", "where", "so", "than", "to", "in", "on", "at", "by", "for", "with", "from",
+    "about", "into", "over", "under", "during", "also", "has", "have", "had", "was", "were", "is", "are", "said",
+    "says", "there", "here", "not", "what", "how", "why", "per", "against", "between", "through", "without",
+})
+# Words that end a speaker phrase read rightwards from the cue ("said one soldier, who ...").
+RIGHT_STOP = frozenset({
+    "who", "which", "that", "in", "on", "at", "during", "while", "when", "after", "before", "to", "adding", "as",
+    "according", "last", "this", "on", "told", "said", "and", "but", "with", "from", "via", "through", "citing",
+})
+CLOSE_MARKS = "”\"’"
+OPEN_MARKS = "“\"‘"
+
+
+@dataclass
+class QuoteDraft:
+    type: str
+    content: list[tuple[int, int]]
+    cue: tuple[int, int] | None
+    speaker: tuple[int, int] | None
+    addressee: tuple[int, int] | None = None
+    speaker_of: "QuoteDraft | None" = None  # bare quotes: whose attribution they depend on
+    rule: str = ""
+    resolved: dict = field(default_factory=dict)  # filled by speakers.resolve
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int  # token index
+    end: int
+    paragraph: int
+
+
+def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
+    opens = {p.start for p in passages}
+    bounds = []
+    for sent in doc.sents:
+        a, b = sent.start, sent.end
+        if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
+            # spaCy hangs an opening mark on the sentence before it: move it forward
+            bounds[-1][1] -= 1
+            a -= 1
+        bounds.append([a, b])
+    units: list[list[int]] = []
+    for a, b in bounds:
+        if units:
+            boundary = doc[a].idx
+            # a quotation that opened earlier in the unit before and runs past this boundary
+            inside = any(doc[units[-1][0]].idx <= p.start < boundary < p.end for p in passages)
+            same_par = "\n" not in doc.text[doc[units[-1][1] - 1].idx : boundary]
+            if inside and same_par:
+                units[-1][1] = b
+                continue
+        units.append([a, b])
+    out, paragraph, last_end = [], 0, 0
+    for a, b in units:
+        # strip whitespace tokens at the edges (paragraph breaks)
+        while a < b and doc[a].is_space:
+            a += 1
+        while b > a and doc[b - 1].is_space:
+            b -= 1
+        if a >= b:
+            continue
+        if "\n" in doc.text[last_end : doc[a].idx]:
+            paragraph += 1
+        last_end = doc[b - 1].idx + len(doc[b - 1])
+        out.append(Unit(a, b, paragraph))
+    return out
+
+
+def _is_cue(doc: Doc, i: int) -> bool:
+    tok = doc[i]
+    if tok.lower_ not in cue_forms():
+        return False
+    prev = doc[i - 1].lower_ if i > 0 else ""
+    nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+    if prev in ("to", "worth", "not") and prev != "":
+        return False  # "to threaten", "worth mentioning": no act reported here
+    if tok.lower_ in NOUN_LIKE and prev not in AUXILIARIES and not (nxt.lower() == "that" or nxt in (":", ",") or nxt in OPEN_MARKS):
+        return False  # "the United Nations report", "claims of": a noun unless a complement follows
+    if prev in DETERMINERS or (i > 0 and doc[i - 1].text in ("’s", "'s")) or (i > 0 and doc[i - 1].is_title and tok.lower_.endswith("s") and prev not in AUXILIARIES and tok.lower_ in ("reports", "claims", "notes", "warnings", "states")):
+        return False  # "the report", "Monday's report": a noun
+    if tok.lower_ in ("state", "states", "report", "reports", "note", "notes", "claim", "claims", "estimate", "estimates", "charge", "charges", "answer", "demand", "promise", "comment", "vow", "pledge", "ask", "accuse") and prev in ("of", "in", "for", "with", "and", "islamic", "united", "on", "by"):
+        return False  # "the Islamic State", "United States", "in a report"
+    if tok.is_title and tok.lower_ in ("state", "states", "report", "reports", "note", "notes"):
+        return False
+    return True
+
+
+def _cue_span(doc: Doc, i: int, floor: int) -> tuple[int, int]:
+    """Token range of the verb group: auxiliaries and the adverbs between them and the verb (Q14)."""
+    start = i
+    j = i - 1
+    while j >= floor and (doc[j].lower_ in ADVERBS or (doc[j].lower_.endswith("ly") and doc[j].is_lower)):
+        j -= 1
+    if j >= floor and doc[j].lower_ in AUXILIARIES:
+        while j >= floor and (doc[j].lower_ in AUXILIARIES or doc[j].lower_ in ADVERBS):
+            j -= 1
+        start = j + 1
+        while doc[start].lower_ in ADVERBS:  # adverbs before the first auxiliary stay out
+            start += 1
+    end = i + 1
+    if end < len(doc) and doc[end].lower_ in ("out",) and doc[i].lower_.startswith("point"):
+        end += 1
+    return start, end
+
+
+def _skip_left_adverbs(doc: Doc, j: int, floor: int) -> int:
+    while j >= floor and (doc[j].lower_ in ADVERBS or (doc[j].lower_.endswith("ly") and doc[j].is_lower and len(doc[j]) > 3)):
+        j -= 1
+    return j
+
+
+def _left_np(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
+    j = _skip_left_adverbs(doc, cue_start - 1, floor)
+    if j > floor and doc[j].text == ",":
+        # "Name, a senior member of X, said": the name with its appositive (Q19)
+        k = j - 1
+        while k > floor and doc[k].text not in (",", ";", ":") and doc[k].text not in CLOSE_MARKS + OPEN_MARKS and j - k < 20:
+            k -= 1
+        if k > floor and doc[k].text == ",":
+            head = _left_np(doc, k, floor)
+            if head and head[1] == k and (doc[head[0]].is_title or doc[head[0]].is_upper or doc[head[0]].lower_ in DETERMINERS):
+                return head[0], j
+        return None
+    end = j + 1
+    while j >= floor and end - j <= 12:
+        tok = doc[j]
+        if tok.is_punct and tok.text not in ("-", "’s", "'s", ".") or tok.is_space or tok.text in CLOSE_MARKS or tok.lower_ in LEFT_STOP:
+            if tok.lower_ == "of" or tok.text == ",":
+                break
+            break
+        if tok.lower_ in cue_forms() and j != end - 1 and tok.is_lower:
+            break
+        j -= 1
+    start = j + 1
+    # trim: a phrase read this way may start with function words or a stray comma
+    while start < end and (doc[start].is_punct or doc[start].lower_ in LEFT_STOP):
+        start += 1
+    if start >= end:
+        return None
+    # keep the noun phrase at the end: from the last determiner or capitalized run
+    words = [doc[k] for k in range(start, end)]
+    if len(words) > 6:
+        for k in range(end - 1, start - 1, -1):
+            if doc[k].lower_ in DETERMINERS:
+                start = k
+                break
+    return start, end
+
+
+def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
+    j = i
+    while j < limit and j - i < 12:
+        tok = doc[j]
+        if tok.is_punct and tok.text not in ("-", "’s", "'s") or tok.is_space or tok.lower_ in RIGHT_STOP or tok.text in OPEN_MARKS:
+            break
+        j += 1
+    if j == i:
+        return None
+    return i, j
+
+
+def _span_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop edge whitespace, a final full stop or comma outside the marks, and a leading "that" (Q11, Q12)."""
+    while start < end and (text[start].isspace() or text[start] in ",:;—–-"):
+        start += 1
+    if text[start:end].lower().startswith("that ") :
+        start += 5
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-"):
+        end -= 1
+    return (start, end) if end - start >= 3 else None
+
+
+def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
+    """Quotes in a document, and the quoted passages none of them takes (non-quotes)."""
+    text = doc.text
+    passages = find_passages(text)
+    units = _units(doc, passages)
+    quotes: list[QuoteDraft] = []
+    used: set[int] = set()  # passage starts taken as direct content
+
+    def passages_in(a: int, b: int) -> list[Passage]:
+        return [p for p in passages if a <= p.start < b]
+
+    for u_index, unit in enumerate(units):
+        ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
+        unit_passages = passages_in(ua, ub)
+        inside = lambda k: any(p.start <= doc[k].idx < p.end for p in unit_passages)  # noqa: E731
+        cues = []
+        k = unit.start
+        while k < unit.end:
+            if not inside(k) and doc[k].lower_ == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
+                cues.append(("according", k, k + 2))
+                k += 2
+                continue
+            if not inside(k) and doc[k].lower_ in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
+                a, _ = _cue_span(doc, k, unit.start)
+                cues.append(("verb", a, k + 2))
+                k += 2
+                continue
+            if not inside(k) and _is_cue(doc, k):
+                a, b = _cue_span(doc, k, unit.start)
+                cues.append(("verb", a, b))
+            k += 1
+        unit_quotes: list[QuoteDraft] = []
+        for n, (kind, a, b) in enumerate(cues):
+            next_cue = cues[n + 1][1] if n + 1 < len(cues) else unit.end
+            cue_chars = _span_chars(doc, a, b)
+            if kind == "according":
+                q = _according(doc, unit, a, b, cue_chars, unit_passages)
+                if q:
+                    unit_quotes.append(q)
+                continue
+            before = [p for p in unit_passages if p.end <= cue_chars[0] and p.start not in used]
+            after = [p for p in unit_passages if p.start >= cue_chars[1] and p.start not in used]
+            # 1. “...,” X said / said X
+            if before:
+                p = before[-1]
+                gap = text[p.end : cue_chars[0]]
+                if len(gap.split()) <= 15 and not any(ch in gap for ch in OPEN_MARKS + ".") and (text[p.end - 2 : p.end - 1] in ",?!—" or gap.strip().startswith((",", "—"))):
+                    speaker = _np_between(doc, p.end, cue_chars[0], a) or _right_np(doc, b, next_cue)
+                    used.add(p.start)
+                    prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
+                    lead = text[prev_end : p.start]
+                    if any(ch.isalnum() for ch in lead) and not lead.rstrip().endswith((":", ",")):
+                        # reporter's words before the quoted ones: a mixed quote of the whole clause (Q8)
+                        clause = _trim(text, prev_end, p.end)
+                        for q in unit_passages:
+                            if clause and clause[0] <= q.start < clause[1]:
+                                used.add(q.start)
+                        unit_quotes.append(QuoteDraft("mixed", [clause or (p.start, p.end)], cue_chars, _chars(doc, speaker), rule="clause-quote-then-cue"))
+                    else:
+                        unit_quotes.append(QuoteDraft("direct", [(p.start, p.end)], cue_chars, _chars(doc, speaker), rule="quote-then-cue"))
+                    continue
+            # the addressee of "told CNN", "warned reporters"
+            addressee = None
+            c = b
+            if is_addressee_verb(doc[b - 1].text):
+                np = _right_np(doc, b, next_cue)
+                if np:
+                    addressee = np
+                    c = np[1]
+            # skip "in a statement", "on Tuesday" before "that" / ":" (within a few words)
+            for k2 in range(c, min(c + 8, next_cue)):
+                if doc[k2].lower_ == "that" or doc[k2].text == ":":
+                    if not any(doc[m].text in OPEN_MARKS for m in range(c, k2)):
+                        c = k2 + 1
+                    break
+            rest_start = doc[c].idx if c < len(doc) else len(text)
+            speaker = _left_np(doc, a, unit.start)
+            if speaker and speaker[1] > a:
+                speaker = None
+            # 2. X said: “...”
+            nxt = [p for p in after if p.start >= rest_start and not text[rest_start : p.start].strip(" ,:")]
+            if nxt:
+                p = nxt[0]
+                clause_end = _clause_end(doc, unit, next_cue, ub)
+                whole = len(text[p.end : clause_end].strip(" .,")) < 3  # the quotation is all the content
+                used.add(p.start)
+                if speaker is None:
+                    speaker = _right_np(doc, b, next_cue) if c == b else None
+                content = (p.start, p.end) if whole else _trim(text, rest_start, clause_end)
+                unit_quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue_chars, _chars(doc, speaker), _chars(doc, addressee), rule="cue-then-quote"))
+                continue
+            # 3. X said (that) CLAUSE
+            clause_end = _clause_end(doc, unit, next_cue, ub)
+            content = _trim(text, rest_start, clause_end) if rest_start < clause_end else None
+            inverted = _right_np(doc, b, unit.end) if text[:cue_chars[0]].rstrip().endswith(",") else None
+            if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub].strip(" .,;"):
+                content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
+                speaker = None
+            topic_only = content is not None and text[content[0] : content[1]].split(" ", 1)[0].lower() in ("on", "about", "upon", "at", "in", "for", "of", "with", "to", "from")
+            if content and not topic_only and len(text[content[0] : content[1]].split()) >= 3 and speaker is not None:
+                kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
+                for p in unit_passages:
+                    if content[0] <= p.start < content[1]:
+                        used.add(p.start)
+                unit_quotes.append(QuoteDraft(kind_, [content], cue_chars, _chars(doc, speaker), _chars(doc, addressee), rule="cue-then-clause"))
+                continue
+            # 4. CLAUSE, X said.
+            sp = speaker or _right_np(doc, b, unit.end)
+            left_edge = speaker[0] if speaker else a
+            prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
+            comma = text.rfind(",", prev_end, doc[left_edge].idx)
+            if comma > prev_end and sp:
+                content = _trim(text, prev_end, comma)
+                if content and len(text[content[0] : content[1]].split()) >= 3:
+                    kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
+                    for p in unit_passages:
+                        if content[0] <= p.start < content[1]:
+                            used.add(p.start)
+                    unit_quotes.append(QuoteDraft(kind_, [content], cue_chars, _chars(doc, sp), rule="clause-then-cue"))
+                    continue
+            # participle cue after a comma (", adding ..."): the speaker of the quote before
+            if unit_quotes and content and doc[b - 1].lower_.endswith("ing"):
+                prev = unit_quotes[-1]
+                kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
+                direct = [p for p in unit_passages if p.start == content[0] and p.end >= content[1]]
+                for p in unit_passages:
+                    if content[0] <= p.start < content[1]:
+                        used.add(p.start)
+                unit_quotes.append(QuoteDraft("direct" if direct else kind_, [(direct[0].start, direct[0].end)] if direct else [content], cue_chars, prev.speaker, rule="participle"))
+        # 5. units made of quoted words only: continuations and bare quotes
+        if not cues:
+            rest = text[ua:ub]
+            only = [p for p in unit_passages if p.start not in used]
+            if only and not _outside_words(rest, [(p.start - ua, p.end - ua) for p in only]):
+                prev = quotes[-1] if quotes else None
+                if prev is not None and prev.type == "direct" and _adjacent(units, u_index, prev, doc):
+                    prev.content += [(p.start, p.end) for p in only]
+                elif prev is not None:
+                    unit_quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
+                for p in only:
+                    used.add(p.start)
+        quotes += [q for q in unit_quotes if q.content and all(q.content)]
+    for q in quotes:
+        q.content = sorted(q.content)
+    leftovers = [p for p in passages if p.start not in used and not any(a <= p.start < b for q in quotes for a, b in q.content)]
+    return quotes, leftovers
+
+
+def _outside_words(rest: str, spans: list[tuple[int, int]]) -> bool:
+    chars = list(rest)
+    for a, b in spans:
+        for i in range(a, b):
+            chars[i] = " "
+    return any(ch.isalnum() for ch in chars)
+
+
+def _adjacent(units: list[Unit], u_index: int, prev: QuoteDraft, doc: Doc) -> bool:
+    """The previous unit (same or previous paragraph) ends with ``prev``'s attribution."""
+    if u_index == 0:
+        return False
+    before = units[u_index - 1]
+    if units[u_index].paragraph - before.paragraph > 1:
+        return False
+    b_start = doc[before.start].idx
+    return prev.content[-1][1] >= b_start or (prev.cue is not None and prev.cue[0] >= b_start)
+
+
+def _np_between(doc: Doc, start_char: int, end_char: int, cue_tok: int) -> tuple[int, int] | None:
+    toks = [t.i for t in doc.char_span(start_char, end_char, alignment_mode="expand") or [] if not (t.is_punct or t.is_space or t.text in CLOSE_MARKS)] if end_char > start_char else []
+    toks = [i for i in toks if i < cue_tok and doc[i].lower_ not in ADVERBS]
+    if not toks:
+        return None
+    return toks[0], toks[-1] + 1
+
+
+def _chars(doc: Doc, tokens: tuple[int, int] | None) -> tuple[int, int] | None:
+    if tokens is None:
+        return None
+    a, b = tokens
+    return _span_chars(doc, a, b)
+
+
+def _clause_end(doc: Doc, unit: Unit, next_cue: int, ub: int) -> int:
+    """Where a clause after a cue ends: the unit's end, or the comma before the next attribution."""
+    if next_cue >= unit.end:
+        return ub
+    # walk back from the next cue over its speaker phrase to the comma before it
+    k = next_cue - 1
+    while k > unit.start and doc[k].text not in (",", ";", "—"):
+        k -= 1
+    return doc[k].idx if k > unit.start else ub
+
+
+def _according(doc: Doc, unit: Unit, a: int, b: int, cue_chars, passages) -> QuoteDraft | None:
+    text = doc.text
+    ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
+    speaker = _right_np(doc, b, unit.end)
+    if speaker is None:
+        return None
+    if not text[ua : cue_chars[0]].strip(" ,"):
+        comma = text.find(",", cue_chars[1], ub)
+        if comma < 0:
+            return None
+        speaker = _right_np(doc, b, unit.end)
+        sp_end = doc.char_span(cue_chars[1], comma, alignment_mode="contract")
+        if sp_end is not None and len(sp_end):
+            speaker = (sp_end.start + (1 if sp_end[0].is_space else 0), sp_end.end)
+        content = _trim(text, comma + 1, ub)
+    else:
+        comma = text.rfind(",", ua, cue_chars[0])
+        content = _trim(text, ua, comma if comma > ua else cue_chars[0])
+    if not content:
+        return None
+    kind = "mixed" if any(content[0] <= p.start < content[1] for p in passages) else "indirect"
+    return QuoteDraft(kind, [content], cue_chars, _chars(doc, speaker), rule="according-to")
+
+
+def speaker_mention(q: QuoteDraft, doc: Doc) -> Span | None:
+    if q.speaker is None:
+        return None
+    return doc.char_span(*q.speaker, alignment_mode="expand")
