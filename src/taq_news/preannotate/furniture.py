@@ -1,0 +1,155 @@
+"""Pre-annotation of page parts: title, dateline, byline, highlights and furniture lines.
+
+Line rules over the raw page, following common news-site layouts rather than the
+seed articles' strings:
+
+- a *prose* line ends in sentence punctuation (or a closing quotation mark) and
+  has at least eight words; the body starts at the first one;
+- the title is the first line before the body with four or more words that is
+  not prose and not a caption;
+- "Story highlights" (or "Highlights") opens a list of highlight lines, which ends
+  at the dateline or the body;
+- datelines and bylines are the ones ``metadata`` recognises (an agency credit,
+  "Outlet —", "By Name", "OUTLET | Updated: ...");
+- furniture: a clock time with "Source:" (a video widget, with the short lines
+  just above it), "Verified by/Powered by/Copyright" (site footer), a line about
+  commenting (comment footer), a short line ending in a photo agency (photo
+  credit), "Image/Photo" captions, short labels (navigation before the body,
+  subheadings between body paragraphs), headline-like lines after the body has
+  started (related links), and a trailing "(AGENCY)" credit at a line's end.
+
+Everything is returned as raw spans with a reason; nothing is deleted here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..anchors import Span
+from .metadata import _CREDIT, OUTLET_RULES
+
+PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images)"
+PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")
+_VIDEO = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*[-–—]\s*Source:", re.I)
+_FOOTER = re.compile(r"^(?:Verified by|Powered by|Copyright|©|All rights reserved)", re.I)
+_COMMENTS = re.compile(r"\bcomment(?:s|ing|ers)?\b", re.I)
+_CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}$")
+_CAPTION = re.compile(r"^(?:Representative |File |Feature )?(?:Image|Photo|Picture|Photograph)s?\b", re.I)
+_HIGHLIGHTS = re.compile(r"^(?:Story )?highlights$", re.I)
+_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$")
+_HEADER = re.compile(rf"^(?:{_CREDIT})\s*\|\s*(?:Updated|Published|Posted)")
+_UI = re.compile(r"\b(?:button|Show More|Read More|Load More|Share this|Subscribe|Sign up|Newsletter|Advertisement|Click here|Skip to)\b", re.I)
+_PLACE_DATELINE = re.compile(r"^[A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+){0,2}(?: \[[^\]\n]{1,40}\])?(?:, [A-Z][a-z]+ \d{1,2})?:(?= )")
+_TRAILING_CREDIT = re.compile(rf"\s\((?:{_CREDIT})\)\s*$")
+
+
+@dataclass
+class PageParts:
+    title: Span | None = None
+    dateline: Span | None = None
+    byline: Span | None = None
+    highlights: list[Span] | None = None
+    furniture: list[tuple[Span, str]] | None = None
+
+
+def _lines(raw: str):
+    pos = 0
+    for line in raw.split("\n"):
+        stripped = line.strip()
+        lead = len(line) - len(line.lstrip())
+        yield Span(pos + lead, pos + lead + len(stripped), stripped)
+        pos += len(line) + 1
+
+
+def is_headline(line: str) -> bool:
+    """Most longer words capitalized, as in headlines ("Al-Qaeda Allies with Taliban")."""
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) / len(long) > 0.7
+
+
+def is_prose(line: str) -> bool:
+    return len(line.split()) >= 8 and line.rstrip().endswith(PROSE_END) and not is_headline(line)
+
+
+def find_parts(raw: str) -> PageParts:
+    lines = [ln for ln in _lines(raw) if ln.text]
+    body_start = next((i for i, ln in enumerate(lines) if is_prose(ln.text) and not _HEADER.match(ln.text)), len(lines))
+    parts = PageParts(highlights=[], furniture=[])
+    taken: set[int] = set()
+
+    def furniture(i: int, reason: str) -> None:
+        if i not in taken:
+            taken.add(i)
+            parts.furniture.append((lines[i], reason))
+
+    # dateline and byline first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
+    for i, ln in enumerate(lines[: body_start + 1]):
+        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text)):
+            parts.byline = ln
+            taken.add(i)
+            continue
+        if parts.dateline is None:
+            for _, pattern in OUTLET_RULES[:2]:
+                m = pattern.match(ln.text)
+                if m:
+                    end = m.end()
+                    parts.dateline = Span(ln.start, ln.start + len(ln.text[:end].rstrip()), ln.text[:end].rstrip())
+                    if end >= len(ln.text.rstrip()) - 1:
+                        taken.add(i)
+                    break
+    if parts.dateline is None and body_start < len(lines):
+        m = _PLACE_DATELINE.match(lines[body_start].text)  # "Washington: The ..." opening the first paragraph
+        if m:
+            parts.dateline = Span(lines[body_start].start, lines[body_start].start + m.end(), m.group(0))
+    for i, ln in enumerate(lines):
+        if _VIDEO.match(ln.text):
+            furniture(i, "video-widget")
+            k = i - 1
+            while k >= 0 and k not in taken and not is_prose(lines[k].text) and len(lines[k].text.split()) <= 8 and i - k <= 2:
+                furniture(k, "video-widget")
+                k -= 1
+    in_highlights = False
+    for i, ln in enumerate(lines):
+        t = ln.text
+        words = len(t.split())
+        if i in taken:
+            in_highlights = False
+            continue
+        if _HIGHLIGHTS.match(t):
+            furniture(i, "section-label")
+            in_highlights = True
+            continue
+        if in_highlights and i < body_start and not (parts.dateline and ln.start >= parts.dateline.start):
+            parts.highlights.append(ln)
+            taken.add(i)
+            continue
+        in_highlights = False
+        if _FOOTER.match(t):
+            furniture(i, "site-footer")
+        elif _COMMENTS.search(t) and words <= 15 and i > body_start:
+            furniture(i, "comment-footer")
+        elif _UI.search(t) and words <= 6:
+            furniture(i, "navigation")
+        elif _CAPTION.match(t) and words <= 6:
+            furniture(i, "photo-caption")
+        elif _CREDIT_LINE.search(t) and words <= 8 and not is_prose(t):
+            furniture(i, "photo-credit")
+        elif parts.title is None and i < body_start and words >= 4 and not is_prose(t):
+            parts.title = ln
+            taken.add(i)
+        elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":
+            furniture(i, "subheading")  # a short quotation standing alone between paragraphs
+        elif is_prose(t) or i >= body_start and t.endswith(PROSE_END) and words >= 3:
+            m = _TRAILING_CREDIT.search(t)
+            if m and i >= body_start and i > 0:
+                s = ln.start + m.start() + 1
+                parts.furniture.append((Span(s, ln.start + len(t.rstrip()), t[m.start() + 1 :].rstrip()), "agency-credit"))
+        elif words <= 3:
+            between = 0 < i < len(lines) - 1 and is_prose(lines[i - 1].text) and is_prose(lines[i + 1].text)
+            furniture(i, "subheading" if i > body_start and between else "section-label" if i < body_start else "navigation")
+        else:
+            furniture(i, "related-link" if i > body_start else "navigation")
+    parts.furniture.sort(key=lambda f: f[0].start)
+    parts.highlights.sort(key=lambda s: s.start)
+    return parts
