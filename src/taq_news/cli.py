@@ -230,6 +230,119 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    from .preannotate.draft import draft_yaml, preannotate, registry_yaml
+    from .preannotate.pipeline import ModelMissing, make_nlp
+    from .registry import ID_PATTERN, load_registry
+    from .schema import load_schemas
+
+    layout = _layout(args)
+    registry_path = Path(args.registry) if args.registry else layout.registry
+    registry = load_registry(registry_path, layout.rel(registry_path) if registry_path.is_absolute() else str(registry_path))
+    out_dir = Path(args.out_dir) if args.out_dir else layout.annotations
+    id_pattern = load_schemas(str(layout.schema_dir)).by_file["document.schema.json"]["properties"]["id"].get("pattern")
+    problems = []
+    jobs = []
+    for raw_arg in args.raw:
+        raw_path = Path(raw_arg)
+        doc_id = raw_path.stem
+        target = out_dir / f"{doc_id}.yaml"
+        if not raw_path.is_file():
+            problems.append(f"{raw_arg}: preannotate raw-missing: no such file (fix: give the path of a raw .txt article)")
+        elif id_pattern and not __import__("re").match(id_pattern, doc_id):
+            problems.append(f"{raw_arg}: preannotate raw-name: {doc_id!r} is not a document id matching {id_pattern} (fix: name the file NNN_<16 hex digits>.txt)")
+        elif target.exists() and not args.force:
+            problems.append(f"{target}: preannotate draft-exists: an annotation file is already there (fix: pass --force to replace it, or move it away)")
+        else:
+            try:
+                jobs.append((doc_id, raw_path.read_bytes().decode("utf-8"), target))
+            except UnicodeDecodeError as exc:
+                problems.append(f"{raw_arg}: preannotate utf8-invalid: byte {exc.start} is not valid UTF-8 (fix: save the article as UTF-8)")
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"*** FAILED *** {len(problems)} problem(s); nothing was written")
+        return 1 if jobs or len(problems) else 2
+    try:
+        nlp = make_nlp(registry, args.model)
+    except ModelMissing as exc:
+        print(f"taq-news preannotate: {exc}", file=sys.stderr)
+        return 2
+    outputs: dict[Path, bytes] = {}
+    proposed = {}
+    for doc_id, raw, target in jobs:
+        draft = preannotate(doc_id, raw, {**registry, **proposed}, nlp)
+        for e in draft.proposed:
+            proposed.setdefault(e.id, e)
+        outputs[target] = draft_yaml(draft, registry).encode("utf-8")
+        types = {t: sum(q.type == t for q in draft.quotes) for t in ("direct", "mixed", "indirect")}
+        print(f"{doc_id}: title {'found' if draft.parts.title else 'none'}, dateline {'found' if draft.parts.dateline else 'none'}, "
+              f"byline {'found' if draft.parts.byline else 'none'}, {len(draft.parts.furniture or [])} furniture, "
+              f"outlet {draft.outlet.basis}, date {draft.published.basis}, {len(draft.entities)} entities, "
+              f"{len(draft.quotes)} quotes ({', '.join(f'{n} {t}' for t, n in types.items())}), {len(draft.non_quotes)} other quoted passages, "
+              f"{len(draft.proposed)} new registry entries, {len(draft.candidates)} capitalized candidates")
+    new = [e for e in proposed.values() if e.id not in registry]
+    if new:
+        text = registry_path.read_text("utf-8")
+        outputs[registry_path] = (text.rstrip("\n") + "\n" + registry_yaml(new)).encode("utf-8")
+    _write_files_atomically(outputs)
+    for p in sorted(outputs):
+        print(f"  wrote {p}")
+    print("check every item marked origin: machine; then 'taq-news build'")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import pyarrow.parquet as pq
+
+    from .evaluate import evaluate_brat, evaluate_corpus, render
+    from .preannotate.pipeline import ModelMissing, make_nlp
+    from .registry import load_registry
+
+    layout = _layout(args)
+    registry = load_registry(layout.registry, layout.rel(layout.registry))
+    try:
+        nlp = make_nlp(registry, args.model)
+    except ModelMissing as exc:
+        print(f"taq-news evaluate: {exc}", file=sys.stderr)
+        return 2
+    if args.brat:
+        folder = Path(args.brat)
+        if not folder.is_dir():
+            print(f"taq-news evaluate: --brat {args.brat} is not a folder (fix: point it at a folder of .ann and .txt files)", file=sys.stderr)
+            return 2
+        rows = evaluate_brat(folder, registry, nlp)
+        if not args.per_document:
+            rows = rows[-1:]
+        print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")
+        return 0
+    records = pq.read_table(layout.parquet("documents")).to_pylist()
+    rows = evaluate_corpus(records, layout.raw, registry, nlp)
+    print(render(rows, "Pre-annotation against the TAQ-News gold (blank spaCy + registry EntityRuler; quotes and entities on the gold clean text, furniture on the raw page)"), end="")
+    return 0
+
+
+def _write_files_atomically(outputs: dict[Path, bytes]) -> None:
+    """Write every file or none: temporary files first, then renames."""
+    import os
+    import tempfile
+
+    temps = []
+    try:
+        for path, data in outputs.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            temps.append((tmp, path))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
 def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):  # `taq-news ... | head` ends quietly, as Unix tools do
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -274,6 +387,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--raw", required=True, help="folder with the raw article files, named as in the release (e.g. 000_e764413d3f418c65.txt)")
     p.add_argument("--out", required=True, help="output JSONL file")
     p.set_defaults(func=cmd_rehydrate)
+    p = sub.add_parser("preannotate", help="draft an annotation file (machine-marked) for new raw articles")
+    p.add_argument("raw", nargs="+", help="raw article files (dataset/raw/NNN_<16 hex>.txt)")
+    p.add_argument("--out-dir", help="where to write <doc-id>.yaml (default: dataset/annotations)")
+    p.add_argument("--registry", help="entity registry to match and to extend with proposed entries (default: dataset/entities.yaml)")
+    p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
+    p.add_argument("--force", action="store_true", help="replace an existing annotation file")
+    p.set_defaults(func=cmd_preannotate)
+    p = sub.add_parser("evaluate", help="score pre-annotation against the gold (our corpus, or a brat folder such as PolNeAR)")
+    p.add_argument("--brat", help="a folder of brat .ann/.txt files to use as the gold instead of our corpus")
+    p.add_argument("--per-document", action="store_true", help="with --brat: a row per annotation file too")
+    p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
+    p.set_defaults(func=cmd_evaluate)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

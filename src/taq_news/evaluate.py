@@ -1,0 +1,219 @@
+"""``taq-news evaluate``: score pre-annotation against a gold standard, per article and overall.
+
+Two gold sources:
+
+- **our corpus** (default): for each gold record, quotes and entities are
+  predicted on the gold clean text (so offsets are comparable) and page parts
+  on the raw page. Speakers are compared as referents (``scoring`` and
+  ``annotation_sets.SpeakerMatcher``), against the registry plus the entries
+  the pre-annotator proposes.
+- **brat standoff** (``--brat DIR``), e.g. PolNeAR: ``.ann`` files with
+  ``Source``/``Cue``/``Content`` text-bound annotations tied by an event, next
+  to (or in a sibling ``text/`` folder of) their ``.txt``. An ``.ann`` named
+  ``<stem>_<annotator>.ann`` pairs with ``<stem>.txt``. Quotes are predicted on
+  the ``.txt`` as it is. A speaker counts as right when the predicted speaker
+  mention overlaps the gold source mention (brat has no referent ids).
+
+Metrics (definitions in ``scoring``): quote content exact and overlap P/R/F1,
+cue accuracy and speaker accuracy over overlap-matched quotes, entity strict
+and partial F1 (nervaluate) where the gold has entities, and for our corpus the
+character F1 of removed furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .registry import ONTONOTES_LABELS, Entity
+from .scoring import PRF, entity_scores, quote_scores
+
+
+@dataclass
+class GoldDoc:
+    name: str
+    text: str
+    quotes: list[dict]
+    entities: list[dict] | None  # None: the gold has no entity layer
+    removed: set[int] | None = None  # raw offsets of removed furniture, when known
+    raw: str | None = None
+
+
+def _span(text: str, a: int, b: int) -> dict:
+    return {"start": a, "end": b, "text": text[a:b]}
+
+
+def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[list[dict], list[dict], dict[str, Entity]]:
+    """Quotes and entity mentions predicted on ``text`` (already clean), as record-shaped dicts."""
+    from .preannotate.entities import mentions
+    from .preannotate.quotes import find_quotes
+    from .preannotate.speakers import SpeakerResolver, proposed_entity
+
+    doc = nlp(text)
+    found = mentions(doc)
+    quotes, _ = find_quotes(doc)
+    resolver = SpeakerResolver(registry, doc_id)
+    resolver.resolve_all(text, quotes, found)
+    pred_quotes = []
+    for q in quotes:
+        spk = q.resolved.get("speaker")
+        pred_quotes.append({
+            "type": q.type,
+            "content": [_span(text, a, b) for a, b in q.content],
+            "cue": _span(text, *q.cue) if q.cue else None,
+            "speaker": _span(text, *q.speaker) if q.speaker else None,
+            "speaker_entity_id": spk.entity if spk else None,
+        })
+    pred_entities = [{"start": m.start, "end": m.end, "label": m.label} for m in found]
+    extra = {r.entity: proposed_entity(r, doc_id) for r in resolver.proposed.values()}
+    return pred_quotes, pred_entities, extra
+
+
+# --- gold from our corpus -------------------------------------------------
+
+def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
+    out = []
+    for r in records:
+        raw_path = raw_dir / Path(r["source"]["file"]).name
+        removed = {i for x in r["source"]["removed"] if x["reason"] not in ("title", "dateline", "byline", "highlight") for i in range(x["raw_start"], x["raw_end"])}
+        out.append(GoldDoc(r["id"], r["text"], r["quotes"], [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in r["entities"]],
+                           removed, raw_path.read_text("utf-8") if raw_path.is_file() else None))
+    return out
+
+
+# --- gold from brat ---------------------------------------------------------
+
+_T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
+_E = re.compile(r"^(E\d+)\t(.+)$")
+
+
+def read_brat(folder: Path) -> list[GoldDoc]:
+    """Quote attributions (and entities, if labelled with OntoNotes types) from a brat folder."""
+    anns = sorted(folder.rglob("*.ann"))
+    texts = {p.stem: p for p in folder.rglob("*.txt")}
+    docs = []
+    for ann in anns:
+        stem = ann.stem
+        txt = texts.get(stem) or texts.get(stem.rsplit("_", 1)[0])
+        if txt is None:
+            raise FileNotFoundError(f"{ann}: no .txt file for it (looked for {stem}.txt and {stem.rsplit('_', 1)[0]}.txt)")
+        text = txt.read_text("utf-8")
+        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        events = []
+        for line in ann.read_text("utf-8").splitlines():
+            m = _T.match(line)
+            if m:
+                parts = [tuple(int(x) for x in piece.split()) for piece in m.group(3).split(";")]
+                spans[m.group(1)] = (m.group(2), [(a, b) for a, b in parts])
+                continue
+            m = _E.match(line)
+            if m:
+                events.append(dict(arg.split(":", 1) for arg in m.group(2).split() if ":" in arg))
+        quotes = []
+        for ev in events:
+            roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}
+            if "content" not in roles or roles["content"] not in spans:
+                continue
+            content = [_span(text, a, b) for a, b in spans[roles["content"]][1]]
+            cue = spans.get(roles.get("cue", ""), (None, None))[1]
+            src = spans.get(roles.get("source", roles.get("speaker", "")), (None, None))[1]
+            quotes.append({
+                "type": None,
+                "content": content,
+                "cue": _span(text, cue[0][0], cue[-1][1]) if cue else None,
+                "speaker": _span(text, src[0][0], src[-1][1]) if src else None,
+                "speaker_entity_id": None,
+            })
+        ents = [{"start": s[0][0], "end": s[-1][1], "label": label} for label, s in spans.values() if label in ONTONOTES_LABELS]
+        docs.append(GoldDoc(ann.stem, text, quotes, ents or None))
+    return docs
+
+
+# --- scoring ----------------------------------------------------------------
+
+def _overlaps(a: dict | None, b: dict | None) -> bool:
+    return bool(a and b and a["start"] < b["end"] and b["start"] < a["end"])
+
+
+@dataclass
+class Row:
+    name: str
+    quotes_gold: int
+    quotes_pred: int
+    exact: PRF
+    overlap: PRF
+    cue: float | None
+    speaker: float | None
+    entity_strict: PRF | None
+    entity_partial: PRF | None
+    furniture: PRF | None
+
+
+def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict]]], same_speaker) -> list[Row]:
+    """One row per document and a last row 'overall' (micro-averaged)."""
+    rows = []
+    groups = [[g] for g in gold] + [gold]
+    for group in groups:
+        ref_q = {g.name: g.quotes for g in group}
+        pred_q = {g.name: preds[g.name][0] for g in group}
+        qs = quote_scores(ref_q, pred_q, same_speaker)
+        with_ents = [g for g in group if g.entities is not None]
+        ent = entity_scores({g.name: g.entities for g in with_ents}, {g.name: preds[g.name][1] for g in with_ents}) if with_ents else None
+        furn = None
+        if all(g.removed is not None and "furniture" in preds[g.name][2] for g in group):
+            tp = sum(len(g.removed & preds[g.name][2]["furniture"]) for g in group)
+            furn = PRF(tp, sum(len(preds[g.name][2]["furniture"]) for g in group), sum(len(g.removed) for g in group))
+        rows.append(Row(group[0].name if len(group) == 1 and len(gold) > 1 else "overall",
+                        sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
+                        qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
+                        ent["strict"] if ent else None, ent["partial"] if ent else None, furn))
+    if len(gold) == 1:
+        rows = rows[1:]
+    return rows
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _prf(p: PRF | None) -> str:
+    return "n/a" if p is None else f"{p.precision:.3f} / {p.recall:.3f} / {p.f1:.3f}"
+
+
+def render(rows: list[Row], title: str) -> str:
+    lines = [f"{title}", "", "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |",
+             "|---|---:|---|---|---:|---:|---|---|---|"]
+    for r in rows:
+        name = f"**{r.name}**" if r.name == "overall" else r.name
+        lines.append(f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | {_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
+    return "\n".join(lines) + "\n"
+
+
+def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Entity], nlp) -> list[Row]:
+    from .annotation_sets import same_referent
+    from .preannotate.furniture import find_parts
+
+    gold = corpus_gold(records, raw_dir)
+    preds, pred_registry = {}, dict(registry)
+    for g in gold:
+        q, e, extra = predict(g.text, g.name, registry, nlp)
+        pred_registry.update(extra)
+        info: dict = {}
+        if g.raw is not None:
+            parts = find_parts(g.raw)
+            info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
+        preds[g.name] = (q, e, info)
+    return score(gold, preds, same_referent(registry, pred_registry))
+
+
+def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp) -> list[Row]:
+    gold = read_brat(folder)
+    preds = {}
+    cache: dict[str, tuple] = {}
+    for g in gold:
+        if g.text not in cache:
+            q, e, _ = predict(g.text, "000_brat", registry, nlp)
+            cache[g.text] = (q, e)
+        preds[g.name] = (*cache[g.text], {})
+    return score(gold, preds, lambda a, b: _overlaps(a.get("speaker"), b.get("speaker")))

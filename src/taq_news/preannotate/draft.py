@@ -1,0 +1,208 @@
+"""Put the pre-annotation steps together and write a draft in the curated YAML format.
+
+``preannotate`` is a pure function of (document id, raw text, registry, spaCy
+pipeline). ``draft_yaml`` turns its result into an annotation file that the
+build accepts as it is: every span becomes a quote anchor (checked to resolve
+back to the same offsets), every item says ``origin: machine``, and the file
+says ``method: machine``. Speakers not in the registry come back as proposed
+registry entries.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from spacy.language import Language
+
+from ..anchors import Span, resolve, word_bounded_matches
+from ..cleaning import clean
+from ..registry import Entity
+from .entities import Mention, candidates, mentions
+from .furniture import PageParts, find_parts
+from .metadata import Finding, find_outlet, find_published
+from .quotes import QuoteDraft, find_quotes
+from .speakers import SpeakerResolver, proposed_entity
+
+GUIDELINES = "1.0"
+
+
+@dataclass
+class Draft:
+    doc_id: str
+    raw: str
+    text: str
+    parts: PageParts
+    outlet: Finding
+    published: Finding
+    entities: list[Mention]
+    quotes: list[QuoteDraft]
+    non_quotes: list[tuple[int, int]]
+    proposed: list[Entity]
+    candidates: list[str]
+    skipped: list[str] = field(default_factory=list)
+
+
+def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language) -> Draft:
+    parts = find_parts(raw)
+    cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
+    text = cleaned.text
+    doc = nlp(text)
+    found = mentions(doc)
+    quotes, leftovers = find_quotes(doc)
+    resolver = SpeakerResolver(registry, doc_id)
+    resolver.resolve_all(text, quotes, found)
+    proposed = [proposed_entity(r, doc_id) for r in resolver.proposed.values()]
+    return Draft(doc_id, raw, text, parts, find_outlet(raw), find_published(raw), found, quotes,
+                 [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}))
+
+
+def anchor(text: str, start: int, end: int) -> str | dict | None:
+    """The shortest anchor that resolves to exactly text[start:end], or None."""
+    exact = text[start:end]
+    if not exact or exact != exact.strip():
+        return None
+    starts = word_bounded_matches(text, exact)
+    if start not in starts:
+        return None
+    node: str | dict = exact if len(starts) == 1 else {"exact": exact, "occurrence": starts.index(start) + 1}
+    try:
+        spans = resolve(text, node)
+    except ValueError:
+        return None
+    return node if len(spans) == 1 and (spans[0].start, spans[0].end) == (start, end) else None
+
+
+def _flow(d: dict) -> CommentedMap:
+    m = CommentedMap(d)
+    m.fa.set_flow_style()
+    return m
+
+
+def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
+    if name is None:
+        return None
+    for e in sorted(registry.values(), key=lambda e: e.id):
+        if e.kind == "outlet" and (e.name == name or name in e.aliases):
+            return e.id
+    return None
+
+
+def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
+    out = {}
+    for key, f in (("outlet", draft.outlet), ("published", draft.published)):
+        evidence = anchor(draft.raw, f.start, f.end) if f.basis == "stated" and f.start is not None else None
+        stated = f.basis == "stated" and evidence is not None
+        entity = _outlet_entity(registry, f.value) if key == "outlet" and stated else None
+        note = f"machine: {f.note}" if f.note else None
+        if key == "outlet" and stated and entity is None:
+            stated, note = False, f"machine: {f.note} {f.value} is not an outlet in the registry; add it and set basis: stated."
+        value = {"name": f.value if stated else None, "entity": entity} if key == "outlet" else {"date": f.value if stated else None}
+        out[key] = {**value, "basis": "stated" if stated else "unknown", "evidence": evidence if stated else None, "note": note}
+    return out
+
+
+def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
+    raw, text = draft.raw, draft.text
+    known = {**registry, **{e.id: e for e in draft.proposed}}
+    source: dict = {}
+    for part in ("title", "dateline", "byline"):
+        span: Span | None = getattr(draft.parts, part)
+        source[part] = anchor(raw, span.start, span.end) if span else None
+    source["highlights"] = [a for a in (anchor(raw, s.start, s.end) for s in draft.parts.highlights or []) if a is not None]
+    remove = CommentedSeq()
+    for span, reason in draft.parts.furniture or []:
+        a = anchor(raw, span.start, span.end)
+        if a is None:
+            draft.skipped.append(f"furniture {span.text!r}: no unique anchor")
+            continue
+        remove.append(_flow({**({"exact": a} if isinstance(a, str) else a), "reason": reason}))
+    source["remove"] = remove
+
+    entities = CommentedSeq()
+    for m in draft.entities:
+        a = anchor(text, m.start, m.end)
+        if a is None:
+            draft.skipped.append(f"entity {m.text!r} at {m.start}: no unique anchor")
+            continue
+        item = {**({"exact": a} if isinstance(a, str) else a), "label": m.label}
+        if m.entity:
+            item["entity"] = m.entity
+        item["origin"] = "machine"
+        entities.append(_flow(item))
+
+    quotes = CommentedSeq()
+    for n, q in enumerate(draft.quotes, 1):
+        content = [anchor(text, a, b) for a, b in q.content]
+        cue = anchor(text, *q.cue) if q.cue else None
+        speaker = anchor(text, *q.speaker) if q.speaker else None
+        addressee = anchor(text, *q.addressee) if q.addressee else None
+        if any(c is None for c in content) or (q.cue and cue is None):
+            draft.skipped.append(f"quote at {q.content[0][0]}: no unique anchor for its content or cue")
+            continue
+        spk = q.resolved.get("speaker")
+        adr = q.resolved.get("addressee") if addressee is not None else None
+        quotes.append(CommentedMap({
+            "id": f"q{n:02d}", "type": q.type, "content": content, "cue": cue, "speaker": speaker,
+            "speaker_entity": spk.entity if spk else None,
+            "addressee": addressee if adr else None, "addressee_entity": adr.entity if adr else None,
+            "via": [], "cluster": None, "note": f"machine: rule {q.rule}", "origin": "machine",
+        }))
+    non_quotes = CommentedSeq()
+    covered = [(a, b) for q in draft.quotes for a, b in q.content]
+    for a, b in draft.non_quotes:
+        if any(x < b and a < y for x, y in covered):
+            continue
+        an = anchor(text, a, b)
+        if an is None:
+            draft.skipped.append(f"quoted passage at {a}: no unique anchor")
+            continue
+        non_quotes.append(_flow({**({"exact": an} if isinstance(an, str) else an), "reason": "scare-quote"}))
+    del known
+    return CommentedMap({
+        "document": draft.doc_id,
+        "guidelines": GUIDELINES,
+        "annotation": {"method": "machine", "annotators": ["taq-news-preannotate"]},
+        "source": source,
+        "metadata": _metadata(draft, registry),
+        "entities": entities,
+        "quotes": quotes,
+        "non_quotes": non_quotes,
+        "relations": [],
+    })
+
+
+def _dump(node, top_list: bool = False) -> str:
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    if top_list:  # the registry's style: "- id: ..." at the margin
+        yaml.indent(mapping=2, sequence=2, offset=0)
+    else:
+        yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    buf = io.StringIO()
+    yaml.dump(node, buf)
+    return buf.getvalue()
+
+
+def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
+    body = _dump(draft_document(draft, registry))
+    head = [
+        f"# Machine draft by taq-news preannotate: every item says origin: machine. Check each one,",
+        "# then set annotation.method to manual and drop origin: machine from the items you checked.",
+    ]
+    if draft.candidates:
+        head.append("# Capitalized words not in the registry (possible entities to add): " + "; ".join(draft.candidates[:60]))
+    if draft.skipped:
+        head += [f"# skipped: {s}" for s in draft.skipped]
+    return "\n".join(head) + "\n" + body
+
+
+def registry_yaml(entries: list[Entity]) -> str:
+    items = []
+    for e in entries:
+        items.append(CommentedMap({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
+                                   "wikidata": None, "wikidata_check": None, "description": e.description}))
+    return _dump(items, top_list=True) if items else ""

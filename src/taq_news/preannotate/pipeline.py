@@ -1,0 +1,35 @@
+"""The spaCy pipeline for pre-annotation: blank English by default, a statistical model when asked for and installed."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from ..registry import Entity
+from .entities import add_ruler
+
+
+class ModelMissing(Exception):
+    """The requested spaCy model is not installed (it is an optional extra)."""
+
+
+def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
+    """Blank English + sentencizer + the registry EntityRuler; or ``model`` with the ruler before its NER.
+
+    With a model, the ruler's matches come first and the statistical NER only adds
+    entities where the ruler found none.
+    """
+    if model is None:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return add_ruler(nlp, registry)
+    try:
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+    except OSError as exc:
+        raise ModelMissing(f"spaCy model {model!r} is not installed (pip install it, e.g. 'python -m spacy download {model}')") from exc
+    ruler = nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    from .entities import name_patterns, value_patterns
+
+    ruler.add_patterns(name_patterns(registry) + value_patterns())
+    return nlp
