@@ -10,11 +10,9 @@ registry entries.
 
 from __future__ import annotations
 
-import io
+import json
 from dataclasses import dataclass, field
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from spacy.language import Language
 
 from ..anchors import Span, resolve, word_bounded_matches
@@ -75,12 +73,6 @@ def anchor(text: str, start: int, end: int) -> str | dict | None:
     return node if len(spans) == 1 and (spans[0].start, spans[0].end) == (start, end) else None
 
 
-def _flow(d: dict) -> CommentedMap:
-    m = CommentedMap(d)
-    m.fa.set_flow_style()
-    return m
-
-
 def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
     if name is None:
         return None
@@ -104,7 +96,7 @@ def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
     return out
 
 
-def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
+def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
     raw, text = draft.raw, draft.text
     known = {**registry, **{e.id: e for e in draft.proposed}}
     source: dict = {}
@@ -112,7 +104,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
         span: Span | None = getattr(draft.parts, part)
         source[part] = anchor(raw, span.start, span.end) if span else None
     source["highlights"] = [a for a in (anchor(raw, s.start, s.end) for s in draft.parts.highlights or []) if a is not None]
-    remove = CommentedSeq()
+    remove = []
     for span, reason in draft.parts.furniture or []:
         a = anchor(raw, span.start, span.end)
         if a is None:
@@ -121,7 +113,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
         remove.append(_flow({**({"exact": a} if isinstance(a, str) else a), "reason": reason}))
     source["remove"] = remove
 
-    entities = CommentedSeq()
+    entities = []
     for m in draft.entities:
         a = anchor(text, m.start, m.end)
         if a is None:
@@ -133,7 +125,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
         item["origin"] = "machine"
         entities.append(_flow(item))
 
-    quotes = CommentedSeq()
+    quotes = []
     for n, q in enumerate(draft.quotes, 1):
         content = [anchor(text, a, b) for a, b in q.content]
         cue = anchor(text, *q.cue) if q.cue else None
@@ -144,13 +136,13 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
             continue
         spk = q.resolved.get("speaker")
         adr = q.resolved.get("addressee") if addressee is not None else None
-        quotes.append(CommentedMap({
+        quotes.append(dict({
             "id": f"q{n:02d}", "type": q.type, "content": content, "cue": cue, "speaker": speaker,
             "speaker_entity": spk.entity if spk else None,
             "addressee": addressee if adr else None, "addressee_entity": adr.entity if adr else None,
             "via": [], "cluster": None, "note": f"machine: rule {q.rule}", "origin": "machine",
         }))
-    non_quotes = CommentedSeq()
+    non_quotes = []
     covered = [(a, b) for q in draft.quotes for a, b in q.content]
     for a, b in draft.non_quotes:
         if any(x < b and a < y for x, y in covered):
@@ -161,7 +153,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
             continue
         non_quotes.append(_flow({**({"exact": an} if isinstance(an, str) else an), "reason": "scare-quote"}))
     del known
-    return CommentedMap({
+    return dict({
         "document": draft.doc_id,
         "guidelines": GUIDELINES,
         "annotation": {"method": "machine", "annotators": ["taq-news-preannotate"]},
@@ -174,17 +166,60 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> CommentedMap:
     })
 
 
+class Flow(dict):
+    """A mapping written on one line, as the curated files write anchors."""
+
+
+def _scalar(v) -> str:
+    # JSON scalars are valid YAML (double-quoted strings, numbers, true/false, null)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _flow(d: dict) -> Flow:
+    return Flow(d)
+
+
+def _emit(node, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for key, value in node.items():
+        if isinstance(value, dict) and value and not isinstance(value, Flow):
+            out.append(f"{pad}{key}:")
+            _emit(value, indent + 2, out)
+        elif isinstance(value, list) and value:
+            out.append(f"{pad}{key}:")
+            _emit_list(value, indent + 2, out)
+        else:
+            out.append(f"{pad}{key}: {_value(value)}")
+
+
+def _value(v) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_value(x) for x in v) + "]"
+    return _scalar(v)
+
+
+def _emit_list(items: list, indent: int, out: list[str]) -> None:
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict) and not isinstance(item, Flow) and item:
+            inner: list[str] = []
+            _emit(item, indent + 2, inner)
+            out.append(f"{pad}- {inner[0].lstrip()}")
+            out.extend(inner[1:])
+        else:
+            out.append(f"{pad}- {_value(item)}")
+
+
 def _dump(node, top_list: bool = False) -> str:
-    yaml = YAML(typ="rt")
-    yaml.width = 4096
-    if top_list:  # the registry's style: "- id: ..." at the margin
-        yaml.indent(mapping=2, sequence=2, offset=0)
+    """Block YAML with JSON scalars: fast, stable, and easy to read and edit."""
+    out: list[str] = []
+    if top_list:
+        _emit_list(node, 0, out)
     else:
-        yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
-    buf = io.StringIO()
-    yaml.dump(node, buf)
-    return buf.getvalue()
+        _emit(node, 0, out)
+    return "\n".join(out) + "\n"
 
 
 def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
@@ -203,6 +238,6 @@ def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
 def registry_yaml(entries: list[Entity]) -> str:
     items = []
     for e in entries:
-        items.append(CommentedMap({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
+        items.append(({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
                                    "wikidata": None, "wikidata_check": None, "description": e.description}))
     return _dump(items, top_list=True) if items else ""

@@ -76,10 +76,11 @@ class Unit:
 
 
 def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
+    text_ = doc.text  # computed on every access: read it once
     opens = {p.start for p in passages}
     bounds = []
-    for sent in doc.sents:
-        a, b = sent.start, sent.end
+    starts = [t.i for t in doc if t.is_sent_start] or [0]  # one pass; doc.sents re-checks the whole doc per sentence
+    for a, b in zip(starts, starts[1:] + [len(doc)]):
         if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
             # spaCy hangs an opening mark on the sentence before it: move it forward
             bounds[-1][1] -= 1
@@ -91,7 +92,7 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
             boundary = doc[a].idx
             # a quotation that opened earlier in the unit before and runs past this boundary
             inside = any(doc[units[-1][0]].idx <= p.start < boundary < p.end for p in passages)
-            same_par = "\n" not in doc.text[doc[units[-1][1] - 1].idx : boundary]
+            same_par = "\n" not in text_[doc[units[-1][1] - 1].idx : boundary]
             if inside and same_par:
                 units[-1][1] = b
                 continue
@@ -105,7 +106,7 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
             b -= 1
         if a >= b:
             continue
-        if "\n" in doc.text[last_end : doc[a].idx]:
+        if "\n" in text_[last_end : doc[a].idx]:
             paragraph += 1
         last_end = doc[b - 1].idx + len(doc[b - 1])
         out.append(Unit(a, b, paragraph))
