@@ -86,6 +86,7 @@ def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
 
 _T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
 _E = re.compile(r"^(E\d+)\t(.+)$")
+_R = re.compile(r"^R\d+\t(\S+) Arg1:(T\d+) Arg2:(T\d+)")
 
 
 def read_brat(folder: Path) -> list[GoldDoc]:
@@ -100,7 +101,8 @@ def read_brat(folder: Path) -> list[GoldDoc]:
             raise FileNotFoundError(f"{ann}: no .txt file for it (looked for {stem}.txt and {stem.rsplit('_', 1)[0]}.txt)")
         text = txt.read_text("utf-8")
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-        events = []
+        events: list[dict] = []
+        relations: list[tuple[str, str, str]] = []
         for line in ann.read_text("utf-8").splitlines():
             m = _T.match(line)
             if m:
@@ -110,6 +112,14 @@ def read_brat(folder: Path) -> list[GoldDoc]:
             m = _E.match(line)
             if m:
                 events.append(dict(arg.split(":", 1) for arg in m.group(2).split() if ":" in arg))
+                continue
+            m = _R.match(line)
+            if m:
+                relations.append(m.groups())
+        # our own export: a "Quote" text-bound annotation with Cue/Speaker relations
+        for tid, (label, _) in spans.items():
+            if label == "Quote":
+                events.append({"Content": tid, **{role: arg2 for role, arg1, arg2 in relations if arg1 == tid}})
         quotes = []
         for ev in events:
             roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}

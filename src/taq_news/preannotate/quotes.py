@@ -79,7 +79,8 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     text_ = doc.text  # computed on every access: read it once
     opens = {p.start for p in passages}
     bounds = []
-    starts = [t.i for t in doc if t.is_sent_start] or [0]  # one pass; doc.sents re-checks the whole doc per sentence
+    # one pass (doc.sents re-checks the whole doc per sentence); a paragraph break always ends a sentence
+    starts = sorted({t.i for t in doc if t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)} | {0})
     for a, b in zip(starts, starts[1:] + [len(doc)]):
         if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
             # spaCy hangs an opening mark on the sentence before it: move it forward
@@ -206,6 +207,26 @@ def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     return i, j
 
 
+def _addressee(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
+    """Who was told: a capitalized name ("The Daily Beast"), a short determiner phrase, or one plural noun."""
+    np = _right_np(doc, i, limit)
+    if np is None:
+        return None
+    a, b = np
+    if doc[a].is_title or doc[a].is_upper or (doc[a].lower_ == "the" and a + 1 < b and doc[a + 1].is_title):
+        j = a + 1
+        while j < b and (doc[j].is_title or doc[j].is_upper or doc[j].lower_ in ("of", "the", "al", "and")):
+            j += 1
+        while j > a + 1 and doc[j - 1].lower_ in ("of", "the", "al", "and"):
+            j -= 1
+        return a, j
+    if doc[a].lower_ in DETERMINERS:
+        return (a, min(b, a + 2)) if a + 1 < b else None
+    if doc[a].lower_ in ("him", "her", "them", "us", "me") or doc[a].lower_.endswith("s"):
+        return a, a + 1  # "told him", "told reporters"
+    return None
+
+
 def _span_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
     return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
 
@@ -286,7 +307,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             addressee = None
             c = b
             if is_addressee_verb(doc[b - 1].text):
-                np = _right_np(doc, b, next_cue)
+                np = _addressee(doc, b, next_cue)
                 if np:
                     addressee = np
                     c = np[1]

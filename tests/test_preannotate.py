@@ -1,0 +1,160 @@
+"""Pre-annotation end to end on the real raw articles, the evaluator on our gold and on brat, and robustness."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taq_news.cli import main
+from taq_news.evaluate import evaluate_brat, evaluate_corpus, read_brat
+from taq_news.preannotate.furniture import find_parts
+from taq_news.preannotate.pipeline import make_nlp
+from taq_news.preannotate.quotes import find_quotes
+from taq_news.registry import load_registry
+
+from .conftest import ROOT
+
+REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+NLP = make_nlp(REGISTRY)
+RAWS = sorted((ROOT / "dataset/raw").glob("*.txt"))
+
+
+@pytest.fixture
+def fresh_root(repo_copy):
+    """A copy of the project with the raw articles and registry but no annotation files."""
+    for name in ("README.md", "CITATION.cff", "pyproject.toml"):
+        shutil.copy(ROOT / name, repo_copy.root / name)
+    for p in (repo_copy.root / "dataset/annotations").glob("*.yaml"):
+        p.unlink()
+    return repo_copy.root
+
+
+def test_drafts_of_the_five_raw_articles_build_and_validate_as_they_are(fresh_root, capsys):
+    raws = [str(fresh_root / "dataset/raw" / p.name) for p in RAWS]
+    assert main(["--root", str(fresh_root), "preannotate", *raws]) == 0
+    assert main(["--root", str(fresh_root), "build"]) == 0
+    assert main(["--root", str(fresh_root), "validate", str(fresh_root / "dataset")]) == 0
+    records = pq.read_table(fresh_root / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+    assert len(records) == 5
+    assert all(r["annotation"]["method"] == "machine" for r in records)
+    items = [x for r in records for x in r["entities"] + r["quotes"]]
+    assert items and all(x["origin"] == "machine" for x in items)
+    assert sum(len(r["quotes"]) for r in records) >= 50
+    # nothing invented: outlet and date are stated only with evidence, else unknown
+    for r in records:
+        for key in ("outlet", "published"):
+            meta = r[key]
+            assert meta["basis"] in ("stated", "unknown")
+            assert (meta["evidence"] is not None) == (meta["basis"] == "stated")
+
+
+def test_preannotate_refuses_an_existing_file_and_a_bad_name_and_writes_nothing(repo_copy, tmp_path, capsys):
+    root = repo_copy.root
+    before = (root / "dataset/entities.yaml").read_bytes()
+    raw = str(root / "dataset/raw" / RAWS[0].name)
+    assert main(["--root", str(root), "preannotate", raw]) == 1
+    assert "draft-exists" in capsys.readouterr().out
+    odd = tmp_path / "new-article.txt"
+    odd.write_text("Kabul (ANI): The Taliban said on Monday that talks would resume.\n", "utf-8")
+    assert main(["--root", str(root), "preannotate", str(odd)]) == 1
+    out = capsys.readouterr().out
+    assert "raw-name" in out and "fix:" in out
+    assert (root / "dataset/entities.yaml").read_bytes() == before
+
+
+def test_evaluate_on_the_gold_meets_the_entity_and_exact_content_targets():
+    records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+    rows = evaluate_corpus(records, ROOT / "dataset/raw", REGISTRY, NLP)
+    overall = rows[-1]
+    assert [r.name for r in rows] == [r["id"] for r in records] + ["overall"]
+    assert overall.quotes_gold == sum(len(r["quotes"]) for r in records)
+    assert overall.entity_strict.f1 >= 0.90
+    assert overall.exact.f1 >= 0.70
+    assert overall.overlap.f1 >= 0.84  # the SFU Gender Gap Tracker's published overlap F1
+    assert overall.exact.f1 > 0.59  # Citron's published exact content F1
+
+
+def test_evaluate_reads_brat_and_scores_our_exported_gold_like_the_corpus(tmp_path):
+    assert main(["export", "--format", "brat", "--out", str(tmp_path / "brat")]) == 0
+    records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+    gold = read_brat(tmp_path / "brat")
+    assert sum(len(g.quotes) for g in gold) == sum(len(r["quotes"]) for r in records)
+    via_brat = evaluate_brat(tmp_path / "brat", REGISTRY, NLP)[-1]
+    direct = evaluate_corpus(records, ROOT / "dataset/raw", REGISTRY, NLP)[-1]
+    assert (via_brat.exact, via_brat.overlap, via_brat.entity_strict) == (direct.exact, direct.overlap, direct.entity_strict)
+
+
+def test_brat_with_events_as_in_polnear(tmp_path):
+    text = "The senator said that the bill would pass. Critics disagreed."
+    (tmp_path / "doc.txt").write_text(text, "utf-8")
+    (tmp_path / "doc_ab12.ann").write_text(
+        "T1\tSource 0 11\tThe senator\nT2\tCue 12 16\tsaid\nT3\tContent 17 41\tthat the bill would pass\n"
+        "T4\tAttribution 12 16\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n", "utf-8")
+    (g,) = read_brat(tmp_path)
+    assert g.quotes[0]["content"][0]["text"] == "that the bill would pass"
+    (row,) = evaluate_brat(tmp_path, REGISTRY, NLP)
+    assert row.overlap.f1 == 1.0 and row.speaker == 1.0 and row.cue == 1.0
+
+
+def quotes_of(text: str):
+    qs, rest = find_quotes(NLP(text))
+    return [(q.type, [text[a:b] for a, b in q.content], text[q.cue[0]:q.cue[1]] if q.cue else None,
+             text[q.speaker[0]:q.speaker[1]] if q.speaker else None) for q in qs], rest
+
+
+@pytest.mark.parametrize("text, want", [
+    ("“The deal is dead,” the minister said.", ("direct", ["“The deal is dead,”"], "said", "the minister")),
+    ('"The deal is dead," said the minister.', ("direct", ['"The deal is dead,"'], "said", "the minister")),
+    ("The minister said that the deal was dead.", ("indirect", ["the deal was dead"], "said", "The minister")),
+    ("The minister told reporters the deal was “dead” for now.", ("mixed", ["the deal was “dead” for now"], "told", "The minister")),
+    ("According to the ministry, the talks will resume in May.", ("indirect", ["the talks will resume in May"], "According to", "the ministry")),
+    ("The talks will resume in May, the spokesman added.", ("indirect", ["The talks will resume in May"], "added", "the spokesman")),
+    ("Officials have also openly stated that the camp was closed.", ("indirect", ["the camp was closed"], "have also openly stated", "Officials")),
+])
+def test_quote_patterns(text, want):
+    got, _ = quotes_of(text)
+    assert got == [want]
+
+
+def test_a_quoted_paragraph_continues_the_direct_quote_before_it():
+    text = "“We will stay,” the commander said.\n\n“Nobody will make us leave.”"
+    got, _ = quotes_of(text)
+    assert got == [("direct", ["“We will stay,”", "“Nobody will make us leave.”"], "said", "the commander")]
+
+
+def test_an_unclosed_quote_and_a_scare_quote_do_not_crash_and_are_accounted_for():
+    text = "The so-called “moderates” met. He said: “We are leaving\n\nNext paragraph."
+    got, rest = quotes_of(text)
+    assert [q[0] for q in got] == ["direct"] and got[0][1] == ["“We are leaving"]
+    assert [text[p.start:p.end] for p in rest] == ["“moderates”"]
+
+
+def test_furniture_rules_on_a_page_that_is_not_one_of_ours():
+    raw = ("Politics\n\nSenate Passes the Long-Awaited Budget Bill After Marathon Session\n\nBy Jane Roe\n\n"
+           "Washington (AP): The Senate passed the budget bill late on Tuesday after a marathon session of votes.\n\n"
+           "Lawmakers said the bill would fund the government through the end of the fiscal year.\n\n"
+           "02:15 - Source: CNN\n\nRead More\n\nCopyright 2021 The Outlet. All rights reserved.\n")
+    parts = find_parts(raw)
+    assert parts.title.text == "Senate Passes the Long-Awaited Budget Bill After Marathon Session"
+    assert parts.byline.text == "By Jane Roe"
+    assert parts.dateline.text == "Washington (AP):"
+    reasons = {s.text: why for s, why in parts.furniture}
+    assert reasons == {"Politics": "section-label", "02:15 - Source: CNN": "video-widget", "Read More": "navigation",
+                       "Copyright 2021 The Outlet. All rights reserved.": "site-footer"}
+
+
+MARKS = st.sampled_from(["“", "”", '"', "‘", "’", " said ", " told ", ", ", ". ", "\n\n", "according to ", "He", " the minister ", "x", ":"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(MARKS, max_size=40).map("".join))
+def test_any_mix_of_marks_and_cues_never_crashes_and_spans_are_clean(text):
+    qs, rest = find_quotes(NLP(text))
+    for q in qs:
+        for a, b in q.content + [s for s in (q.cue, q.speaker, q.addressee) if s]:
+            assert 0 <= a < b <= len(text)
+            assert text[a:b] == text[a:b].strip()
