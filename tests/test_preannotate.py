@@ -158,3 +158,11 @@ def test_any_mix_of_marks_and_cues_never_crashes_and_spans_are_clean(text):
         for a, b in q.content + [s for s in (q.cue, q.speaker, q.addressee) if s]:
             assert 0 <= a < b <= len(text)
             assert text[a:b] == text[a:b].strip()
+
+
+def test_the_readme_evaluation_table_is_what_taq_news_evaluate_prints(capsys):
+    assert main(["evaluate"]) == 0
+    printed = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n", 1)[1].split("\n<!-- END EVALUATION -->", 1)[0]
+    assert block == printed

@@ -1,5 +1,9 @@
-"""Pre-annotation of new raw articles (issue 6, in progress): drafts for curators to correct.
+"""Pre-annotation of new raw articles: a machine-marked draft for curators to correct.
 
-So far: outlet and date with their evidence (``metadata``). Furniture, quotes,
-entities, the draft writer and ``taq-news preannotate`` are still to come.
+One module per step, each a pure function of its input:
+``furniture`` (page parts and furniture lines on the raw page), ``metadata``
+(outlet and date with evidence), ``entities`` (registry EntityRuler and value
+rules), ``cues`` and ``quotes`` (quotes on spaCy tokens), ``speakers`` (speaker
+and addressee resolution), ``pipeline`` (the spaCy pipeline) and ``draft``
+(everything together, written in the curated YAML format).
 """
