@@ -318,7 +318,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 0
     records = pq.read_table(layout.parquet("documents")).to_pylist()
     rows = evaluate_corpus(records, layout.raw, registry, nlp)
-    print(render(rows, "Pre-annotation against the TAQ-News gold (blank spaCy + registry EntityRuler; quotes and entities on the gold clean text, furniture on the raw page)"), end="")
+    table = render(rows, "Pre-annotation against the TAQ-News gold (blank spaCy + registry EntityRuler; quotes and entities on the gold clean text, furniture on the raw page)")
+    print(table, end="")
+    if args.readme:
+        readme = layout.root / "README.md"
+        begin, end = "<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n", "\n<!-- END EVALUATION -->"
+        text = readme.read_text("utf-8")
+        if begin not in text or end not in text:
+            print(f"{readme}: evaluate readme-markers: the evaluation markers are missing (fix: restore them from git)", file=sys.stderr)
+            return 1
+        head, rest = text.split(begin, 1)
+        _write_files_atomically({readme: (head + begin + table + end + rest.split(end, 1)[1]).encode("utf-8")})
     return 0
 
 
@@ -397,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("evaluate", help="score pre-annotation against the gold (our corpus, or a brat folder such as PolNeAR)")
     p.add_argument("--brat", help="a folder of brat .ann/.txt files to use as the gold instead of our corpus")
     p.add_argument("--per-document", action="store_true", help="with --brat: a row per annotation file too")
+    p.add_argument("--readme", action="store_true", help="also write the table into README.md (between its EVALUATION markers)")
     p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
     p.set_defaults(func=cmd_evaluate)
     try:

@@ -122,6 +122,8 @@ def _is_cue(doc: Doc, i: int) -> bool:
     nxt = doc[i + 1].text if i + 1 < len(doc) else ""
     if prev in ("to", "worth", "not") and prev != "":
         return False  # "to threaten", "worth mentioning": no act reported here
+    if tok.lower_ in NOUN_LIKE and prev in ("up", "about", "over", "amid", "despite", "against", "such", "new", "recent", "earlier", "similar", "these", "those"):
+        return False  # "backing up claims that ...": a noun (Q5)
     if tok.lower_ in NOUN_LIKE and prev not in AUXILIARIES and not (nxt.lower() == "that" or nxt in (":", ",") or nxt in OPEN_MARKS):
         return False  # "the United Nations report", "claims of": a noun unless a complement follows
     if prev in DETERMINERS or (i > 0 and doc[i - 1].text in ("’s", "'s")) or (i > 0 and doc[i - 1].is_title and tok.lower_.endswith("s") and prev not in AUXILIARIES and tok.lower_ in ("reports", "claims", "notes", "warnings", "states")):
@@ -288,7 +290,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             if before:
                 p = before[-1]
                 gap = text[p.end : cue_chars[0]]
-                if len(gap.split()) <= 15 and not any(ch in gap for ch in OPEN_MARKS + ".") and (text[p.end - 2 : p.end - 1] in ",?!—" or gap.strip().startswith((",", "—"))):
+                if len(gap.split()) <= 30 and not any(ch in gap for ch in OPEN_MARKS + ".") and (text[p.end - 2 : p.end - 1] in ",?!—" or gap.strip().startswith((",", "—"))):
                     speaker = _np_between(doc, p.end, cue_chars[0], a) or _right_np(doc, b, next_cue)
                     used.add(p.start)
                     prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua

@@ -27,6 +27,28 @@ KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "organization
 DOCUMENT_HEADS = {"report", "statement", "poster", "document", "letter", "study", "assessment", "memo", "agreement", "deal", "study", "survey"}
 
 
+ROLE_NOUNS = {
+    "official", "officials", "minister", "chief", "commander", "spokesman", "spokeswoman", "spokesperson", "general",
+    "president", "director", "secretary", "ambassador", "envoy", "senator", "governor", "officer", "leader", "adviser",
+    "advisor", "analyst", "expert", "fellow", "researcher", "member", "soldier", "source", "sources", "diplomat",
+    "spokespersons", "spokesmen", "staff", "head", "deputy", "mayor", "lawmaker", "representative", "negotiator",
+}
+
+
+def _singular(name: str) -> bool:
+    words = name.split(",")[0].split()
+    return bool(words) and not words[-1].lower().endswith("s")
+
+
+def _head_noun(words: list[str]) -> str:
+    """The phrase's head when it is a common noun: the last role or document noun, else the last lower-case word."""
+    low = [w.lower().strip("’'.") for w in words]
+    for w in reversed(low):
+        if w in ROLE_NOUNS or w in DOCUMENT_HEADS:
+            return w
+    return low[-1] if low and words[-1].islower() else ""
+
+
 @dataclass
 class Resolved:
     entity: str
@@ -58,25 +80,26 @@ class SpeakerResolver:
         r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label, new=True))
         return r
 
-    def resolve(self, text: str, span: tuple[int, int] | None, mentions: list[Mention]) -> Resolved | None:
+    def resolve(self, text: str, span: tuple[int, int] | None, mentions: list[Mention], before: int | None = None) -> Resolved | None:
         if span is None:
             return None
         a, b = span
-        mention_text = text[a:b]
-        head_text = mention_text.split(",")[0].strip()
-        inside = [m for m in mentions if a <= m.start and m.end <= b and m.entity and m.label in PRIORITY and m.entity in self.registry and self.registry[m.entity].kind in SPEAKER_KINDS]
-        if inside:
-            best = min(inside, key=lambda m: (PRIORITY[m.label], m.start))
+        head_text = text[a:b].split(",")[0].strip()
+        head_end = a + len(text[a:b].split(",")[0].rstrip())
+        words = head_text.split()
+        head = _head_noun(words)
+        inside = [m for m in mentions if a <= m.start and m.end <= head_end and m.entity and m.label in PRIORITY
+                  and m.entity in self.registry and self.registry[m.entity].kind in SPEAKER_KINDS]
+        # A name is the speaker only when it heads the phrase ("U.S. General John Campbell"),
+        # not when it modifies a noun ("a United Nations report", "Taliban spokespersons").
+        named_head = [m for m in inside if m.end >= head_end - 1 or not head]
+        if named_head:
+            best = min(named_head, key=lambda m: (PRIORITY[m.label], m.start))
             return self._known(best.entity)
         low = head_text.lower()
         if low in PRONOUNS:
-            want = {"person": ("person",), "organization": ("organization", "document", "outlet"), "group": ("organization", "anonymous")}[PRONOUNS[low]]
-            for r in reversed(self.history):
-                if r.kind in want:
-                    return r
-            return self._propose(f"{self.doc_prefix}-unresolved-{low}", f"unresolved '{head_text}'", "anonymous", None)
-        words = head_text.split()
-        if words and words[-1][:1].isupper() and not words[0].lower() in DETERMINERS:
+            return self._pronoun(low, head_text)
+        if words and words[-1][:1].isupper() and words[0].lower() not in DETERMINERS and not head:
             last = words[-1].strip("’'s")
             for e in sorted(self.registry.values(), key=lambda e: e.id):
                 if e.kind == "person" and e.name.split() and e.name.split()[-1] == last:
@@ -84,19 +107,53 @@ class SpeakerResolver:
             caps = [w for w in words if w[:1].isupper()]
             kind, label = ("person", "PERSON") if 2 <= len(caps) <= 4 and len(caps) == len(words) else ("organization", "ORG")
             return self._propose(slug(head_text), head_text, kind, label)
-        head = words[-1].lower() if words else ""
+        head = head or (words[-1].lower() if words else "")
         for r in reversed(self.history):
             if head and (head in r.name.lower().split() or head in r.entity.split("-")):
                 return r
+        if head in ROLE_NOUNS and not head.endswith("s") and before is not None:
+            person = self._introduced_as(text, head, mentions, before)
+            if person is not None:
+                return person
         kind = "document" if head in DOCUMENT_HEADS else "anonymous"
         return self._propose(f"{self.doc_prefix}-{slug(head_text)}", head_text, kind, None)
+
+    def _pronoun(self, low: str, shown: str) -> Resolved:
+        kind = PRONOUNS[low]
+        for r in reversed(self.history):
+            if kind == "person" and (r.kind == "person" or (r.kind == "anonymous" and _singular(r.name))):
+                return r
+            if kind == "organization" and r.kind in ("organization", "document", "outlet"):
+                return r
+            if kind == "group" and (r.kind in ("organization",) or (r.kind == "anonymous" and not _singular(r.name))):
+                return r
+        return self._propose(f"{self.doc_prefix}-unresolved-{low}", f"unresolved '{shown}'", "anonymous", None)
+
+    def _introduced_as(self, text: str, head: str, mentions: list[Mention], before: int) -> Resolved | None:
+        """The last named person before ``before`` introduced with this role ("Jeff Buchanan, deputy chief of staff").
+
+        The role is looked for next to the mention (the words up to the previous and next
+        comma or full stop) and in the registry entry's description.
+        """
+        # the last one before, else the first one soon after (a lede often names its source later)
+        earlier = sorted((m for m in mentions if m.end <= before and m.label == "PERSON" and m.entity in self.registry), key=lambda m: -m.start)
+        later = sorted((m for m in mentions if before < m.start < before + 1500 and m.label == "PERSON" and m.entity in self.registry), key=lambda m: m.start)
+        for m in earlier + later:
+            title = " ".join(re.split(r"[,.;:\n]", text[max(0, m.start - 80) : m.start])[-1].split()[-4:])
+            after = text[m.end : m.end + 120]
+            appositive = re.split(r"[,.;:\n]", after[1:])[0] if after.startswith(",") else ""
+            context = (title + " " + appositive).lower()  # "Defense Minister X", "X, deputy chief of staff,"
+            description = (self.registry[m.entity].description or "").lower()
+            if re.search(rf"\b{re.escape(head)}\b", context) or re.search(rf"\b{re.escape(head)}\b", description):
+                return self._known(m.entity)
+        return None
 
     def resolve_all(self, text: str, quotes: list[QuoteDraft], mentions: list[Mention]) -> None:
         for q in quotes:
             if q.speaker is None and q.speaker_of is not None and q.speaker_of.resolved:
                 q.resolved["speaker"] = q.speaker_of.resolved["speaker"]
             else:
-                r = self.resolve(text, q.speaker, mentions)
+                r = self.resolve(text, q.speaker, mentions, before=q.content[0][0])
                 if r is None:
                     r = self.history[-1] if self.history else self._propose(f"{self.doc_prefix}-unknown-speaker", "unknown speaker", "anonymous", None)
                 q.resolved["speaker"] = r
