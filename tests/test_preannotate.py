@@ -166,3 +166,27 @@ def test_the_readme_evaluation_table_is_what_taq_news_evaluate_prints(capsys):
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme.split("<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n", 1)[1].split("\n<!-- END EVALUATION -->", 1)[0]
     assert block == printed
+
+
+def test_a_statistical_model_runs_after_the_registry_ruler(tmp_path):
+    # No model can be downloaded here, so build a small one: an initialised (untrained) NER.
+    import spacy
+
+    nlp = spacy.blank("en")
+    ner = nlp.add_pipe("ner")
+    for label in ("PERSON", "ORG", "GPE"):
+        ner.add_label(label)
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "model")
+    with_model = make_nlp(REGISTRY, str(tmp_path / "model"))
+    assert with_model.pipe_names.index("taq_entity_ruler") < with_model.pipe_names.index("ner")
+    assert "sentencizer" in with_model.pipe_names
+    text = "The Taliban said on Monday that al Qaeda had left Afghanistan."
+    ruled = {(e.start_char, e.end_char, e.label_) for e in NLP(text).ents}
+    got = {(e.start_char, e.end_char, e.label_) for e in with_model(text).ents}
+    assert ruled <= got  # the model may add entities, never drop or relabel the registry's
+
+
+def test_a_missing_model_is_a_usage_error_not_a_traceback(capsys):
+    assert main(["evaluate", "--model", "no_such_model_xyz"]) == 2
+    assert "not installed" in capsys.readouterr().err

@@ -27,6 +27,8 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
         nlp = spacy.load(model, exclude=["lemmatizer"])
     except OSError as exc:
         raise ModelMissing(f"spaCy model {model!r} is not installed (pip install it, e.g. 'python -m spacy download {model}')") from exc
+    if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
+        nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
     ruler = nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
     from .entities import name_patterns, value_patterns
