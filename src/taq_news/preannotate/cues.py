@@ -17,7 +17,7 @@ SPEECH_VERBS = (
     "comment", "observe", "predict", "estimate", "conclude", "allege", "assure", "caution", "concede", "contend",
     "disclose", "mention", "recall", "remark", "reiterate", "tweet", "testify", "ask", "answer", "complain",
     "identify", "accuse", "threaten", "demand", "recount", "boast", "quip", "announce", "agree",
-    "elaborate", "clarify", "specify", "affirm", "proclaim", "lament", "charge",
+    "elaborate", "clarify", "specify", "affirm", "proclaim", "lament", "charge", "refer",
 )
 IRREGULAR = {
     "say": ("say", "says", "said", "saying"),
@@ -65,6 +65,10 @@ NOUN_LIKE = frozenset({
 })
 LIGHT_VERBS = frozenset({"expressed", "expresses", "expressing", "voiced", "voices", "voicing"})
 LIGHT_NOUNS = frozenset({"concern", "concerns", "fear", "fears", "hope", "doubt", "doubts", "confidence", "optimism", "worry", "worries"})
+
+
+# Verbs whose object is content only with quoted words or an "X as Y" predicate (Q4).
+OBJECT_VERBS = ("refer", "describe", "identify")
 
 
 def is_addressee_verb(form: str) -> bool:

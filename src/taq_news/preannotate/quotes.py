@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span
 
 from ..quote_marks import Passage, find_passages
-from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, cue_forms, is_addressee_verb
+from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, OBJECT_VERBS, cue_forms, is_addressee_verb
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one", "another", "some", "any"})
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "we": "group", "they": "group", "it": "organization"}
@@ -92,7 +92,7 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
         if units:
             boundary = doc[a].idx
             # a quotation that opened earlier in the unit before and runs past this boundary
-            inside = any(doc[units[-1][0]].idx <= p.start < boundary < p.end for p in passages)
+            inside = any(p.closed and doc[units[-1][0]].idx <= p.start < boundary < p.end for p in passages)
             same_par = "\n" not in text_[doc[units[-1][1] - 1].idx : boundary]
             if inside and same_par:
                 units[-1][1] = b
@@ -122,6 +122,13 @@ def _is_cue(doc: Doc, i: int) -> bool:
     nxt = doc[i + 1].text if i + 1 < len(doc) else ""
     if prev in ("to", "worth", "not") and prev != "":
         return False  # "to threaten", "worth mentioning": no act reported here
+    if nxt.lower() in ("himself", "herself", "themselves", "itself"):
+        return False  # "identified himself as": no content reported
+    after_quote = i > 0 and (doc[i - 1].text in CLOSE_MARKS or (doc[i - 1].text == "," and i > 1 and doc[i - 2].text in CLOSE_MARKS))
+    if tok.lower_ in NOUN_LIKE and after_quote:
+        return True  # “...,” reports CNN
+    if tok.lower_ in NOUN_LIKE and i > 0 and (doc[i - 1].is_title or doc[i - 1].is_upper) and not doc[i - 1].is_sent_start:
+        return False  # "the United Nations report": a proper-noun modifier, so a noun
     if tok.lower_ in NOUN_LIKE and prev in ("up", "about", "over", "amid", "despite", "against", "such", "new", "recent", "earlier", "similar", "these", "those"):
         return False  # "backing up claims that ...": a noun (Q5)
     if tok.lower_ in NOUN_LIKE and prev not in AUXILIARIES and not (nxt.lower() == "that" or nxt in (":", ",") or nxt in OPEN_MARKS):
@@ -150,6 +157,8 @@ def _cue_span(doc: Doc, i: int, floor: int) -> tuple[int, int]:
     end = i + 1
     if end < len(doc) and doc[end].lower_ in ("out",) and doc[i].lower_.startswith("point"):
         end += 1
+    if end < len(doc) and doc[end].lower_ == "to" and cue_forms().get(doc[i].lower_) == "refer":
+        end += 1  # "has referred to"
     return start, end
 
 
@@ -209,6 +218,20 @@ def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     return i, j
 
 
+def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
+    """A sentence-opening name or determiner phrase: "Republican Senator Lindsey Graham", "The United Nations report"."""
+    j = start
+    if j < limit and doc[j].lower_ in DETERMINERS:
+        j += 1
+    while j < limit and (doc[j].is_title or doc[j].is_upper) and not doc[j].is_punct:
+        j += 1
+    if j < limit and j > start and doc[j].is_lower and doc[j].lower_ in ("report", "statement", "official", "spokesman", "spokeswoman", "spokesperson", "minister", "agency", "ministry"):
+        j += 1  # a common-noun head after the name
+    if j == start or (j == start + 1 and doc[start].lower_ in DETERMINERS):
+        return None
+    return start, j
+
+
 def _addressee(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     """Who was told: a capitalized name ("The Daily Beast"), a short determiner phrase, or one plural noun."""
     np = _right_np(doc, i, limit)
@@ -223,7 +246,8 @@ def _addressee(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
             j -= 1
         return a, j
     if doc[a].lower_ in DETERMINERS:
-        return (a, min(b, a + 2)) if a + 1 < b else None
+        # "told the paper": only "tell" takes a noun-phrase addressee; "warned the group's ..." starts the content
+        return (a, min(b, a + 2)) if a + 1 < b and cue_forms().get(doc[i - 1].lower_) == "tell" else None
     if doc[a].lower_ in ("him", "her", "them", "us", "me") or doc[a].lower_.endswith("s"):
         return a, a + 1  # "told him", "told reporters"
     return None
@@ -257,8 +281,9 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
 
     for u_index, unit in enumerate(units):
         ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
-        unit_passages = passages_in(ua, ub)
-        inside = lambda k: any(p.start <= doc[k].idx < p.end for p in unit_passages)  # noqa: E731
+        # an unclosed mark runs at most to the end of its sentence (guidelines 3.11)
+        unit_passages = [p if p.closed or p.end <= ub else Passage(p.start, _rstrip_end(text, p.start, ub), False, p.mark) for p in passages_in(ua, ub)]
+        inside = lambda k: any(p.closed and p.start <= doc[k].idx < p.end for p in unit_passages)  # noqa: E731
         cues = []
         k = unit.start
         while k < unit.end:
@@ -342,7 +367,11 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub].strip(" .,;"):
                 content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
                 speaker = None
-            topic_only = content is not None and text[content[0] : content[1]].split(" ", 1)[0].lower() in ("on", "about", "upon", "at", "in", "for", "of", "with", "to", "from")
+            topic_only = content is not None and text[content[0] : content[1]].split(" ", 1)[0].lower() in ("on", "about", "upon", "at", "in", "for", "of", "with", "from")
+            if content and cue_forms().get(doc[b - 1].lower_) in OBJECT_VERBS or (content and doc[b - 1].lower_ == "to" and b >= 2 and cue_forms().get(doc[b - 2].lower_) in OBJECT_VERBS):
+                has_marks = any(content[0] <= p.start < content[1] for p in unit_passages)
+                if not has_marks and " as " not in text[content[0] : content[1]]:
+                    content = None  # "referred to the period", "described the attack": a topic, no content (Q4)
             if content and not topic_only and len(text[content[0] : content[1]].split()) >= 3 and speaker is not None:
                 kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
                 for p in unit_passages:
@@ -364,7 +393,14 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                             used.add(p.start)
                     unit_quotes.append(QuoteDraft(kind_, [content], cue_chars, _chars(doc, sp), rule="clause-then-cue"))
                     continue
-            # participle cue after a comma (", adding ..."): the speaker of the quote before
+            # participle cue after a comma (", adding ..."): the speaker of the quote before,
+            # or else the subject that opens the sentence ("Senator X commented ..., stating ...")
+            if not unit_quotes and content and doc[b - 1].lower_.endswith("ing") and a > unit.start and doc[a - 1].text == ",":
+                subject = _subject(doc, unit.start, a)
+                if subject:
+                    unit_quotes.append(QuoteDraft("mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect",
+                                                  [content], cue_chars, _chars(doc, subject), rule="participle-subject"))
+                    continue
             if unit_quotes and content and doc[b - 1].lower_.endswith("ing"):
                 prev = unit_quotes[-1]
                 kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
@@ -390,6 +426,12 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
         q.content = sorted(q.content)
     leftovers = [p for p in passages if p.start not in used and not any(a <= p.start < b for q in quotes for a, b in q.content)]
     return quotes, leftovers
+
+
+def _rstrip_end(text: str, start: int, end: int) -> int:
+    while end > start + 1 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _outside_words(rest: str, spans: list[tuple[int, int]]) -> bool:
