@@ -311,7 +311,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"taq-news evaluate: --brat {args.brat} is not a folder (fix: point it at a folder of .ann and .txt files)", file=sys.stderr)
             return 2
-        rows = evaluate_brat(folder, registry, nlp)
+        rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
         if not args.per_document:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")
@@ -407,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("evaluate", help="score pre-annotation against the gold (our corpus, or a brat folder such as PolNeAR)")
     p.add_argument("--brat", help="a folder of brat .ann/.txt files to use as the gold instead of our corpus")
     p.add_argument("--per-document", action="store_true", help="with --brat: a row per annotation file too")
+    p.add_argument("--our-content-rules", action="store_true", help="with --brat: trim gold content by our guidelines (Q11-Q12: no leading 'that', no final stop outside the marks) before scoring")
     p.add_argument("--readme", action="store_true", help="also write the table into README.md (between its EVALUATION markers)")
     p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
     p.set_defaults(func=cmd_evaluate)

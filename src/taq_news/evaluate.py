@@ -89,8 +89,14 @@ _E = re.compile(r"^(E\d+)\t(.+)$")
 _R = re.compile(r"^R\d+\t(\S+) Arg1:(T\d+) Arg2:(T\d+)")
 
 
-def read_brat(folder: Path) -> list[GoldDoc]:
-    """Quote attributions (and entities, if labelled with OntoNotes types) from a brat folder."""
+def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
+    """Quote attributions (and entities, if labelled with OntoNotes types) from a brat folder.
+
+    ``our_content_rules`` trims each gold content span by our guidelines' Q11-Q12
+    (no leading "that", no full stop or comma outside the marks), so that exact
+    scores on a corpus with other conventions (PolNeAR keeps both) count real
+    boundary errors only. Off by default: the gold is read as it is.
+    """
     anns = sorted(folder.rglob("*.ann"))
     texts = {p.stem: p for p in folder.rglob("*.txt")}
     docs = []
@@ -125,7 +131,14 @@ def read_brat(folder: Path) -> list[GoldDoc]:
             roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}
             if "content" not in roles or roles["content"] not in spans:
                 continue
-            content = [_span(text, a, b) for a, b in spans[roles["content"]][1]]
+            parts = spans[roles["content"]][1]
+            if our_content_rules:
+                from .preannotate.quotes import _trim
+
+                parts = [t for t in (_trim(text, a, b) for a, b in parts) if t]
+                if not parts:
+                    continue
+            content = [_span(text, a, b) for a, b in parts]
             cue = spans.get(roles.get("cue", ""), (None, None))[1]
             src = spans.get(roles.get("source", roles.get("speaker", "")), (None, None))[1]
             quotes.append({
@@ -217,8 +230,8 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
     return score(gold, preds, same_referent(registry, pred_registry))
 
 
-def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp) -> list[Row]:
-    gold = read_brat(folder)
+def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp, our_content_rules: bool = False) -> list[Row]:
+    gold = read_brat(folder, our_content_rules)
     preds = {}
     cache: dict[str, tuple] = {}
     for g in gold:

@@ -61,7 +61,7 @@ NOUN_LIKE = frozenset({
     "report", "reports", "claim", "claims", "estimate", "estimates", "pledge", "pledges", "promise", "promises",
     "note", "notes", "comment", "comments", "demand", "demands", "charge", "charges", "answer", "answers", "vow",
     "vows", "state", "states", "warn", "reply", "replies", "response", "ask", "tweet", "tweets", "remark", "remarks",
-    "stress", "recall", "deny", "charge", "quip", "boast", "boasts", "agree", "add", "say", "tell", "write",
+    "stress", "recall", "deny", "charge", "quip", "boast", "boasts", "agree",
 })
 LIGHT_VERBS = frozenset({"expressed", "expresses", "expressing", "voiced", "voices", "voicing"})
 LIGHT_NOUNS = frozenset({"concern", "concerns", "fear", "fears", "hope", "doubt", "doubts", "confidence", "optimism", "worry", "worries"})

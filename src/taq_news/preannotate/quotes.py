@@ -35,7 +35,7 @@ from ..quote_marks import Passage, find_passages
 from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, OBJECT_VERBS, cue_forms, is_addressee_verb
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one", "another", "some", "any"})
-PRONOUNS = {"he": "person", "she": "person", "i": "person", "we": "group", "they": "group", "it": "organization"}
+PRONOUNS = {"he": "person", "she": "person", "i": "person", "we": "group", "they": "group", "it": "organization", "who": "person", "which": "organization"}
 # Words that end a speaker phrase when it is read leftwards from the cue.
 LEFT_STOP = frozenset({
     "that", "which", "who", "whom", "whose", "and", "but", "or", "while", "as", "when", "after", "before", "because",
@@ -170,6 +170,8 @@ def _skip_left_adverbs(doc: Doc, j: int, floor: int) -> int:
 
 def _left_np(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
     j = _skip_left_adverbs(doc, cue_start - 1, floor)
+    if j >= floor and doc[j].lower_ in ("who", "which") and j > floor and doc[j - 1].text == ",":
+        return j, j + 1  # "X, who said ...": the relative pronoun is the mention nearest the cue
     if j > floor and doc[j].text == ",":
         # "Name, a senior member of X, said": the name with its appositive (Q19)
         k = j - 1
@@ -216,6 +218,36 @@ def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     if j == i:
         return None
     return i, j
+
+
+def _colon_attribution(doc: Doc, unit: Unit, ua: int, ub: int, passages: list[Passage], found_cues: bool) -> QuoteDraft | None:
+    """'Name: “...”' or 'Name in December 1992: ...' - a colon after a short name phrase that opens the unit."""
+    text = doc.text
+    k = next((t.i for t in doc[unit.start : min(unit.end, unit.start + 10)] if t.text == ":"), None)
+    if k is None or k == unit.start or k + 1 >= unit.end:
+        return None
+    head = doc[unit.start : k]
+    if not (head[0].is_title or head[0].is_upper) or any(t.text in OPEN_MARKS + CLOSE_MARKS for t in head):
+        return None
+    name = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")]
+    words = [t for t in head if t.is_alpha]
+    # a name phrase, maybe with a time ("in December 1992"); not a clause (no lower-case verb-like run)
+    if not name and not all(t.is_title or t.is_upper for t in words):
+        return None
+    lower_run = [t for t in words if t.is_lower and t.lower_ not in ("in", "on", "at", "of", "the", "to", "and")]
+    if len(lower_run) > 1 or found_cues and any(cue_forms().get(t.lower_) for t in head):
+        return None
+    speaker_end = next((t.i for t in head if t.is_lower and t.lower_ in ("in", "on", "at", "to")), k)
+    content = _trim(text, doc[k + 1].idx, ub)
+    if content is None:
+        return None
+    whole = [p for p in passages if p.start == content[0] and p.end >= content[1] - 1]
+    if whole:
+        return QuoteDraft("direct", [(whole[0].start, whole[0].end)], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
+    kind = "mixed" if any(content[0] <= p.start < content[1] for p in passages) else "indirect"
+    if kind == "indirect":
+        return None  # "Poll: Trump ties Clinton" - a headline label, not a quote
+    return QuoteDraft(kind, [content], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
 
 
 def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
@@ -301,6 +333,13 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                 cues.append(("verb", a, b))
             k += 1
         unit_quotes: list[QuoteDraft] = []
+        colon = _colon_attribution(doc, unit, ua, ub, unit_passages, found_cues=bool(cues))
+        if colon is not None:
+            for p in unit_passages:
+                if colon.content[0][0] <= p.start < colon.content[-1][1]:
+                    used.add(p.start)
+            unit_quotes.append(colon)
+            cues = []
         for n, (kind, a, b) in enumerate(cues):
             next_cue = cues[n + 1][1] if n + 1 < len(cues) else unit.end
             cue_chars = _span_chars(doc, a, b)
