@@ -467,10 +467,11 @@ def _present(lst: pa.Array, field: str):
         return
     rows = _parents(lst)
     starts = np.asarray(lst.offsets.to_numpy(zero_copy_only=False)) - lst.offsets[0].as_py()
-    for j, value in enumerate(values.to_pylist()):
-        if value is not None:
-            r = int(rows[j])
-            yield r, int(j - starts[r]), value
+    present = np.flatnonzero(values.is_valid().to_numpy(zero_copy_only=False))  # only the non-null ones reach Python
+    picked = values.take(pa.array(present, pa.int64())).to_pylist()
+    for j, value in zip(present.tolist(), picked):
+        r = int(rows[j])
+        yield r, int(j - starts[r]), value
 
 
 class Texts:
