@@ -224,3 +224,39 @@ def test_a_repeated_entity_id_in_one_record_is_refused_on_both_paths(monkeypatch
     records = _relabel(RECORDS, clash)
     assert not ColumnarPath(SCHEMAS, REGISTRY).accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
     assert incidents(records, True, monkeypatch) == incidents(records, False, monkeypatch) != []
+
+
+def _shifted(record: dict, prefix: str) -> dict:
+    """The record with ``prefix`` put before its text and every offset moved to match."""
+    rec = copy.deepcopy(record)
+    k = len(prefix)
+    rec["text"] = prefix + rec["text"]
+
+    def move(span):
+        if span is not None:
+            span["start"] += k
+            span["end"] += k
+
+    for m in rec["entities"]:
+        move(m)
+    for q in rec["quotes"]:
+        for s in q["content"]:
+            move(s)
+        for key in ("cue", "speaker", "addressee"):
+            move(q[key])
+    for n in rec["non_quotes"]:
+        move(n)
+    for seg in rec["source"]["segments"]:
+        move(seg)
+    return rec
+
+
+def test_spans_after_multi_byte_characters_are_compared_by_code_point():
+    # 2-, 3- and 4-byte UTF-8 characters before every span: byte and code-point offsets differ.
+    records = [_shifted(r, "é — 😀 ") for r in RECORDS]
+    path = ColumnarPath(SCHEMAS, REGISTRY)
+    assert path.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    for r in records:
+        r["entities"][-1]["start"] -= 1  # off by one code point (not by one byte)
+        r["entities"][-1]["end"] -= 1
+    assert not path.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
