@@ -163,6 +163,7 @@ class SchemaColumns:
         self.schemas = schemas
         self.document = document
         self._per_value: dict[tuple, object] = {}
+        self._repetitive: dict[int, bool] = {}
 
     def batch_ok(self, batch: pa.RecordBatch) -> bool:
         root = pa.StructArray.from_arrays(batch.columns, fields=list(batch.schema))
@@ -234,8 +235,13 @@ class SchemaColumns:
 
     def _scalar_ok(self, s: dict, arr: pa.Array) -> bool:
         # Only a verdict is needed here, so value tests may run on the distinct values.
-        if any(k in s for k in ("enum", "pattern", "format")) and pa.types.is_string(arr.type):
-            arr = _distinct_if_repetitive(arr)
+        if any(k in s for k in ("enum", "pattern", "format")) and pa.types.is_string(arr.type) and len(arr) >= 4096:
+            # whether a column repeats itself is decided once, on the first large batch
+            key = id(s)
+            if key not in self._repetitive:
+                self._repetitive[key] = _repetitive(arr)
+            if self._repetitive[key]:
+                arr = pc.unique(arr)
         return all(_all(m) for m in self._masks(s, arr))
 
     def _masks(self, s: dict, arr: pa.Array):
@@ -298,14 +304,10 @@ class SchemaColumns:
         return True
 
 
-def _distinct_if_repetitive(arr: pa.Array) -> pa.Array:
-    """The distinct values when a sample says they repeat a lot (hashing is cheaper than a regex), else ``arr``."""
-    if len(arr) < 4096:
-        return arr
+def _repetitive(arr: pa.Array) -> bool:
+    """Does a sample repeat a lot? Then hashing to distinct values is cheaper than a regex on each."""
     sample = arr.slice(0, 1024)
-    if len(pc.unique(sample)) * 4 > len(sample):
-        return arr
-    return pc.unique(arr)
+    return len(pc.unique(sample)) * 4 <= len(sample)
 
 
 def _parents(list_array: pa.Array) -> np.ndarray:
@@ -451,27 +453,35 @@ class ColumnarPath:
 
     def index_batch(self, batch: pa.RecordBatch, file: str, first_line: int, index) -> None:
         """What CorpusIndex.add_valid records, for a whole accepted batch."""
-        for k, rid in enumerate(batch.column("id").to_pylist()):
-            index.ids[rid].append((file, first_line + k, "id"))
-        for r, j, cid in _present(batch.column("quotes"), "cluster_id"):
-            index.clusters[cid] += 1
-            index.cluster_first.setdefault(cid, (file, first_line + r, f"quotes[{j}].cluster_id"))
-        for r, j, target in _present(batch.column("relations"), "document"):
-            index.relations.append((file, first_line + r, f"relations[{j}].document", target))
+        ids = index.ids
+        for line, rid in enumerate(batch.column("id").to_pylist(), first_line):
+            ids[rid].append((file, line, "id"))
+        rows, pos, values = _present(batch.column("quotes"), "cluster_id")
+        if len(values):
+            # count and find each cluster's first quote per distinct id, not per quote
+            encoded = pc.dictionary_encode(values)
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            firsts = np.unique(codes, return_index=True)[1]
+            counts = np.bincount(codes)
+            for code, cid in enumerate(encoded.dictionary.to_pylist()):
+                index.clusters[cid] += int(counts[code])
+                k = firsts[code]
+                index.cluster_first.setdefault(cid, (file, first_line + int(rows[k]), f"quotes[{int(pos[k])}].cluster_id"))
+        rows, pos, values = _present(batch.column("relations"), "document")
+        index.relations.extend((file, first_line + r, f"relations[{j}].document", target)
+                               for r, j, target in zip(rows.tolist(), pos.tolist(), values.to_pylist()))
 
 
-def _present(lst: pa.Array, field: str):
-    """(row, position in the row's list, value) for every non-null ``field`` of a list-of-struct column."""
+def _present(lst: pa.Array, field: str) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Row, position in the row's list, and value of every non-null ``field`` of a list-of-struct column."""
     values = lst.flatten().field(field)
     if values.null_count == len(values):
-        return
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), values.slice(0, 0)
     rows = _parents(lst)
     starts = np.asarray(lst.offsets.to_numpy(zero_copy_only=False)) - lst.offsets[0].as_py()
-    present = np.flatnonzero(values.is_valid().to_numpy(zero_copy_only=False))  # only the non-null ones reach Python
-    picked = values.take(pa.array(present, pa.int64())).to_pylist()
-    for j, value in zip(present.tolist(), picked):
-        r = int(rows[j])
-        yield r, int(j - starts[r]), value
+    present = np.flatnonzero(values.is_valid().to_numpy(zero_copy_only=False))
+    r = rows[present]
+    return r, present - starts[r], values.take(pa.array(present, pa.int64()))
 
 
 class Texts:
