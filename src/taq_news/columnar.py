@@ -20,6 +20,7 @@ Python lists, since Arrow has no kernel that slices each string at its own offse
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -42,6 +43,7 @@ class Unsupported(Exception):
     """The schema uses something this path cannot check exactly: use the row path."""
 
 
+@lru_cache(maxsize=None)
 def re2_pattern(pattern: str) -> str | None:
     """The RE2 pattern that matches exactly what the ECMA-262 ``pattern`` matches, or None.
 
