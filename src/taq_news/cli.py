@@ -311,7 +311,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"taq-news evaluate: --brat {args.brat} is not a folder (fix: point it at a folder of .ann and .txt files)", file=sys.stderr)
             return 2
-        rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
+        try:
+            rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
+        except ValueError as exc:
+            print(f"taq-news evaluate: {exc} (fix: pair each .ann with the .txt it was annotated on)", file=sys.stderr)
+            return 2
         if not args.per_document:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")

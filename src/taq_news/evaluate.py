@@ -105,7 +105,8 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
         txt = texts.get(stem) or texts.get(stem.rsplit("_", 1)[0])
         if txt is None:
             raise FileNotFoundError(f"{ann}: no .txt file for it (looked for {stem}.txt and {stem.rsplit('_', 1)[0]}.txt)")
-        text = txt.read_text("utf-8")
+        with open(txt, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
+            text = fh.read()
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         events: list[dict] = []
         relations: list[tuple[str, str, str]] = []
@@ -113,6 +114,8 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
             m = _T.match(line)
             if m:
                 parts = [tuple(int(x) for x in piece.split()) for piece in m.group(3).split(";")]
+                if any(not (0 <= a <= b <= len(text)) for a, b in parts):
+                    raise ValueError(f"{ann}: {m.group(1)} has offsets outside {txt.name} ({len(text)} characters)")
                 spans[m.group(1)] = (m.group(2), [(a, b) for a, b in parts])
                 continue
             m = _E.match(line)
