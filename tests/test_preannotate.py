@@ -198,3 +198,14 @@ def test_brat_offsets_outside_the_text_are_a_usage_error(tmp_path, capsys):
     assert main(["evaluate", "--brat", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "doc.ann" in err and "offsets outside" in err and "fix:" in err
+
+
+def test_drafts_escape_characters_yaml_refuses(tmp_path):
+    # Scraped text can hold C1 controls (seen in real news pages); YAML refuses them raw.
+    from taq_news.preannotate.draft import _dump
+    from taq_news.yamlio import load_yaml
+
+    value = "Trump\x83s plan \ufffe “big”"
+    path = tmp_path / "draft.yaml"
+    path.write_text(_dump({"exact": value, "items": [{"exact": value}]}), "utf-8")
+    assert load_yaml(path) == {"exact": value, "items": [{"exact": value}]}

@@ -11,6 +11,7 @@ registry entries.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -170,9 +171,14 @@ class Flow(dict):
     """A mapping written on one line, as the curated files write anchors."""
 
 
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _scalar(v) -> str:
-    # JSON scalars are valid YAML (double-quoted strings, numbers, true/false, null)
-    return json.dumps(v, ensure_ascii=False)
+    # JSON scalars are valid YAML (double-quoted strings, numbers, true/false, null), except
+    # that YAML refuses some characters JSON leaves raw (C1 controls, U+FFFE): escape those.
+    out = json.dumps(v, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), out) if isinstance(v, str) else out
 
 
 def _flow(d: dict) -> Flow:
