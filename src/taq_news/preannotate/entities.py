@@ -119,13 +119,14 @@ _SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He
 def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
     covered = {t.i for ent in doc.ents for t in ent}
+    text = doc.text  # a property that joins every token: read it once
     out, run = [], []
 
     def flush():
         while run and run[0].text in _SKIP:
             run.pop(0)
         if run and not (len(run) == 1 and run[0].is_sent_start):
-            out.append((run[0].idx, run[-1].idx + len(run[-1].text), doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]))
+            out.append((run[0].idx, run[-1].idx + len(run[-1].text), text[run[0].idx : run[-1].idx + len(run[-1].text)]))
         run.clear()
 
     for tok in doc:

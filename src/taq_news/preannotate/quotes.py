@@ -234,9 +234,8 @@ def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     return i, j
 
 
-def _colon_attribution(doc: Doc, unit: Unit, ua: int, ub: int, passages: list[Passage], found_cues: bool) -> QuoteDraft | None:
+def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passages: list[Passage], found_cues: bool) -> QuoteDraft | None:
     """'Name: “...”' or 'Name in December 1992: ...' - a colon after a short name phrase that opens the unit."""
-    text = doc.text
     k = next((t.i for t in doc[unit.start : min(unit.end, unit.start + 10)] if t.text == ":"), None)
     if k is None or k == unit.start or k + 1 >= unit.end:
         return None
@@ -352,7 +351,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                 cues.append(("verb", a, b))
             k += 1
         unit_quotes: list[QuoteDraft] = []
-        colon = _colon_attribution(doc, unit, ua, ub, unit_passages, found_cues=bool(cues))
+        colon = _colon_attribution(doc, text, unit, ua, ub, unit_passages, found_cues=bool(cues))
         if colon is not None:
             for p in unit_passages:
                 if colon.content[0][0] <= p.start < colon.content[-1][1]:
@@ -363,7 +362,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             next_cue = cues[n + 1][1] if n + 1 < len(cues) else unit.end
             cue_chars = _span_chars(doc, a, b)
             if kind == "according":
-                q = _according(doc, unit, a, b, cue_chars, unit_passages)
+                q = _according(doc, text, unit, a, b, cue_chars, unit_passages)
                 if q:
                     unit_quotes.append(q)
                 continue
@@ -546,8 +545,7 @@ def _clause_end(doc: Doc, unit: Unit, next_cue: int, ub: int) -> int:
     return doc[k].idx if k > unit.start else ub
 
 
-def _according(doc: Doc, unit: Unit, a: int, b: int, cue_chars, passages) -> QuoteDraft | None:
-    text = doc.text
+def _according(doc: Doc, text: str, unit: Unit, a: int, b: int, cue_chars, passages) -> QuoteDraft | None:
     ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
     speaker = _right_np(doc, b, unit.end)
     if speaker is None:
