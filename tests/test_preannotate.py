@@ -114,6 +114,11 @@ def quotes_of(text: str):
     ("According to the ministry, the talks will resume in May.", ("indirect", ["the talks will resume in May"], "According to", "the ministry")),
     ("The talks will resume in May, the spokesman added.", ("indirect", ["The talks will resume in May"], "added", "the spokesman")),
     ("Officials have also openly stated that the camp was closed.", ("indirect", ["the camp was closed"], "have also openly stated", "Officials")),
+    ("The ministry declined to comment on the raid, saying the inquiry was still open.", ("indirect", ["the inquiry was still open"], "saying", "The ministry")),
+    ("The camp was rebuilt last year, reported The Frontier Post.", ("indirect", ["The camp was rebuilt last year"], "reported", "The Frontier Post")),
+    ("Sen. Jane Roe (D-Ore.) said the vote would be close.", ("indirect", ["the vote would be close"], "said", "Sen. Jane Roe (D-Ore.)")),
+    ("The envoy said in a statement on Monday that talks would resume.", ("indirect", ["talks would resume"], "said", "The envoy")),
+    ("Roe: “We will not give up.”", ("direct", ["“We will not give up.”"], ":", "Roe")),
 ])
 def test_quote_patterns(text, want):
     got, _ = quotes_of(text)

@@ -282,6 +282,20 @@ def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
     return start, j
 
 
+def _inverted_speaker(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
+    """The speaker after an inverted cue ("said the minister", "reported The Frontier Post"): a noun phrase, not a clause."""
+    np = _right_np(doc, i, limit)
+    if np is None:
+        return None
+    a, b = np
+    first = doc[a]
+    if not (first.is_title or first.is_upper or first.lower_ in DETERMINERS - {"that", "this", "these", "those"}):
+        return None
+    if any(t.lower_ in AUXILIARIES or t.lower_ in ("can", "cannot", "must", "shall", "won't", "can't") for t in doc[a:b]):
+        return None  # "saying they cannot discuss ...": a clause
+    return np
+
+
 def _addressee(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
     """Who was told: a capitalized name ("The Daily Beast"), a short determiner phrase, or one plural noun."""
     np = _right_np(doc, i, limit)
@@ -423,7 +437,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             # 3. X said (that) CLAUSE
             clause_end = _clause_end(doc, unit, next_cue, ub)
             content = _trim(text, rest_start, clause_end) if rest_start < clause_end else None
-            inverted = _right_np(doc, b, unit.end) if text[:cue_chars[0]].rstrip().endswith(",") else None
+            inverted = _inverted_speaker(doc, b, unit.end) if text[max(0, cue_chars[0] - 3) : cue_chars[0]].rstrip().endswith(",") else None
             if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub].strip(" .,;"):
                 content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
                 speaker = None
@@ -443,7 +457,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             participle = doc[b - 1].lower_.endswith("ing") and a > unit.start and doc[a - 1].text == ","
             sp = speaker
             if sp is None:
-                inverted = _right_np(doc, b, unit.end)  # "..., said the minister." must reach the end
+                inverted = _inverted_speaker(doc, b, unit.end)  # "..., said the minister." must reach the end
                 after = text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub] if inverted else ""
                 if inverted and (not after.strip(" .,;\"”’") or after.lstrip().startswith((",", "—", "("))):
                     sp = inverted
