@@ -214,3 +214,9 @@ def test_drafts_escape_characters_yaml_refuses(tmp_path):
     path = tmp_path / "draft.yaml"
     path.write_text(_dump({"exact": value, "items": [{"exact": value}]}), "utf-8")
     assert load_yaml(path) == {"exact": value, "items": [{"exact": value}]}
+
+
+def test_doubled_apostrophes_pair_as_quotation_marks():
+    text = "''We will stay,'' Mr. Roe said."
+    got, rest = quotes_of(text)
+    assert got == [("direct", ["''We will stay,''"], "said", "Mr. Roe")] and rest == []

@@ -1,7 +1,7 @@
 """Find every passage between quotation marks, including unclosed ones.
 
-Handles curly double quotes, straight double quotes (paired within a
-paragraph) and curly single quotes (a closing ’ followed by a letter is an
+Handles curly double quotes, straight double quotes and doubled apostrophes
+('' ... '', paired within a paragraph) and curly single quotes (a closing ’ followed by a letter is an
 apostrophe, not a close). An opening mark that is never closed yields a
 passage to the end of its paragraph, flagged ``closed=False``; nothing raises
 on odd or malformed marks.
@@ -33,8 +33,22 @@ def find_passages(text: str) -> list[Passage]:
         open_curly = None
         open_straight = None
         open_single = None
+        open_doubled = None  # '' ... '' (and `` ... ''), as in newswire text converted from LaTeX-style marks
+        skip = False
         for i in range(p_start, p_end):
+            if skip:
+                skip = False
+                continue
             c = text[i]
+            pair = text[i : i + 2]
+            if pair in ("''", "``"):
+                skip = True
+                if open_doubled is None:
+                    open_doubled = i
+                else:
+                    out.append(Passage(open_doubled, i + 2, True, "''"))
+                    open_doubled = None
+                continue
             if c == "“":
                 if open_curly is not None:  # a new opening before a close: the first was never closed
                     out.append(Passage(open_curly, _rstrip(text, open_curly, i), False, "“"))
@@ -56,7 +70,7 @@ def find_passages(text: str) -> list[Passage]:
                 if not nxt.isalpha():
                     out.append(Passage(open_single, i + 1, True, "‘"))
                     open_single = None
-        for opened, mark in ((open_curly, "“"), (open_straight, '"')):
+        for opened, mark in ((open_curly, "“"), (open_straight, '"'), (open_doubled, "''")):
             if opened is not None:
                 out.append(Passage(opened, _rstrip(text, opened, p_end), False, mark))
     return sorted(out, key=lambda p: (p.start, p.end))

@@ -50,8 +50,8 @@ RIGHT_STOP = frozenset({
 })
 # Words that open a phrase which may stand between a cue and its "that" ("said in a statement that").
 SKIPPABLE = frozenset({"in", "on", "at", "during", "via", "through", "after", "before", "last", "earlier", "this", "late", "again", "repeatedly", "publicly", "privately", "recently", "previously", "today", "yesterday", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-CLOSE_MARKS = "”\"’"
-OPEN_MARKS = "“\"‘"
+CLOSE_MARKS = ("”", '"', "’", "''")
+OPEN_MARKS = ("“", '"', "‘", "''", "``")
 
 
 @dataclass
@@ -386,7 +386,9 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             if before:
                 p = before[-1]
                 gap = text[p.end : cue_chars[0]]
-                if len(gap.split()) <= 30 and not any(ch in gap for ch in OPEN_MARKS + ".") and (text[p.end - 2 : p.end - 1] in ",?!—" or gap.strip().startswith((",", "—"))):
+                gap_span = doc.char_span(p.end, cue_chars[0], alignment_mode="expand") if cue_chars[0] > p.end else None
+                sentence_end = any(t.text in (".", "!", "?") for t in gap_span or [])  # "Mr." is one token, a full stop another
+                if len(gap.split()) <= 30 and not sentence_end and not any(m in gap for m in OPEN_MARKS) and (_before_close(text, p) in ",?!—" or gap.strip().startswith((",", "—"))):
                     speaker = _np_between(doc, p.end, cue_chars[0], a) or _right_np(doc, b, next_cue)
                     used.add(p.start)
                     prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
@@ -437,6 +439,8 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             # 3. X said (that) CLAUSE
             clause_end = _clause_end(doc, unit, next_cue, ub)
             content = _trim(text, rest_start, clause_end) if rest_start < clause_end else None
+            if c == b and c < unit.end and doc[c].text == ",":
+                content = None  # "X said, referring to ...": nothing reported after the cue
             inverted = _inverted_speaker(doc, b, unit.end) if text[max(0, cue_chars[0] - 3) : cue_chars[0]].rstrip().endswith(",") else None
             if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub].strip(" .,;"):
                 content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
@@ -512,6 +516,12 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
     while end > start + 1 and text[end - 1].isspace():
         end -= 1
     return end
+
+
+def _before_close(text: str, p: Passage) -> str:
+    """The character just inside a passage's closing mark ("," in “...,”)."""
+    close = 2 if text[p.end - 2 : p.end] == "''" else 1
+    return text[p.end - close - 1 : p.end - close] if p.end - close - 1 >= p.start else ""
 
 
 def _outside_words(rest: str, spans: list[tuple[int, int]]) -> bool:
