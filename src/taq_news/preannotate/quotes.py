@@ -182,6 +182,16 @@ def _left_np(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
             k -= 1
         if k > floor and doc[k].text == ",":
             head = _left_np(doc, k, floor)
+            named = head is not None and head[1] == k and (doc[head[0]].is_title or doc[head[0]].is_upper or doc[head[0]].lower_ in DETERMINERS)
+            if not named and k - 1 > floor:
+                # "Name, chief executive of X, a San Francisco company, said": one more appositive
+                k2 = k - 1
+                while k2 > floor and doc[k2].text not in (",", ";", ":") and doc[k2].text not in CLOSE_MARKS + OPEN_MARKS and k - k2 < 20:
+                    k2 -= 1
+                if k2 > floor and doc[k2].text == ",":
+                    outer = _left_np(doc, k2, floor)
+                    if outer and outer[1] == k2 and (doc[outer[0]].is_title or doc[outer[0]].is_upper):
+                        return outer[0], j
             if head and head[1] == k and (doc[head[0]].is_title or doc[head[0]].is_upper or doc[head[0]].lower_ in DETERMINERS):
                 return head[0], j
             appositive = [t for t in doc[k + 1 : j] if not t.is_punct]
@@ -420,10 +430,18 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                         if not any(doc[m].text in OPEN_MARKS for m in range(c, k2)):
                             c = k2 + 1
                         break
+                else:
+                    # no "that": "said on Friday he met ..." - step over a short time phrase to the subject
+                    for k2 in range(c + 1, min(c + 5, next_cue)):
+                        if doc[k2].lower_ in PRONOUNS and doc[k2].lower_ not in ("who", "which", "it"):
+                            c = k2
+                            break
             rest_start = doc[c].idx if c < len(doc) else len(text)
             speaker = _left_np(doc, a, unit.start)
             if speaker and speaker[1] > a:
                 speaker = None
+            if speaker is None and a > unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
+                speaker = _subject(doc, unit.start, a)  # "X praised Y and said ...": the sentence's subject
             # 2. X said: “...”
             nxt = [p for p in after if p.start >= rest_start and not text[rest_start : p.start].strip(" ,:")]
             if nxt:
