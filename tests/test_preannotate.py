@@ -119,6 +119,7 @@ def quotes_of(text: str):
     ("Sen. Jane Roe (D-Ore.) said the vote would be close.", ("indirect", ["the vote would be close"], "said", "Sen. Jane Roe (D-Ore.)")),
     ("The envoy said in a statement on Monday that talks would resume.", ("indirect", ["talks would resume"], "said", "The envoy")),
     ("Roe: “We will not give up.”", ("direct", ["“We will not give up.”"], ":", "Roe")),
+    ("Jane Roe in May 2020: the talks had failed.", ("indirect", ["the talks had failed"], ":", "Jane Roe")),
 ])
 def test_quote_patterns(text, want):
     got, _ = quotes_of(text)
@@ -220,3 +221,17 @@ def test_doubled_apostrophes_pair_as_quotation_marks():
     text = "''We will stay,'' Mr. Roe said."
     got, rest = quotes_of(text)
     assert got == [("direct", ["''We will stay,''"], "said", "Mr. Roe")] and rest == []
+
+
+def test_a_cue_inside_its_content_and_a_quotation_resumed_after_its_cue():
+    got, _ = quotes_of("The deal, the minister said, would be signed in May.")
+    assert got == [("indirect", ["The deal", "would be signed in May"], "said", "the minister")]
+    got, _ = quotes_of("“We will stay,” the commander said, “and we will win.”")
+    assert got == [("direct", ["“We will stay,”", "“and we will win.”"], "said", "the commander")]
+    got, _ = quotes_of("“We will stay,” the commander said, adding, “We will win.”")
+    assert got == [("direct", ["“We will stay,”"], "said", "the commander"), ("direct", ["“We will win.”"], "adding", "the commander")]
+
+
+def test_a_headline_label_before_a_colon_is_not_a_speaker():
+    got, _ = quotes_of("Poll: Trump ties Clinton in a three-way contest.")
+    assert got == []

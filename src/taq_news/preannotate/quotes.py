@@ -252,15 +252,14 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
     head = doc[unit.start : k]
     if not (head[0].is_title or head[0].is_upper) or any(t.text in OPEN_MARKS + CLOSE_MARKS for t in head):
         return None
-    name = [t for t in head if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")]
-    words = [t for t in head if t.is_alpha]
-    # a name phrase, maybe with a time ("in December 1992"); not a clause (no lower-case verb-like run)
-    if not name and not all(t.is_title or t.is_upper for t in words):
-        return None
-    lower_run = [t for t in words if t.is_lower and t.lower_ not in ("in", "on", "at", "of", "the", "to", "and")]
-    if len(lower_run) > 1 or found_cues and any(cue_forms().get(t.lower_) for t in head):
-        return None
+    # a name phrase, maybe followed by a time ("Clinton in December 1992"); not a clause
     speaker_end = next((t.i for t in head if t.is_lower and t.lower_ in ("in", "on", "at", "to")), k)
+    name_part = [t for t in doc[unit.start : speaker_end] if t.is_alpha]
+    if not name_part or not all(t.is_title or t.is_upper or t.lower_ in ("of", "the", "al", "bin") for t in name_part):
+        return None
+    time_part = [t for t in doc[speaker_end:k] if t.is_alpha and t.lower_ not in ("in", "on", "at", "to", "the")]
+    if any(t.is_lower for t in time_part) or (found_cues and any(cue_forms().get(t.lower_) for t in head)):
+        return None
     content = _trim(text, doc[k + 1].idx, ub)
     if content is None:
         return None
@@ -268,8 +267,9 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
     if whole:
         return QuoteDraft("direct", [(whole[0].start, whole[0].end)], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
     kind = "mixed" if any(content[0] <= p.start < content[1] for p in passages) else "indirect"
-    if kind == "indirect":
-        return None  # "Poll: Trump ties Clinton" - a headline label, not a quote
+    full_name = sum(1 for t in name_part if t.is_title or t.is_upper) >= 2 or any(t.ent_type_ == "PERSON" for t in name_part)
+    if kind == "indirect" and not (full_name and text[content[1] : ub].strip()[:1] in (".", "!", "?") or text[content[1] - 1 : content[1]] in ("?", "!")):
+        return None  # "Poll: Trump ties Clinton" - a headline label, not a quote; "Alex Seitz-Wald: She is right ..." is one
     return QuoteDraft(kind, [content], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
 
 
@@ -411,7 +411,14 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                                 used.add(q.start)
                         unit_quotes.append(QuoteDraft("mixed", [clause or (p.start, p.end)], cue_chars, _chars(doc, speaker), rule="clause-quote-then-cue"))
                     else:
-                        unit_quotes.append(QuoteDraft("direct", [(p.start, p.end)], cue_chars, _chars(doc, speaker), rule="quote-then-cue"))
+                        parts = [(p.start, p.end)]
+                        # “...,” the commander said, “and we will win.” - one cue, two spans (Q30)
+                        tail_end = max(cue_chars[1], _chars(doc, speaker)[1] if speaker else 0)
+                        resume = [q for q in unit_passages if q.start >= tail_end and q.start not in used and not text[tail_end : q.start].strip(" ,:")]
+                        if resume and (n + 1 >= len(cues) or cues[n + 1][1] > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i):
+                            parts.append((resume[0].start, resume[0].end))
+                            used.add(resume[0].start)
+                        unit_quotes.append(QuoteDraft("direct", parts, cue_chars, _chars(doc, speaker), rule="quote-then-cue"))
                     continue
             # the addressee of "told CNN", "warned reporters"
             addressee = None
@@ -432,7 +439,9 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                         break
                 else:
                     # no "that": "said on Friday he met ..." - step over a short time phrase to the subject
-                    for k2 in range(c + 1, min(c + 5, next_cue)):
+                    for k2 in range(c + 1, min(c + 5, next_cue)) if doc[c].lower_ in SKIPPABLE else ():
+                        if doc[k2].text in OPEN_MARKS or doc[k2].is_punct:
+                            break
                         if doc[k2].lower_ in PRONOUNS and doc[k2].lower_ not in ("who", "which", "it"):
                             c = k2
                             break
@@ -442,6 +451,22 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                 speaker = None
             if speaker is None and a > unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
                 speaker = _subject(doc, unit.start, a)  # "X praised Y and said ...": the sentence's subject
+            # 1b. "This campaign, he says, is different": a cue set off by commas inside its content
+            if speaker and speaker[1] == a and speaker[1] - speaker[0] <= 4 and speaker[0] > unit.start and doc[speaker[0] - 1].text == "," \
+                    and b < unit.end - 1 and doc[b].text == "," and not any(p.start < doc[b].idx < p.end for p in unit_passages):
+                prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
+                first = _trim(text, prev_end, doc[speaker[0] - 1].idx)
+                second = _trim(text, doc[b].idx + 1, _clause_end(doc, unit, next_cue, ub))
+                opens_quote = second is not None and any(second[0] == p.start for p in unit_passages)  # "X, CNN adds, “...”": pattern 2
+                if first and second and not opens_quote and len(text[first[0]:first[1]].split()) >= 2 and len(text[second[0]:second[1]].split()) >= 2:
+                    parts = [first, second]
+                    inside_marks = [p for p in unit_passages if any(x <= p.start < y for x, y in parts)]
+                    whole = all(any(p.start == x and p.end >= y for p in unit_passages) for x, y in parts)
+                    for p in inside_marks:
+                        used.add(p.start)
+                    unit_quotes.append(QuoteDraft("direct" if whole else "mixed" if inside_marks else "indirect", parts, cue_chars,
+                                                  _chars(doc, speaker), rule="interrupted-by-cue"))
+                    continue
             # 2. X said: “...”
             nxt = [p for p in after if p.start >= rest_start and not text[rest_start : p.start].strip(" ,:")]
             if nxt:
@@ -451,8 +476,11 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                 used.add(p.start)
                 if speaker is None:
                     speaker = _right_np(doc, b, next_cue) if c == b else None
+                speaker_chars = _chars(doc, speaker)
+                if speaker is None and unit_quotes and doc[b - 1].lower_.endswith("ing"):
+                    speaker_chars = unit_quotes[-1].speaker  # "..., he said, adding, “...”": the same speaker (Q21)
                 content = (p.start, p.end) if whole else _trim(text, rest_start, clause_end)
-                unit_quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue_chars, _chars(doc, speaker), _chars(doc, addressee), rule="cue-then-quote"))
+                unit_quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue_chars, speaker_chars, _chars(doc, addressee), rule="cue-then-quote"))
                 continue
             # 3. X said (that) CLAUSE
             clause_end = _clause_end(doc, unit, next_cue, ub)
