@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 from pathlib import Path
@@ -109,23 +110,10 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
 
 def _write_atomically(out: str, lines: list[bytes]) -> None:
-    import os
-    import tempfile
-
     if out == "-":
         sys.stdout.buffer.write(b"".join(lines))
         return
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(lines)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_files_atomically({Path(out): b"".join(lines)})
 
 
 def _json_line(obj: dict) -> bytes:
@@ -233,7 +221,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 def cmd_preannotate(args: argparse.Namespace) -> int:
     from .preannotate.draft import draft_yaml, preannotate, registry_yaml
     from .preannotate.pipeline import ModelMissing, make_nlp
-    from .registry import ID_PATTERN, load_registry
+    from .registry import load_registry
     from .schema import load_schemas
 
     layout = _layout(args)
@@ -249,7 +237,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         target = out_dir / f"{doc_id}.yaml"
         if not raw_path.is_file():
             problems.append(f"{raw_arg}: preannotate raw-missing: no such file (fix: give the path of a raw .txt article)")
-        elif id_pattern and not __import__("re").match(id_pattern, doc_id):
+        elif id_pattern and not re.match(id_pattern, doc_id):
             problems.append(f"{raw_arg}: preannotate raw-name: {doc_id!r} is not a document id matching {id_pattern} (fix: name the file NNN_<16 hex digits>.txt)")
         elif target.exists() and not args.force:
             problems.append(f"{target}: preannotate draft-exists: an annotation file is already there (fix: pass --force to replace it, or move it away)")
@@ -262,7 +250,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         for p in problems:
             print(p)
         print(f"*** FAILED *** {len(problems)} problem(s); nothing was written")
-        return 1 if jobs or len(problems) else 2
+        return 1
     try:
         nlp = make_nlp(registry, args.model)
     except ModelMissing as exc:
@@ -346,9 +334,10 @@ def _write_files_atomically(outputs: dict[Path, bytes]) -> None:
         for path, data in outputs.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+            temps.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            temps.append((tmp, path))
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are meant to be shared
         for tmp, path in temps:
             os.replace(tmp, path)
     finally:

@@ -504,7 +504,6 @@ class Texts:
         self.data = text.buffers()[2] if len(text) else pa.py_buffer(b"")
         self.base = int(offsets[0]) if len(text) else 0
         raw = np.frombuffer(self.data, dtype=np.uint8)[self.base : int(offsets[-1])] if len(text) else np.zeros(0, np.uint8)
-        self.raw = raw
         leads = np.flatnonzero(raw >= 0xC0)
         lead_bytes = raw[leads]
         extra = 1 + (lead_bytes >= 0xE0).astype(np.int64) + (lead_bytes >= 0xF0)

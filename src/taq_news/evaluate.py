@@ -46,15 +46,9 @@ def _span(text: str, a: int, b: int) -> dict:
 
 def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[list[dict], list[dict], dict[str, Entity]]:
     """Quotes and entity mentions predicted on ``text`` (already clean), as record-shaped dicts."""
-    from .preannotate.entities import mentions
-    from .preannotate.quotes import find_quotes
-    from .preannotate.speakers import SpeakerResolver, proposed_entity
+    from .preannotate.draft import annotate_text
 
-    doc = nlp(text)
-    found = mentions(doc)
-    quotes, _ = find_quotes(doc)
-    resolver = SpeakerResolver(registry, doc_id)
-    resolver.resolve_all(text, quotes, found)
+    found, quotes, _, proposed, _ = annotate_text(doc_id, text, registry, nlp)
     pred_quotes = []
     for q in quotes:
         spk = q.resolved.get("speaker")
@@ -66,8 +60,7 @@ def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[l
             "speaker_entity_id": spk.entity if spk else None,
         })
     pred_entities = [{"start": m.start, "end": m.end, "label": m.label} for m in found]
-    extra = {r.entity: proposed_entity(r, doc_id) for r in resolver.proposed.values()}
-    return pred_quotes, pred_entities, extra
+    return pred_quotes, pred_entities, {e.id: e for e in proposed}
 
 
 # --- gold from our corpus -------------------------------------------------
@@ -136,9 +129,9 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
                 continue
             parts = spans[roles["content"]][1]
             if our_content_rules:
-                from .preannotate.quotes import _trim
+                from .preannotate.quotes import trim_content
 
-                parts = [t for t in (_trim(text, a, b) for a, b in parts) if t]
+                parts = [t for t in (trim_content(text, a, b) for a, b in parts) if t]
                 if not parts:
                     continue
             content = [_span(text, a, b) for a, b in parts]
@@ -177,26 +170,24 @@ class Row:
 
 
 def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict]]], same_speaker) -> list[Row]:
-    """One row per document and a last row 'overall' (micro-averaged)."""
-    rows = []
-    groups = [[g] for g in gold] + [gold]
-    for group in groups:
-        ref_q = {g.name: g.quotes for g in group}
-        pred_q = {g.name: preds[g.name][0] for g in group}
-        qs = quote_scores(ref_q, pred_q, same_speaker)
-        with_ents = [g for g in group if g.entities is not None]
-        ent = entity_scores({g.name: g.entities for g in with_ents}, {g.name: preds[g.name][1] for g in with_ents}) if with_ents else None
-        furn = None
-        if all(g.removed is not None and "furniture" in preds[g.name][2] for g in group):
-            tp = sum(len(g.removed & preds[g.name][2]["furniture"]) for g in group)
-            furn = PRF(tp, sum(len(preds[g.name][2]["furniture"]) for g in group), sum(len(g.removed) for g in group))
-        rows.append(Row(group[0].name if len(group) == 1 and len(gold) > 1 else "overall",
-                        sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
-                        qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
-                        ent["strict"] if ent else None, ent["partial"] if ent else None, furn))
-    if len(gold) == 1:
-        rows = rows[1:]
-    return rows
+    """One row per document (when there are several) and a last row 'overall' (micro-averaged)."""
+    groups = [(g.name, [g]) for g in gold] if len(gold) > 1 else []
+    return [_row(name, group, preds, same_speaker) for name, group in groups + [("overall", gold)]]
+
+
+def _row(name: str, group: list[GoldDoc], preds: dict, same_speaker) -> Row:
+    ref_q = {g.name: g.quotes for g in group}
+    pred_q = {g.name: preds[g.name][0] for g in group}
+    qs = quote_scores(ref_q, pred_q, same_speaker)
+    with_ents = [g for g in group if g.entities is not None]
+    ent = entity_scores({g.name: g.entities for g in with_ents}, {g.name: preds[g.name][1] for g in with_ents}) if with_ents else None
+    furn = None
+    if all(g.removed is not None and "furniture" in preds[g.name][2] for g in group):
+        tp = sum(len(g.removed & preds[g.name][2]["furniture"]) for g in group)
+        furn = PRF(tp, sum(len(preds[g.name][2]["furniture"]) for g in group), sum(len(g.removed) for g in group))
+    return Row(name, sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
+               qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
+               ent["strict"] if ent else None, ent["partial"] if ent else None, furn)
 
 
 def _f(x: float | None) -> str:

@@ -51,7 +51,7 @@ def find_passages(text: str) -> list[Passage]:
                 continue
             if c == "“":
                 if open_curly is not None:  # a new opening before a close: the first was never closed
-                    out.append(Passage(open_curly, _rstrip(text, open_curly, i), False, "“"))
+                    out.append(Passage(open_curly, rstrip_end(text, open_curly, i), False, "“"))
                 open_curly = i
             elif c == "”":
                 if open_curly is not None:
@@ -72,11 +72,11 @@ def find_passages(text: str) -> list[Passage]:
                     open_single = None
         for opened, mark in ((open_curly, "“"), (open_straight, '"'), (open_doubled, "''")):
             if opened is not None:
-                out.append(Passage(opened, _rstrip(text, opened, p_end), False, mark))
+                out.append(Passage(opened, rstrip_end(text, opened, p_end), False, mark))
     return sorted(out, key=lambda p: (p.start, p.end))
 
 
-def _rstrip(text: str, start: int, end: int) -> int:
+def rstrip_end(text: str, start: int, end: int) -> int:
     while end > start + 1 and text[end - 1].isspace():
         end -= 1
     return end

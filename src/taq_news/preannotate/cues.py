@@ -16,7 +16,7 @@ SPEECH_VERBS = (
     "emphasize", "emphasise", "stress", "assert", "promise", "pledge", "vow", "urge", "reply", "respond",
     "comment", "observe", "predict", "estimate", "conclude", "allege", "assure", "caution", "concede", "contend",
     "disclose", "mention", "recall", "remark", "reiterate", "tweet", "testify", "ask", "answer", "complain",
-    "identify", "accuse", "threaten", "demand", "recount", "boast", "quip", "announce", "agree",
+    "identify", "accuse", "threaten", "demand", "recount", "boast", "quip", "agree",
     "elaborate", "clarify", "specify", "affirm", "proclaim", "lament", "charge", "refer",
 )
 IRREGULAR = {
@@ -61,7 +61,7 @@ NOUN_LIKE = frozenset({
     "report", "reports", "claim", "claims", "estimate", "estimates", "pledge", "pledges", "promise", "promises",
     "note", "notes", "comment", "comments", "demand", "demands", "charge", "charges", "answer", "answers", "vow",
     "vows", "state", "states", "warn", "reply", "replies", "response", "ask", "tweet", "tweets", "remark", "remarks",
-    "stress", "recall", "deny", "charge", "quip", "boast", "boasts", "agree",
+    "stress", "recall", "deny", "quip", "boast", "boasts", "agree",
 })
 LIGHT_VERBS = frozenset({"expressed", "expresses", "expressing", "voiced", "voices", "voicing"})
 LIGHT_NOUNS = frozenset({"concern", "concerns", "fear", "fears", "hope", "doubt", "doubts", "confidence", "optimism", "worry", "worries"})

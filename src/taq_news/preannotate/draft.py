@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..anchors import Span, resolve, word_bounded_matches
 from ..cleaning import clean
+from ..quote_marks import Passage
 from ..registry import Entity
 from .entities import Mention, candidates, mentions
 from .furniture import PageParts, find_parts
@@ -44,16 +46,21 @@ class Draft:
     skipped: list[str] = field(default_factory=list)
 
 
-def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language) -> Draft:
-    parts = find_parts(raw)
-    cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
-    text = cleaned.text
+def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Language) -> tuple[list[Mention], list[QuoteDraft], list[Passage], list[Entity], Doc]:
+    """Entities, quotes with resolved speakers, unclaimed quoted passages and proposed registry entries for a clean text."""
     doc = nlp(text)
     found = mentions(doc)
     quotes, leftovers = find_quotes(doc)
     resolver = SpeakerResolver(registry, doc_id)
     resolver.resolve_all(text, quotes, found)
-    proposed = [proposed_entity(r, doc_id) for r in resolver.proposed.values()]
+    return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
+
+
+def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language) -> Draft:
+    parts = find_parts(raw)
+    cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
+    text = cleaned.text
+    found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp)
     return Draft(doc_id, raw, text, parts, find_outlet(raw), find_published(raw), found, quotes,
                  [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}))
 
@@ -99,7 +106,6 @@ def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
 
 def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
     raw, text = draft.raw, draft.text
-    known = {**registry, **{e.id: e for e in draft.proposed}}
     source: dict = {}
     for part in ("title", "dateline", "byline"):
         span: Span | None = getattr(draft.parts, part)
@@ -153,7 +159,6 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
             draft.skipped.append(f"quoted passage at {a}: no unique anchor")
             continue
         non_quotes.append(_flow({**({"exact": an} if isinstance(an, str) else an), "reason": "scare-quote"}))
-    del known
     return dict({
         "document": draft.doc_id,
         "guidelines": GUIDELINES,
@@ -231,7 +236,7 @@ def _dump(node, top_list: bool = False) -> str:
 def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
     body = _dump(draft_document(draft, registry))
     head = [
-        f"# Machine draft by taq-news preannotate: every item says origin: machine. Check each one,",
+        "# Machine draft by taq-news preannotate: every item says origin: machine. Check each one,",
         "# then set annotation.method to manual and drop origin: machine from the items you checked.",
     ]
     if draft.candidates:
@@ -244,6 +249,6 @@ def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
 def registry_yaml(entries: list[Entity]) -> str:
     items = []
     for e in entries:
-        items.append(({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
-                                   "wikidata": None, "wikidata_check": None, "description": e.description}))
+        items.append({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
+                                   "wikidata": None, "wikidata_check": None, "description": e.description})
     return _dump(items, top_list=True) if items else ""

@@ -130,7 +130,9 @@ def candidates(doc: Doc) -> list[tuple[int, int, str]]:
         run.clear()
 
     for tok in doc:
-        if tok.i not in covered and _CAP.match(tok.text) and not tok.is_stop or (run and tok.text in ("al", "bin", "of", "-") and not tok.whitespace_ == ""):
+        capitalized = tok.i not in covered and _CAP.match(tok.text) and not tok.is_stop
+        joiner = run and tok.text in ("al", "bin", "of", "-") and tok.whitespace_ != ""  # "Abu Bakr al Baghdadi"
+        if capitalized or joiner:
             run.append(tok)
         else:
             flush()

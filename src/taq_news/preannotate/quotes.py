@@ -27,11 +27,12 @@ Nothing here raises on odd input: unclosed or unbalanced marks come from
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from ..quote_marks import Passage, find_passages
+from ..quote_marks import Passage, find_passages, rstrip_end
 from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, OBJECT_VERBS, cue_forms, is_addressee_verb
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one", "another", "some", "any"})
@@ -65,10 +66,6 @@ class QuoteDraft:
     rule: str = ""
     resolved: dict = field(default_factory=dict)  # filled by speakers.resolve
 
-    @property
-    def start(self) -> int:
-        return self.content[0][0]
-
 
 @dataclass(frozen=True)
 class Unit:
@@ -90,11 +87,13 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
             a -= 1
         bounds.append([a, b])
     units: list[list[int]] = []
+    starts = [p.start for p in passages]  # sorted by start
     for a, b in bounds:
         if units:
             boundary = doc[a].idx
             # a quotation that opened earlier in the unit before and runs past this boundary
-            inside = any(p.closed and doc[units[-1][0]].idx <= p.start < boundary < p.end for p in passages)
+            opened = passages[bisect_left(starts, doc[units[-1][0]].idx) : bisect_left(starts, boundary)]
+            inside = any(p.closed and boundary < p.end for p in opened)
             same_par = "\n" not in text_[doc[units[-1][1] - 1].idx : boundary]
             if inside and same_par:
                 units[-1][1] = b
@@ -260,7 +259,7 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
     time_part = [t for t in doc[speaker_end:k] if t.is_alpha and t.lower_ not in ("in", "on", "at", "to", "the")]
     if any(t.is_lower for t in time_part) or (found_cues and any(cue_forms().get(t.lower_) for t in head)):
         return None
-    content = _trim(text, doc[k + 1].idx, ub)
+    content = trim_content(text, doc[k + 1].idx, ub)
     if content is None:
         return None
     whole = [p for p in passages if p.start == content[0] and p.end >= content[1] - 1]
@@ -331,7 +330,7 @@ def _span_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
     return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def trim_content(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop edge whitespace, a final full stop or comma outside the marks, and a leading "that" (Q11, Q12)."""
     while start < end and (text[start].isspace() or text[start] in ",:;—–-"):
         start += 1
@@ -350,13 +349,15 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     quotes: list[QuoteDraft] = []
     used: set[int] = set()  # passage starts taken as direct content
 
+    starts = [p.start for p in passages]  # find_passages returns them sorted by start
+
     def passages_in(a: int, b: int) -> list[Passage]:
-        return [p for p in passages if a <= p.start < b]
+        return passages[bisect_left(starts, a) : bisect_left(starts, b)]
 
     for u_index, unit in enumerate(units):
         ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
         # an unclosed mark runs at most to the end of its sentence (guidelines 3.11)
-        unit_passages = [p if p.closed or p.end <= ub else Passage(p.start, _rstrip_end(text, p.start, ub), False, p.mark) for p in passages_in(ua, ub)]
+        unit_passages = [p if p.closed or p.end <= ub else Passage(p.start, rstrip_end(text, p.start, ub), False, p.mark) for p in passages_in(ua, ub)]
         inside = lambda k: any(p.closed and p.start <= doc[k].idx < p.end for p in unit_passages)  # noqa: E731
         cues = []
         k = unit.start
@@ -405,7 +406,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                     lead = text[prev_end : p.start]
                     if any(ch.isalnum() for ch in lead) and not lead.rstrip().endswith((":", ",")):
                         # reporter's words before the quoted ones: a mixed quote of the whole clause (Q8)
-                        clause = _trim(text, prev_end, p.end)
+                        clause = trim_content(text, prev_end, p.end)
                         for q in unit_passages:
                             if clause and clause[0] <= q.start < clause[1]:
                                 used.add(q.start)
@@ -455,8 +456,8 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             if speaker and speaker[1] == a and speaker[1] - speaker[0] <= 4 and speaker[0] > unit.start and doc[speaker[0] - 1].text == "," \
                     and b < unit.end - 1 and doc[b].text == "," and not any(p.start < doc[b].idx < p.end for p in unit_passages):
                 prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
-                first = _trim(text, prev_end, doc[speaker[0] - 1].idx)
-                second = _trim(text, doc[b].idx + 1, _clause_end(doc, unit, next_cue, ub))
+                first = trim_content(text, prev_end, doc[speaker[0] - 1].idx)
+                second = trim_content(text, doc[b].idx + 1, _clause_end(doc, unit, next_cue, ub))
                 opens_quote = second is not None and any(second[0] == p.start for p in unit_passages)  # "X, CNN adds, “...”": pattern 2
                 if first and second and not opens_quote and len(text[first[0]:first[1]].split()) >= 2 and len(text[second[0]:second[1]].split()) >= 2:
                     parts = [first, second]
@@ -479,12 +480,12 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                 speaker_chars = _chars(doc, speaker)
                 if speaker is None and unit_quotes and doc[b - 1].lower_.endswith("ing"):
                     speaker_chars = unit_quotes[-1].speaker  # "..., he said, adding, “...”": the same speaker (Q21)
-                content = (p.start, p.end) if whole else _trim(text, rest_start, clause_end)
+                content = (p.start, p.end) if whole else trim_content(text, rest_start, clause_end)
                 unit_quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue_chars, speaker_chars, _chars(doc, addressee), rule="cue-then-quote"))
                 continue
             # 3. X said (that) CLAUSE
             clause_end = _clause_end(doc, unit, next_cue, ub)
-            content = _trim(text, rest_start, clause_end) if rest_start < clause_end else None
+            content = trim_content(text, rest_start, clause_end) if rest_start < clause_end else None
             if c == b and c < unit.end and doc[c].text == ",":
                 content = None  # "X said, referring to ...": nothing reported after the cue
             inverted = _inverted_speaker(doc, b, unit.end) if text[max(0, cue_chars[0] - 3) : cue_chars[0]].rstrip().endswith(",") else None
@@ -515,7 +516,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
             comma = text.rfind(",", prev_end, doc[left_edge].idx)
             if comma > prev_end and sp and not participle:
-                content = _trim(text, prev_end, comma)
+                content = trim_content(text, prev_end, comma)
                 if content and len(text[content[0] : content[1]].split()) >= 3:
                     kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
                     for p in unit_passages:
@@ -556,12 +557,6 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
         q.content = sorted(q.content)
     leftovers = [p for p in passages if p.start not in used and not any(a <= p.start < b for q in quotes for a, b in q.content)]
     return quotes, leftovers
-
-
-def _rstrip_end(text: str, start: int, end: int) -> int:
-    while end > start + 1 and text[end - 1].isspace():
-        end -= 1
-    return end
 
 
 def _before_close(text: str, p: Passage) -> str:
@@ -628,17 +623,11 @@ def _according(doc: Doc, text: str, unit: Unit, a: int, b: int, cue_chars, passa
         sp_end = doc.char_span(cue_chars[1], comma, alignment_mode="contract")
         if sp_end is not None and len(sp_end):
             speaker = (sp_end.start + (1 if sp_end[0].is_space else 0), sp_end.end)
-        content = _trim(text, comma + 1, ub)
+        content = trim_content(text, comma + 1, ub)
     else:
         comma = text.rfind(",", ua, cue_chars[0])
-        content = _trim(text, ua, comma if comma > ua else cue_chars[0])
+        content = trim_content(text, ua, comma if comma > ua else cue_chars[0])
     if not content:
         return None
     kind = "mixed" if any(content[0] <= p.start < content[1] for p in passages) else "indirect"
     return QuoteDraft(kind, [content], cue_chars, _chars(doc, speaker), rule="according-to")
-
-
-def speaker_mention(q: QuoteDraft, doc: Doc) -> Span | None:
-    if q.speaker is None:
-        return None
-    return doc.char_span(*q.speaker, alignment_mode="expand")

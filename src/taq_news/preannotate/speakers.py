@@ -24,7 +24,7 @@ from .quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
 PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "organization", "NORP": "group"}
-DOCUMENT_HEADS = {"report", "statement", "poster", "document", "letter", "study", "assessment", "memo", "agreement", "deal", "study", "survey"}
+DOCUMENT_HEADS = {"report", "statement", "poster", "document", "letter", "study", "assessment", "memo", "agreement", "deal", "survey"}
 
 
 ROLE_NOUNS = {
@@ -55,7 +55,6 @@ class Resolved:
     name: str
     kind: str
     label: str | None
-    new: bool = False
 
 
 def slug(text: str, limit: int = 6) -> str:
@@ -77,7 +76,7 @@ class SpeakerResolver:
     def _propose(self, eid: str, name: str, kind: str, label: str | None) -> Resolved:
         if eid in self.registry:
             return self._known(eid)
-        r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label, new=True))
+        r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label))
         return r
 
     def resolve(self, text: str, span: tuple[int, int] | None, mentions: list[Mention], before: int | None = None) -> Resolved | None:
