@@ -82,6 +82,32 @@ def re2_pattern(pattern: str) -> str | None:
     return "".join(out)
 
 
+# One fixed-width atom: an ASCII letter, digit, "_" or "-", an escaped dot, or a
+# bracket class of those, optionally repeated an exact number of times.
+_FIXED_ATOM = re.compile(r"(\[[A-Za-z0-9_-]+\]|[A-Za-z0-9_-]|\\\.)(\{([0-9]+)\})?(?![?*+{])")
+
+
+@lru_cache(maxsize=None)
+def fixed_head(pattern: str) -> tuple[int, str, str] | None:
+    """Split ``^HEAD TAIL`` where HEAD is a run of single-character atoms, or None.
+
+    Each atom of HEAD matches exactly one character, so a string matches the
+    pattern exactly when its first ``k`` characters match ``^HEAD$`` and the rest
+    matches ``^TAIL``. Ids such as ``042_00000000000000a3-e017`` share their head
+    with their neighbours and their tail with other records, so both halves have
+    few distinct values while the whole never repeats.
+    """
+    if not pattern.startswith("^") or "|" in pattern or re2_pattern(pattern) is None:
+        return None
+    i, k = 1, 0
+    while m := _FIXED_ATOM.match(pattern, i):
+        k += int(m.group(3) or 1)
+        i = m.end()
+    if k < 8 or pattern[i:] in ("", "$"):  # a short head, or nothing after it, saves nothing
+        return None
+    return k, re2_pattern(pattern[:i] + "$"), re2_pattern("^" + pattern[i:])
+
+
 _ONE_CHAR = r"(\\S|\\s|\[[^\]]+\]|[A-Za-z0-9])"
 _EDGES = re.compile(rf"^\^{_ONE_CHAR}\(\?:\[\\s\\S\]\*{_ONE_CHAR}\)\?\$$")
 
@@ -112,23 +138,13 @@ def edge_mask(pattern: str, arr: pa.Array) -> pa.Array | None:
     m = _EDGES.match(pattern)
     if not m:
         return None
-    tests = [_point_test(g) for g in m.groups()]
+    tests = [_point_test(g) for g in dict.fromkeys(m.groups())]  # the same group twice: one test object
+    tests = tests * 2 if len(tests) == 1 else tests
     if all(tests) and pa.types.is_string(arr.type):
-        if arr.null_count:  # a null slot's offsets are unspecified: decide on the values, put nulls back
-            valid = arr.is_valid()
-            inner = edge_mask(pattern, arr.filter(valid)).to_numpy(zero_copy_only=False)
-            out = np.zeros(len(arr), dtype=bool)
-            out[valid.to_numpy(zero_copy_only=False)] = inner
-            return pa.array(out, pa.bool_(), mask=~valid.to_numpy(zero_copy_only=False))
-        length = pc.utf8_length(arr).to_numpy(zero_copy_only=False).astype(np.int64)
-        points = _code_points(arr)
-        starts = np.concatenate(([0], np.cumsum(length)[:-1])).astype(np.int64) if len(length) else length
-        nonempty = length >= 1
-        ok = nonempty.copy()
-        ok[nonempty] = tests[0](points[starts[nonempty]])
-        long = length >= 2
-        ok[long] &= tests[1](points[starts[long] + length[long] - 1])
-        return pa.array(ok, pa.bool_())
+        ok = _edge_points_ok(arr, tests)
+        # A null slot still has in-bounds offsets (Arrow requires them monotonic);
+        # whatever bytes it spans, its verdict is masked out here.
+        return pa.array(ok, pa.bool_(), mask=~arr.is_valid().to_numpy(zero_copy_only=False) if arr.null_count else None)
     first, last = (re2_pattern(f"^{g}$") for g in m.groups())
     if first is None or last is None:
         return None
@@ -136,6 +152,59 @@ def edge_mask(pattern: str, arr: pa.Array) -> pa.Array | None:
     first_ok = pc.match_substring_regex(pc.utf8_slice_codeunits(arr, 0, 1), first)
     last_ok = pc.match_substring_regex(pc.utf8_slice_codeunits(arr, -1), last)
     return pc.and_(pc.and_(pc.greater_equal(length, 1), first_ok), pc.or_(pc.equal(length, 1), last_ok))
+
+
+def _edge_points_ok(arr: pa.Array, tests) -> np.ndarray:
+    """First and last code point tests for a null-free string array.
+
+    In UTF-8 a byte below 0x80 is always a whole character, so a string whose first
+    and last bytes are ASCII is decided from those two bytes alone; only the rest
+    (a multi-byte character at an edge, such as a curly quote) is decoded there.
+    """
+    offsets = _offsets(arr)
+    size = np.diff(offsets)
+    if not size.any():
+        return size >= 1
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    first = np.take(data, offsets[:-1], mode="clip")  # clip: an empty last string points past the buffer
+    last = np.take(data, offsets[1:] - 1, mode="clip")
+    ascii = np.arange(256, dtype=np.uint32)
+    ok = np.take(tests[0](ascii) & (ascii < 0x80), first)
+    if tests[1] is not tests[0]:
+        ok &= (size == 1) | np.take(tests[1](ascii) & (ascii < 0x80), last)
+    else:  # one test for both edges: a one-byte string's last byte is its first
+        ok &= np.take(tests[0](ascii) & (ascii < 0x80), last)
+    ok &= size != 0
+    rest = np.flatnonzero(((first | last) & 0x80).astype(bool) & (size != 0))
+    if len(rest):
+        start, end = offsets[:-1][rest], offsets[1:][rest]
+        last_start = _char_start(data, end - 1)
+        ok[rest] = tests[0](_decode_at(data, start)) & ((last_start == start) | tests[1](_decode_at(data, last_start)))
+    return ok
+
+
+def _char_start(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Step back from each byte position over continuation bytes to its character's lead byte."""
+    for _ in range(3):
+        pos = np.where((data[pos] & 0xC0) == 0x80, np.maximum(pos - 1, 0), pos)
+    return pos
+
+
+def _decode_at(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The code points of the UTF-8 characters starting at each byte position."""
+    lead = data[pos].astype(np.uint32)
+    width = 1 + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0)
+    point = lead & np.array([0, 0x7F, 0x1F, 0x0F, 0x07], np.uint32)[width]
+    for j in (1, 2, 3):
+        more = data[np.minimum(pos + j, len(data) - 1)].astype(np.uint32) & 0x3F
+        point = np.where(width > j, (point << 6) | more, point)
+    return point
+
+
+def _offsets(strings: pa.Array) -> np.ndarray:
+    """The value offsets of a string array (respecting its slice offset), without a copy."""
+    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    return np.frombuffer(strings.buffers()[1], dtype=width, count=len(strings) + 1, offset=strings.offset * np.dtype(width).itemsize)
 
 
 def _all(mask: pa.Array) -> bool:
@@ -236,15 +305,49 @@ class SchemaColumns:
         return mask
 
     def _scalar_ok(self, s: dict, arr: pa.Array) -> bool:
-        # Only a verdict is needed here, so value tests may run on the distinct values.
+        # Only a verdict is needed here, so the costly value tests (enum, formats, RE2
+        # patterns) may run on the distinct values of a column that repeats itself.
+        # Patterns with an exact cheaper test (edges, a fixed head) run on every value.
+        key = id(s)
+        if "pattern" in s and pa.types.is_string(arr.type) and len(arr) >= 4096:
+            split = fixed_head(s["pattern"])
+            if split is not None or edge_mask(s["pattern"], arr[:0]) is not None:
+                if not (self._split_ok(split, arr) if split else _all(edge_mask(s["pattern"], arr))):
+                    return False
+                s = {k: v for k, v in s.items() if k != "pattern"}
+        if "minLength" in s and s["minLength"] <= 1 and pa.types.is_string(arr.type):
+            if not _all(pc.greater_equal(pc.binary_length(arr), s["minLength"])):
+                return False  # bytes >= code points, and 0 or 1 byte is as many code points
+            s = {k: v for k, v in s.items() if k != "minLength"}
         if any(k in s for k in ("enum", "pattern", "format")) and pa.types.is_string(arr.type) and len(arr) >= 4096:
-            # whether a column repeats itself is decided once, on the first large batch
-            key = id(s)
-            if key not in self._repetitive:
-                self._repetitive[key] = _repetitive(arr)
-            if self._repetitive[key]:
+            if self._is_repetitive(("column", key), arr):
                 arr = pc.unique(arr)
         return all(_all(m) for m in self._masks(s, arr))
+
+    def _is_repetitive(self, key: tuple, arr: pa.Array) -> bool:
+        # whether a column repeats itself is decided once, on the first large batch
+        if key not in self._repetitive:
+            self._repetitive[key] = _repetitive(arr)
+        return self._repetitive[key]
+
+    def _split_ok(self, split: tuple[int, str, str], arr: pa.Array) -> bool:
+        """The pattern as head and tail, each on few values (see ``fixed_head``)."""
+        k, head_re, tail_re = split
+        # Byte slices (character slicing is several times slower): the head pattern is
+        # ASCII-only, so once every head matches, byte k is a character boundary.
+        raw = arr.view(pa.large_binary() if pa.types.is_large_string(arr.type) else pa.binary())
+        head = pc.binary_slice(raw, 0, k)
+        if len(head) > 1:  # neighbours share heads: test one value per run
+            starts = pc.not_equal(head[1:], head[:-1])
+            head = head.filter(pa.concat_arrays([pa.array([True]), pc.fill_null(starts, True)]))
+        if not _all(pc.match_substring_regex(head.view(arr.type), head_re)):
+            return False
+        # an explicit stop: without one, binary_slice sizes its output from INT64_MAX and overflows
+        longest = pc.max(pc.binary_length(raw)).as_py() or 0
+        tail = pc.binary_slice(raw, k, max(longest, k)).view(arr.type)
+        if self._is_repetitive(("tail", id(split)), tail):
+            tail = pc.unique(tail)
+        return _all(pc.match_substring_regex(tail, tail_re))
 
     def _masks(self, s: dict, arr: pa.Array):
         if "enum" in s:
@@ -357,9 +460,8 @@ class ColumnarPath:
             sp = qv.field(key)
             present = pc.invert(pc.is_null(sp))
             fields = dict(zip([sp.type.field(i).name for i in range(sp.type.num_fields)], sp.flatten()))
-            idx = np.nonzero(present.to_numpy(zero_copy_only=False))[0]
-            take = pa.array(idx, pa.int64())
-            if not texts.spans_ok(qrec[idx], pc.take(fields["start"], take), pc.take(fields["end"], take), pc.take(fields["text"], take)):
+            mask = present.to_numpy(zero_copy_only=False)
+            if not texts.spans_ok(qrec[mask], fields["start"].filter(present), fields["end"].filter(present), fields["text"].filter(present)):
                 return False
         nq = batch.column("non_quotes")
         nv = nq.flatten()
@@ -497,18 +599,20 @@ class Texts:
     """
 
     def __init__(self, text: pa.Array):
-        self.length = pc.utf8_length(text).to_numpy(zero_copy_only=False).astype(np.int64)
-        self.offset = np.concatenate(([0], np.cumsum(self.length)[:-1])).astype(np.int64) if len(self.length) else self.length
-        width = np.int64 if pa.types.is_large_string(text.type) else np.int32
-        offsets = np.frombuffer(text.buffers()[1], dtype=width, count=len(text) + 1, offset=text.offset * np.dtype(width).itemsize)
-        self.data = text.buffers()[2] if len(text) else pa.py_buffer(b"")
-        self.base = int(offsets[0]) if len(text) else 0
-        raw = np.frombuffer(self.data, dtype=np.uint8)[self.base : int(offsets[-1])] if len(text) else np.zeros(0, np.uint8)
+        offsets = _offsets(text).astype(np.int64)
+        self.data = text.buffers()[2] if len(text) and text.buffers()[2] is not None else pa.py_buffer(b"")
+        self.base = int(offsets[0])
+        self.byte_end = offsets[1:]  # where each record's text ends in the buffer
+        raw = np.frombuffer(self.data, dtype=np.uint8)[self.base : int(offsets[-1])]
         leads = np.flatnonzero(raw >= 0xC0)
         lead_bytes = raw[leads]
-        extra = 1 + (lead_bytes >= 0xE0).astype(np.int64) + (lead_bytes >= 0xF0)
+        extra = 1 + (lead_bytes >= 0xE0).astype(np.int64) + (lead_bytes >= 0xF0)  # continuation bytes
         self.cum_extra = np.cumsum(extra)
         self.lead_points = leads - (self.cum_extra - extra)  # code-point index of each multi-byte character
+        # code points per text: its bytes less its continuation bytes (texts end on character boundaries)
+        continuation = np.concatenate(([0], self.cum_extra))[np.searchsorted(leads, offsets - self.base)]
+        self.length = np.diff(offsets) - np.diff(continuation)
+        self.offset = np.concatenate(([0], np.cumsum(self.length)[:-1])).astype(np.int64) if len(self.length) else self.length
 
     def _bytes(self, points: np.ndarray) -> np.ndarray:
         """Batch-global code-point offsets -> byte offsets into the text buffer."""
@@ -568,8 +672,14 @@ class Texts:
         # before any byte is looked at: the views below must stay inside the buffer.
         if (s < 0).any() or (e < s).any() or (e > self.length[rec]).any():
             return False
+        if text.null_count:
+            return False
+        # Only the start is mapped to bytes: the span text's own byte length gives the
+        # end, and its length in code points must then be end - start.
         b_start = self._bytes(self.offset[rec] + s)
-        b_end = self._bytes(self.offset[rec] + e)
+        b_end = b_start + pc.binary_length(text).to_numpy(zero_copy_only=False)
+        if (b_end > self.byte_end[rec]).any() or not (pc.utf8_length(text).to_numpy(zero_copy_only=False) == e - s).all():
+            return False
         if not self._same(b_start, b_end, text):
             return False
         if groups is not None and len(s) > 1:
@@ -588,8 +698,7 @@ def _code_points(strings: pa.Array) -> np.ndarray:
     """
     if len(strings) == 0:
         return np.zeros(0, np.uint32)
-    width = np.int64 if pa.types.is_large_string(strings.type) else np.int32
-    offsets = np.frombuffer(strings.buffers()[1], dtype=width, count=len(strings) + 1, offset=strings.offset * np.dtype(width).itemsize)
+    offsets = _offsets(strings)
     data = strings.buffers()[2]
     raw = memoryview(data)[int(offsets[0]) : int(offsets[-1])] if data is not None else b""
     return np.frombuffer(str(raw, "utf-8").encode("utf-32-le"), dtype=np.uint32)
