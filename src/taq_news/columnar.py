@@ -629,17 +629,22 @@ class Texts:
         """
         order = None
         if len(b_start) > 1 and not (b_start[1:] >= b_end[:-1]).all():
-            order = np.argsort(b_start, kind="stable")
+            order = np.lexsort((b_end, b_start))
             b_start, b_end = b_start[order], b_end[order]
             if not (b_start[1:] >= b_end[:-1]).all():
-                return _all(pc.equal(self._views(b_start, b_end - b_start), text.take(pa.array(order)).cast(pa.string_view())))
-        n = len(b_start)
-        offsets = np.empty(2 * n, dtype=np.int32)
-        offsets[0::2] = b_start
-        offsets[1::2] = b_end
-        spans_and_gaps = pa.StringArray.from_buffers(2 * n - 1, pa.py_buffer(offsets), self.data)
-        expected = spans_and_gaps.take(pa.array(np.arange(0, 2 * n - 1, 2)))
-        return _all(pc.equal(expected, text if order is None else text.take(pa.array(order))))
+                # Several quotes naming one speaker mention repeat a range: compare each
+                # distinct range once and every repeat with its first.
+                first = np.concatenate(([True], (b_start[1:] != b_start[:-1]) | (b_end[1:] != b_end[:-1])))
+                u_start, u_end = b_start[first], b_end[first]
+                if not (u_start[1:] >= u_end[:-1]).all():
+                    return _all(pc.equal(self._views(b_start, b_end - b_start), text.take(pa.array(order)).cast(pa.string_view())))
+                run_first = order[first][np.cumsum(first) - 1]
+                repeats = ~first
+                if repeats.any() and not _all(pc.equal(text.take(pa.array(order[repeats])), text.take(pa.array(run_first[repeats])))):
+                    return False
+                b_start, b_end, order = u_start, u_end, order[first]
+        actual = text if order is None else text.take(pa.array(order))
+        return _all_even(pc.equal(_interleaved(b_start, b_end, self.data), _interleaved_empty(actual)))
 
     def _views(self, start: np.ndarray, length: np.ndarray) -> pa.Array:
         """A string_view array of text[start:start+length] (byte offsets) without copying the text."""
@@ -688,6 +693,31 @@ class Texts:
             if (same & bad).any():
                 return False
         return True
+
+
+def _interleaved(start: np.ndarray, end: np.ndarray, data: pa.Buffer) -> pa.Array:
+    """Sorted, non-overlapping byte ranges of ``data`` as one zero-copy string array:
+    range 0, the gap after it, range 1, ... (element 2i is range i)."""
+    n = len(start)
+    offsets = np.empty(2 * n, dtype=np.int32)
+    offsets[0::2] = start
+    offsets[1::2] = end
+    return pa.StringArray.from_buffers(2 * n - 1, pa.py_buffer(offsets), data)
+
+
+def _interleaved_empty(strings: pa.Array) -> pa.Array:
+    """The strings with an empty string after each (element 2i is string i), zero-copy."""
+    a = _offsets(strings)
+    offsets = np.empty(2 * len(strings), dtype=a.dtype)
+    offsets[0::2] = a[:-1]
+    offsets[1::2] = a[1:]
+    kind = pa.LargeStringArray if pa.types.is_large_string(strings.type) else pa.StringArray
+    return kind.from_buffers(2 * len(strings) - 1, pa.py_buffer(offsets), strings.buffers()[2])
+
+
+def _all_even(mask: pa.Array) -> bool:
+    """Every element at an even index is True (the odd ones compare gaps and are ignored)."""
+    return bool(mask.to_numpy(zero_copy_only=False)[0::2].all())
 
 
 def _code_points(strings: pa.Array) -> np.ndarray:
