@@ -212,11 +212,6 @@ def _all(mask: pa.Array) -> bool:
     return len(mask) == 0 or pc.all(mask, skip_nulls=True).as_py() in (True, None)
 
 
-def _null_safe_equal(a: pa.Array, b: pa.Array) -> pa.Array:
-    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
-    return pc.or_(both_null, pc.fill_null(pc.equal(a, b), False))
-
-
 _ARROW_KIND = {
     "string": (pa.types.is_string, pa.types.is_large_string),
     "integer": (pa.types.is_integer,),
@@ -429,7 +424,7 @@ class ColumnarPath:
         if registry is not None:
             ids = sorted(registry)
             self.reg_ids = pa.array(ids, pa.string())
-            self.reg_wikidata = pa.array([registry[i].wikidata for i in ids], pa.string())
+            self.reg_wikidata_or_empty = pa.array([registry[i].wikidata or "" for i in ids], pa.string())
             self.reg_name = pa.array([registry[i].name for i in ids], pa.string())
             self.reg_kind = pa.array([registry[i].kind for i in ids], pa.string())
         # Refuse now, not halfway through a file, when the schema has something we cannot check.
@@ -495,33 +490,46 @@ class ColumnarPath:
     def _linked_wikidata_ok(self, entity_id: pa.Array, wikidata_id: pa.Array) -> bool:
         """A linked mention's Wikidata id is its registry entry's (both may be null)."""
         idx = pc.index_in(entity_id, value_set=self.reg_ids)
-        unknown = pc.and_(pc.invert(pc.is_null(entity_id)), pc.is_null(idx))
-        if not _all(pc.invert(unknown)):
-            return False
-        linked = pc.invert(pc.is_null(entity_id))
-        same = _null_safe_equal(pc.take(self.reg_wikidata, idx), wikidata_id)
-        return _all(pc.or_(pc.invert(linked), same))
+        if idx.null_count != entity_id.null_count:
+            return False  # an entity id the registry does not have
+        # "" stands for "no Wikidata id" on both sides (a real one matches ^Q[1-9]); an
+        # unlinked mention compares as null and is skipped.
+        expected = pc.take(self.reg_wikidata_or_empty, idx)
+        return _all(pc.equal(expected, pc.fill_null(wikidata_id, "")))
 
     def _ids_ok(self, batch: pa.RecordBatch) -> bool:
-        """Item ids carry their record's id as prefix and are unique in the batch, as CorpusIndex.add_valid needs."""
+        """Item ids carry their record's id as prefix and are unique in the batch, as CorpusIndex.add_valid needs.
+
+        Items are stored record by record, so the prefix "<record id>-" is read once
+        per record: it must not change inside a record, and the first item's must be
+        its record's id followed by "-".
+        """
         rid = batch.column("id")
-        ids, owners = [], []
+        rid_len = pc.binary_length(rid).to_numpy(zero_copy_only=False)
         for col in ("entities", "quotes"):
             lst = batch.column(col)
-            ids.append(lst.flatten().field("id"))
-            owners.append(pc.take(rid, pa.array(_parents(lst), pa.int64())))
-        ids, owners = pa.concat_arrays(ids), pa.concat_arrays(owners)
-        if len(ids) == 0:
+            ids = lst.flatten().field("id")
+            if len(ids) == 0:
+                continue
+            rows = _parents(lst)
+            lengths = rid_len[rows]
+            if lengths.min() != lengths.max():
+                return False
+            n = int(lengths[0])
+            # Byte prefixes: UTF-8 is prefix-free, so "owner-" as bytes is a prefix exactly when it is one as text.
+            head = pc.binary_slice(ids.view(pa.binary()), 0, n + 1)
+            same_record = rows[1:] == rows[:-1]
+            if len(head) > 1 and (pc.not_equal(head[1:], head[:-1]).to_numpy(zero_copy_only=False) & same_record).any():
+                return False
+            first = pa.array(np.flatnonzero(np.concatenate(([True], ~same_record))), pa.int64())
+            head = head.take(first)
+            owner = pc.cast(rid.take(pa.array(rows, pa.int64()).take(first)), pa.binary())
+            if not (_all(pc.equal(pc.binary_slice(head, 0, n), owner)) and _all(pc.equal(pc.binary_slice(head, n, n + 1), pa.scalar(b"-")))):
+                return False
+        if self._unique_per_record(batch):
             return True
-        # Byte prefixes: UTF-8 is prefix-free, so "owner-" as bytes is a prefix exactly when it is one as text.
-        lengths = pc.min_max(pc.binary_length(owners)).as_py()
-        if lengths["min"] != lengths["max"]:
-            return False
-        n = lengths["min"]
-        raw = ids.view(pa.binary())
-        if not (_all(pc.equal(pc.binary_slice(raw, 0, n), pc.cast(owners, pa.binary()))) and _all(pc.equal(pc.binary_slice(raw, n, n + 1), pa.scalar(b"-")))):
-            return False
-        return self._unique_per_record(batch) or pc.count_distinct(ids).as_py() == len(ids)
+        ids = pa.concat_arrays([batch.column(c).flatten().field("id") for c in ("entities", "quotes")])
+        return pc.count_distinct(ids).as_py() == len(ids)
 
     @staticmethod
     def _unique_per_record(batch: pa.RecordBatch) -> bool:
