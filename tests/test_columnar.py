@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import jsonschema_rs
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from taq_news import validator as validator_module
-from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, edge_mask, re2_pattern
+from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, edge_mask, fixed_head, re2_pattern
 from taq_news.readers import Batch
 from taq_news.record_checks import CorpusIndex
 from taq_news.registry import load_registry
@@ -260,3 +261,98 @@ def test_spans_after_multi_byte_characters_are_compared_by_code_point():
         r["entities"][-1]["start"] -= 1  # off by one code point (not by one byte)
         r["entities"][-1]["end"] -= 1
     assert not path.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+
+
+# The exact shortcuts for costly patterns -----------------------------------------
+
+
+@pytest.mark.parametrize("pattern", sorted(p for p in schema_patterns() if fixed_head(p)))
+def test_split_patterns_give_jsonschema_rs_verdicts_value_by_value(pattern):
+    # A head of single-character atoms tested per run, a tail on distinct values: exact for any string.
+    rs = jsonschema_rs.validator_for({"pattern": pattern})
+    split = fixed_head(pattern)
+    seen = sorted({v for r in RECORDS for v in _strings(r) if rs.is_valid(v)})[:50]
+    k = split[0]
+    values = seen + [
+        v[:i] + c + v[i + 1 :] for v in seen[:10] for i in (0, k // 2, k - 1, k, len(v) - 1) for c in ("é", "A", "_", "-", "😀", "")
+    ] + [x for v in seen[:10] for x in (v[:k], v[: k - 1], v + "\n", v + "0", " " + v)] + [""]
+    cols = SchemaColumns(SCHEMAS, {})
+    for v in values:
+        assert cols._split_ok(split, pa.array([v])) == rs.is_valid(v), v
+
+
+def test_a_bad_id_inside_a_run_of_equal_heads_is_found():
+    pattern = r"^[0-9]{3}_[0-9a-f]{16}-e[0-9]{3,}$"
+    ids = [f"000_{'0' * 16}-e{n:03d}" for n in range(1, 200)]
+    cols = SchemaColumns(SCHEMAS, {})
+    assert cols._split_ok(fixed_head(pattern), pa.array(ids))
+    for bad in (f"000_{'0' * 15}é-e050", f"000_{'0' * 16}-E050", f"000_{'0' * 16}-e05", f"000_{'0' * 16}-e050 "):
+        assert not cols._split_ok(fixed_head(pattern), pa.array(ids[:50] + [bad] + ids[50:])), bad
+
+
+def test_the_edge_test_masks_null_slots_whatever_bytes_they_span():
+    # A null slot may span bytes (Arrow only requires monotonic offsets): here a space.
+    arr = pa.StringArray.from_buffers(2, pa.py_buffer(np.array([0, 1, 3], np.int32)), pa.py_buffer(b"a  "), pa.py_buffer(np.array([1], np.uint8)))
+    assert edge_mask(SPAN_PATTERN, arr).to_pylist() == [True, None]
+
+
+def _copies(n: int) -> list[dict]:
+    """n copies of the gold records with fresh record and item ids (a batch large enough
+    for the column-wide shortcuts, which start at 4096 values)."""
+    out = []
+    for c in range(n):
+        for r in copy.deepcopy(RECORDS):
+            new = f"{c:03d}_{int(r['id'][4:], 16) ^ (c + 1):016x}"
+            for item in [*r["entities"], *r["quotes"]]:
+                item["id"] = new + item["id"][len(r["id"]) :]
+            r["relations"] = [{**x, "document": None} for x in r["relations"]]
+            r["id"] = new
+            out.append(r)
+    return out
+
+
+BIG = _copies(14)
+
+
+def test_large_batches_take_the_shortcuts_and_still_refuse_one_bad_value():
+    assert len([m for r in BIG for m in r["entities"]]) >= 4096
+    assert COLUMNAR.accepts(pa.RecordBatch.from_pylist(BIG, schema=ARROW))
+    corruptions = [
+        ("entities", 5, "id", lambda v: v[:6] + "é" + v[7:]),   # non-ASCII in the head
+        ("entities", 5, "id", lambda v: v[:-4] + "E" + v[-3:]),  # tail letter
+        ("entities", 9, "text", lambda v: v + "\u00a0"),         # no-break space at the end
+        ("entities", 9, "text", lambda v: "\u3000" + v),         # ideographic space at the start
+        ("quotes", 1, "id", lambda v: v + "x"),
+    ]
+    for key, j, field, edit in corruptions:
+        records = copy.deepcopy(BIG)
+        item = records[37][key][j]
+        item[field] = edit(item[field])
+        assert not COLUMNAR.columns.batch_ok(pa.RecordBatch.from_pylist(records, schema=ARROW)), (key, field)
+
+
+def test_a_repeated_speaker_range_is_compared_for_every_quote(monkeypatch):
+    records = copy.deepcopy(RECORDS)
+    rec, first, second = next(
+        (r, a, b) for r in records for a in r["quotes"] for b in r["quotes"]
+        if a is not b and a["speaker"] and b["speaker"] and (a["speaker"]["start"], a["speaker"]["end"]) == (b["speaker"]["start"], b["speaker"]["end"])
+    )
+    assert COLUMNAR.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    second["speaker"]["text"] = second["speaker"]["text"].upper() + "x"
+    assert not COLUMNAR.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    found = incidents(records, True, monkeypatch)
+    assert found == incidents(records, False, monkeypatch) and any("span-text-mismatch" in line for line in found)
+
+
+def test_an_item_id_with_another_records_prefix_is_refused_on_both_paths(monkeypatch):
+    # Corpus-wide uniqueness rests on "<record id>-" prefixes, so a foreign one is an error of its own.
+    records = copy.deepcopy(RECORDS)
+    victim = records[2]["entities"][4]
+    victim["id"] = records[1]["entities"][0]["id"]  # also a duplicate of a real id
+    assert not COLUMNAR.accepts(pa.RecordBatch.from_pylist(records, schema=ARROW))
+    found = incidents(records, True, monkeypatch)
+    assert found == incidents(records, False, monkeypatch)
+    assert [line for line in found if " item-id-foreign " in line] == [
+        f"c.parquet:3: L4 item-id-foreign entities[4].id: {victim['id']!r} does not start with this document's id {records[2]['id'] + '-'!r} "
+        "(fix: rebuild the record, or give the item an id under this document)"
+    ]

@@ -99,6 +99,7 @@ register("speaker-kind-invalid", "L4", "The resolved speaker's kind cannot speak
 register("speaker-name-mismatch", "L4", "A record's speaker name or kind differs from the registry entry.", "Rebuild the record from the registry.")
 register("addressee-incomplete", "L4", "addressee and addressee_entity must come together.", "Give both or neither.")
 register("id-duplicate", "L4", "An id (document, mention, quote) is used more than once in the corpus.", "Ids are unique across the corpus.")
+register("item-id-foreign", "L4", "A mention or quote id does not start with its own document's id and '-'.", "Use '<document id>-e001' / '<document id>-q01' ids (rebuild the record).")
 register("quote-id-duplicate", "L4", "Two quotes in one file share an id.", "Give each quote its own id.")
 register("document-id-mismatch", "L4", "An annotation file names another document than its file name.", "Set document: to the file's stem.")
 register("wikidata-id-invalid", "L4", "A Wikidata id does not match ^Q[1-9][0-9]*$.", "Use Q followed by digits, or null.")

@@ -64,6 +64,9 @@ class FastPath:
         text = rec["text"]
         reg = self.registry
         wikidata = self._wikidata
+        prefix = rec["id"] + "-"
+        if not all(m["id"].startswith(prefix) for m in rec["entities"]) or not all(q["id"].startswith(prefix) for q in rec["quotes"]):
+            return False
         prev_end = prev_start = -1
         for m in rec["entities"]:
             s, e, t = m["start"], m["end"], m["text"]

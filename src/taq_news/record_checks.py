@@ -150,6 +150,15 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
         elif ent is not None and value != ent.wikidata:
             bad("wikidata-mismatch", path, f"{value!r} but the registry has {ent.wikidata!r} for {ent.id!r}", "rebuild the record from the registry")
 
+    # Item ids carry their document's id: corpus-wide uniqueness then follows from
+    # unique document ids, and the corpus index relies on it to stay small.
+    rid = record.get("id")
+    if isinstance(rid, str):
+        for key in ("entities", "quotes"):
+            for i, item in enumerate(record.get(key) or []):
+                iid = item.get("id") if isinstance(item, dict) else None
+                if isinstance(iid, str) and not iid.startswith(rid + "-"):
+                    bad("item-id-foreign", f"{key}[{i}].id", f"{iid!r} does not start with this document's id {rid + '-'!r}", "rebuild the record, or give the item an id under this document")
     outlet = record.get("outlet") if isinstance(record.get("outlet"), dict) else {}
     ent = known(outlet.get("entity_id"), "outlet.entity_id")
     wikidata(outlet.get("wikidata_id"), ent, "outlet.wikidata_id")
