@@ -13,8 +13,11 @@ not know makes the whole path refuse (``Unsupported``) rather than skip it. Regu
 expressions run in RE2, whose ``\\s`` is ASCII-only while JSON Schema's (ECMA-262, and
 jsonschema-rs) is Unicode; ``re2_pattern`` rewrites the few constructs that differ
 and refuses the rest, and those patterns are checked value by value with
-jsonschema-rs instead. Span texts (L3) are compared with a tight loop over flat
-Python lists, since Arrow has no kernel that slices each string at its own offsets.
+jsonschema-rs instead. A few exact shortcuts replace RE2 where it would be the
+bottleneck: the span rule's edges are read from bytes (``edge_mask``), and id
+patterns split into a fixed head and a tail (``fixed_head``). Span texts (L3) are
+compared with the record text as Arrow strings laid over the text buffer
+(``Texts``), since Arrow has no kernel that slices each string at its own offsets.
 """
 
 from __future__ import annotations
@@ -732,17 +735,3 @@ def _interleaved_empty(strings: pa.Array) -> pa.Array:
 def _all_even(mask: pa.Array) -> bool:
     """Every element at an even index is True (the odd ones compare gaps and are ignored)."""
     return bool(mask.to_numpy(zero_copy_only=False)[0::2].all())
-
-
-def _code_points(strings: pa.Array) -> np.ndarray:
-    """All the array's strings, end to end, as UTF-32 code points (nulls add nothing).
-
-    Decodes the Arrow data buffer in one go rather than making a Python string per
-    value: valid UTF-8 from Arrow has no surrogates, so one unit is one code point.
-    """
-    if len(strings) == 0:
-        return np.zeros(0, np.uint32)
-    offsets = _offsets(strings)
-    data = strings.buffers()[2]
-    raw = memoryview(data)[int(offsets[0]) : int(offsets[-1])] if data is not None else b""
-    return np.frombuffer(str(raw, "utf-8").encode("utf-32-le"), dtype=np.uint32)
