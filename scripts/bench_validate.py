@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
+ROW_GROUP = 10_000
 
 
 def shift_span(span: dict | None, k: int) -> dict | None:
@@ -71,15 +72,23 @@ def write_corpus(records: list[dict], n: int, folder: Path) -> tuple[Path, Path]
     schema = arrow_schema(load_schemas(str(ROOT / "schema")), "documents")
     enc = msgspec.json.Encoder()
     batch: list[dict] = []
+    group: list[pa.Table] = []
+    # Row groups of ROW_GROUP records, as a writer with default settings makes them
+    # for files this size (our build writes one); each write call closes one.
     with jsonl.open("wb") as fh, pq.ParquetWriter(parquet, schema, compression="zstd") as writer:
         for rec in scaled(records, n):
             fh.write(enc.encode(rec) + b"\n")
             batch.append(rec)
             if len(batch) == 2000:
-                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                group.append(pa.Table.from_pylist(batch, schema=schema))
                 batch = []
+            if sum(t.num_rows for t in group) >= ROW_GROUP:
+                writer.write_table(pa.concat_tables(group), row_group_size=ROW_GROUP)
+                group = []
         if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+            group.append(pa.Table.from_pylist(batch, schema=schema))
+        if group:
+            writer.write_table(pa.concat_tables(group), row_group_size=ROW_GROUP)
     return jsonl, parquet
 
 

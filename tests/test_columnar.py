@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from taq_news import validator as validator_module
-from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, edge_mask, fixed_head, re2_pattern
-from taq_news.readers import Batch
+from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, dictionary_leaves, edge_mask, fixed_head, re2_pattern
+from taq_news import readers as readers_module
+from taq_news.readers import Batch, read_parquet
 from taq_news.record_checks import CorpusIndex
 from taq_news.registry import load_registry
 from taq_news.schema import arrow_schema, load_schemas
@@ -356,3 +357,69 @@ def test_an_item_id_with_another_records_prefix_is_refused_on_both_paths(monkeyp
         f"c.parquet:3: L4 item-id-foreign entities[4].id: {victim['id']!r} does not start with this document's id {records[2]['id'] + '-'!r} "
         "(fix: rebuild the record, or give the item an id under this document)"
     ]
+
+
+# Dictionary reads ----------------------------------------------------------------
+
+
+def _written(tmp_path, records: list[dict], name: str = "big.parquet", **options) -> "Path":
+    path = tmp_path / name
+    pq.write_table(pa.Table.from_pylist(records, schema=ARROW), path, **options)
+    return path
+
+
+def _batches(path) -> list:
+    return [b.batch for b in read_parquet(path, str(path), dictionary=dictionary_leaves(SCHEMAS))]
+
+
+def test_lookup_columns_are_read_as_dictionaries_and_accepted(tmp_path):
+    leaves = dictionary_leaves(SCHEMAS)
+    assert "entities.list.element.label" in leaves and "entities.list.element.entity_id" in leaves
+    assert not any(leaf.endswith((".text", ".id")) for leaf in leaves)  # spans and ids stay plain
+    (batch,) = _batches(_written(tmp_path, BIG))
+    entity = batch.schema.field("entities").type.value_type
+    assert pa.types.is_dictionary(entity.field("label").type) and pa.types.is_string(entity.field("text").type)
+    assert COLUMNAR.accepts(batch)
+
+
+@pytest.mark.parametrize("field, value", [("label", "PERSONS"), ("entity_id", "nobody-we-know"), ("wikidata_id", "Q42"), ("origin", "guessed")])
+def test_a_bad_value_in_a_dictionary_column_gives_the_same_incidents_on_both_paths(tmp_path, monkeypatch, field, value):
+    records = copy.deepcopy(BIG)
+    records[40]["entities"][3][field] = value
+    path = _written(tmp_path, records)
+    assert not COLUMNAR.accepts(_batches(path)[0])
+    fast = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    monkeypatch.setattr(validator_module, "_columnar", lambda schemas, registry: None)
+    slow = [(i.line, i.check, i.path) for i in validate([path], registry=ROOT / "dataset/entities.yaml", level=4)]
+    assert fast == slow and {line for line, _, _ in fast} == {41}
+
+
+def test_every_row_is_read_once_when_a_dictionary_read_fails_partway(tmp_path, monkeypatch):
+    # pyarrow cannot return some nested dictionary columns in pieces; the reader then
+    # reads the rest of that row group plainly, skipping the rows it already gave.
+    path = tmp_path / "groups.parquet"
+    table = pa.Table.from_pylist(BIG, schema=ARROW)
+    pq.write_table(table, path, row_group_size=20)
+
+    class Failing(pq.ParquetFile):
+        def __init__(self, source, read_dictionary=None, **kw):
+            super().__init__(source, read_dictionary=read_dictionary, **kw)
+            self.coded = bool(read_dictionary)
+
+        def iter_batches(self, *args, row_groups=None, **kw):
+            for k, batch in enumerate(super().iter_batches(*args, row_groups=row_groups, **kw)):
+                if self.coded and row_groups == [1] and k == 1:
+                    raise pa.ArrowNotImplementedError("Nested data conversions not implemented for chunked array outputs")
+                yield batch
+
+    monkeypatch.setattr(pq, "ParquetFile", Failing)
+    monkeypatch.setattr(readers_module, "PARQUET_BATCH_ROWS", 8)
+    batches = _batches(path)
+    assert [r["id"] for b in batches for r in b.select(["id"]).to_pylist()] == [r["id"] for r in BIG]
+    assert all(COLUMNAR.accepts(b) for b in batches)
+
+
+def test_columns_stored_plainly_are_read_plainly(tmp_path):
+    (batch,) = _batches(_written(tmp_path, BIG, use_dictionary=False))
+    assert not any(pa.types.is_dictionary(f.type) for f in batch.schema.field("entities").type.value_type)
+    assert COLUMNAR.accepts(batch)

@@ -111,6 +111,53 @@ def fixed_head(pattern: str) -> tuple[int, str, str] | None:
     return k, re2_pattern(pattern[:i] + "$"), re2_pattern("^" + pattern[i:])
 
 
+def dictionary_leaves(schemas: SchemaSet) -> list[str]:
+    """Parquet paths of the nested string columns worth reading as dictionaries.
+
+    These are the columns whose checks look values up (enums, registry ids,
+    patterns RE2 has to run): read as dictionaries they cost less to decode, and
+    their checks run once per distinct value. Span texts and ids stay plain.
+    """
+    found: list[str] = []
+
+    def walk(s: dict, doc: dict, path: tuple[str, ...], nested: bool) -> None:
+        while "$ref" in s:
+            rest = {k: v for k, v in s.items() if k != "$ref"}
+            s, doc = schemas.deref(s["$ref"], doc)
+            s = {**s, **rest}
+        for branch in s.get("anyOf", []):
+            if branch.get("type") != "null":
+                walk({**{k: v for k, v in s.items() if k != "anyOf"}, **branch}, doc, path, nested)
+        if "properties" in s:
+            for name, sub in s["properties"].items():
+                walk(sub, doc, (*path, name), nested)
+        elif "items" in s:
+            walk(s["items"], doc, (*path, "list", "element"), True)
+        elif nested:
+            types = [s["type"]] if isinstance(s.get("type"), str) else s.get("type", [])
+            pattern = s.get("pattern")
+            costly = "string" in types and pattern is not None and _EDGES.match(pattern) is None and fixed_head(pattern) is None
+            enum = "enum" in s and all(v is None or isinstance(v, str) for v in s["enum"])
+            if enum or costly:
+                found.append(".".join(path))
+
+    walk(schemas.by_file["document.schema.json"], schemas.by_file["document.schema.json"], (), False)
+    return sorted(set(found))
+
+
+def plain_type(t: pa.DataType) -> pa.DataType:
+    """The type with every dictionary replaced by its value type (what the schema describes)."""
+    if pa.types.is_dictionary(t):
+        return t.value_type
+    if pa.types.is_struct(t):
+        return pa.struct([f.with_type(plain_type(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(plain_type(t.value_type)))
+    if pa.types.is_large_list(t):
+        return pa.large_list(t.value_field.with_type(plain_type(t.value_type)))
+    return t
+
+
 _ONE_CHAR = r"(\\S|\\s|\[[^\]]+\]|[A-Za-z0-9])"
 _EDGES = re.compile(rf"^\^{_ONE_CHAR}\(\?:\[\\s\\S\]\*{_ONE_CHAR}\)\?\$$")
 
@@ -216,7 +263,7 @@ def _all(mask: pa.Array) -> bool:
 
 
 _ARROW_KIND = {
-    "string": (pa.types.is_string, pa.types.is_large_string),
+    "string": (pa.types.is_string, pa.types.is_large_string, lambda t: pa.types.is_dictionary(t) and pa.types.is_string(t.value_type)),
     "integer": (pa.types.is_integer,),
     "number": (pa.types.is_floating, pa.types.is_integer),
     "boolean": (pa.types.is_boolean,),
@@ -297,6 +344,8 @@ class SchemaColumns:
         types = [types] if isinstance(types, str) else list(types or [])
         if types and not any(f(arr.type) for t in types for f in _ARROW_KIND.get(t, ())):
             return pa.array([False] * len(arr), pa.bool_())
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.cast(arr.type.value_type)  # element-wise masks need the values in place
         mask = pa.array([True] * len(arr), pa.bool_())
         for m in self._masks(s, arr):
             mask = pc.and_(mask, pc.fill_null(m, True))
@@ -307,6 +356,10 @@ class SchemaColumns:
         # patterns) may run on the distinct values of a column that repeats itself.
         # Patterns with an exact cheaper test (edges, a fixed head) run on every value.
         key = id(s)
+        if pa.types.is_dictionary(arr.type):
+            # The distinct values are at hand (a dictionary may hold unused ones too:
+            # a bad one only sends the batch to the row path). Nulls are in the indices.
+            return all(_all(m) for m in self._masks(s, arr.dictionary))
         if "pattern" in s and pa.types.is_string(arr.type) and len(arr) >= 4096:
             split = fixed_head(s["pattern"])
             if split is not None or edge_mask(s["pattern"], arr[:0]) is not None:
@@ -427,14 +480,18 @@ class ColumnarPath:
         if registry is not None:
             ids = sorted(registry)
             self.reg_ids = pa.array(ids, pa.string())
-            self.reg_wikidata_or_empty = pa.array([registry[i].wikidata or "" for i in ids], pa.string())
+            # Wikidata ids as codes: "" (no id) is one of the values, so null compares as a value.
+            self.wikidata_values = pa.array(sorted({registry[i].wikidata or "" for i in ids}), pa.string())
+            self.no_wikidata = self.wikidata_values.to_pylist().index("")
+            self.reg_wikidata_code = pc.index_in(pa.array([registry[i].wikidata or "" for i in ids], pa.string()), value_set=self.wikidata_values).to_numpy(zero_copy_only=False)
             self.reg_name = pa.array([registry[i].name for i in ids], pa.string())
             self.reg_kind = pa.array([registry[i].kind for i in ids], pa.string())
         # Refuse now, not halfway through a file, when the schema has something we cannot check.
         self.columns.batch_ok(pa.RecordBatch.from_pylist([], schema=self.arrow))
 
     def accepts(self, batch: pa.RecordBatch) -> bool:
-        if not batch.schema.remove_metadata().equals(self.arrow):
+        schema = batch.schema.remove_metadata()
+        if not schema.equals(self.arrow) and not pa.schema([f.with_type(plain_type(f.type)) for f in schema]).equals(self.arrow):
             return False
         return self.columns.batch_ok(batch) and self._spans_ok(batch) and self._references_ok(batch) and self._ids_ok(batch)
 
@@ -479,10 +536,10 @@ class ColumnarPath:
         outlet = batch.column("outlet")
         if not self._linked_wikidata_ok(outlet.field("entity_id"), outlet.field("wikidata_id")):
             return False
-        spk = pc.index_in(qv.field("speaker_entity_id"), value_set=self.reg_ids)
+        spk = _index_in(qv.field("speaker_entity_id"), self.reg_ids)
         if spk.null_count:
             return False
-        if not (_all(pc.equal(pc.take(self.reg_name, spk), qv.field("speaker_name"))) and _all(pc.equal(pc.take(self.reg_kind, spk), qv.field("speaker_kind")))):
+        if not (_all(pc.equal(pc.take(self.reg_name, spk), _decoded(qv.field("speaker_name")))) and _all(pc.equal(pc.take(self.reg_kind, spk), _decoded(qv.field("speaker_kind"))))):
             return False
         for arr in (qv.field("addressee_entity_id"), qv.field("via").flatten(), batch.column("relations").flatten().field("entity_id")):
             present = arr.drop_null()
@@ -491,14 +548,21 @@ class ColumnarPath:
         return True
 
     def _linked_wikidata_ok(self, entity_id: pa.Array, wikidata_id: pa.Array) -> bool:
-        """A linked mention's Wikidata id is its registry entry's (both may be null)."""
-        idx = pc.index_in(entity_id, value_set=self.reg_ids)
+        """A linked mention's Wikidata id is its registry entry's (both may be null).
+
+        Compared as codes into the registry's Wikidata ids ("" for none), so a
+        dictionary column is looked up once per distinct value.
+        """
+        idx = _index_in(entity_id, self.reg_ids)
         if idx.null_count != entity_id.null_count:
             return False  # an entity id the registry does not have
-        # "" stands for "no Wikidata id" on both sides (a real one matches ^Q[1-9]); an
-        # unlinked mention compares as null and is skipped.
-        expected = pc.take(self.reg_wikidata_or_empty, idx)
-        return _all(pc.equal(expected, pc.fill_null(wikidata_id, "")))
+        linked = np.flatnonzero(entity_id.is_valid().to_numpy(zero_copy_only=False))
+        if not len(linked):
+            return True
+        expected = self.reg_wikidata_code[idx.to_numpy(zero_copy_only=False)[linked].astype(np.int64)]
+        actual = pc.fill_null(_index_in(wikidata_id, self.wikidata_values), -1).to_numpy(zero_copy_only=False)
+        actual = np.where(wikidata_id.is_null().to_numpy(zero_copy_only=False), self.no_wikidata, actual)
+        return bool((expected == actual[linked]).all())
 
     def _ids_ok(self, batch: pa.RecordBatch) -> bool:
         """Item ids carry their record's id as prefix and are unique in the batch, as CorpusIndex.add_valid needs.
@@ -587,9 +651,20 @@ class ColumnarPath:
                                for r, j, target in zip(rows.tolist(), pos.tolist(), values.to_pylist()))
 
 
+def _index_in(arr: pa.Array, value_set: pa.Array) -> pa.Array:
+    """pc.index_in, looking a dictionary column up once per distinct value."""
+    if pa.types.is_dictionary(arr.type):
+        return pc.take(pc.index_in(arr.dictionary, value_set=value_set), arr.indices)
+    return pc.index_in(arr, value_set=value_set)
+
+
+def _decoded(arr: pa.Array) -> pa.Array:
+    return arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
+
+
 def _present(lst: pa.Array, field: str) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """Row, position in the row's list, and value of every non-null ``field`` of a list-of-struct column."""
-    values = lst.flatten().field(field)
+    values = _decoded(lst.flatten().field(field))
     if values.null_count == len(values):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), values.slice(0, 0)
     rows = _parents(lst)

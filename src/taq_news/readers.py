@@ -7,7 +7,7 @@ starts, or the 1-based row number of a Parquet file.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,17 +145,48 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
 PARQUET_BATCH_ROWS = 4096
 
 
-def read_parquet(path: Path, display: str) -> Iterator[Batch | Incident]:
+def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> Iterator[Batch | Incident]:
+    """Batches of rows, one row group at a time; ``dictionary`` names nested string
+    columns to read as dictionaries where the file stores them so."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        batches = pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS)  # streamed: a large file never sits in memory whole
+        plain = pq.ParquetFile(path)
+        wanted = _stored_as_dictionary(plain, dictionary)
+        coded = pq.ParquetFile(path, read_dictionary=wanted) if wanted else plain
         n = 0
-        for batch in batches:
-            yield Batch(display, n + 1, batch)
-            n += batch.num_rows
+        for group in range(plain.num_row_groups):  # streamed: a large file never sits in memory whole
+            done = 0
+            try:
+                # a batch never spans row groups: each has its own dictionaries
+                for batch in coded.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                    yield Batch(display, n + 1, batch)
+                    n += batch.num_rows
+                    done += batch.num_rows
+            except pa.ArrowNotImplementedError:
+                # the writer gave up on a dictionary inside the chunk: read the rest of it plainly
+                for batch in plain.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                    skip = min(done, batch.num_rows)
+                    done -= skip
+                    if skip < batch.num_rows:
+                        yield Batch(display, n + 1, batch.slice(skip))
+                        n += batch.num_rows - skip
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         yield Incident(display, None, "L1", "parquet-unreadable", "", str(exc).splitlines()[0], "rebuild the file")
+
+
+def _stored_as_dictionary(f, wanted: Collection[str]) -> list[str]:
+    """The wanted columns that the first row group stores dictionary-encoded with few values."""
+    if not wanted or f.num_row_groups == 0:
+        return []
+    group = f.metadata.row_group(0)
+    out = []
+    for j in range(group.num_columns):
+        col = group.column(j)
+        if col.path_in_schema in wanted and col.has_dictionary_page and col.total_uncompressed_size < 4 * max(col.num_values, 1):
+            out.append(col.path_in_schema)
+    return out
 
 
 READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": read_json, ".parquet": read_parquet}

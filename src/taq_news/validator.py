@@ -15,7 +15,7 @@ from pathlib import Path
 from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .paths import Layout
-from .readers import READERS, Batch, Item
+from .readers import READERS, Batch, Item, read_parquet
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
 from .registry import Entity, load_registry
@@ -165,9 +165,21 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
 
     def items() -> Iterator[Item | Incident]:
         for f in files:
-            yield from READERS[f.suffix](f, str(f))
+            if f.suffix == ".parquet":
+                yield from read_parquet(f, str(f), dictionary=_dictionary_leaves(schemas))
+            else:
+                yield from READERS[f.suffix](f, str(f))
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout)
+
+
+def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
+    from .columnar import dictionary_leaves
+
+    try:
+        return dictionary_leaves(schemas)
+    except (KeyError, TypeError, AttributeError):
+        return []  # a schema shape the walk does not know: read every column plainly
 
 
 def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
