@@ -140,8 +140,9 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
         yield Incident(display, exc.lineno, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
 
 
-# Rows per Parquet batch: the columnar checks cost a fixed amount of Python per
-# batch, while memory grows with it (about 26 kB of record per row).
+# Rows per Parquet batch (at most; a batch ends with its row group): the columnar
+# checks cost a fixed amount of Python per batch, while memory grows with it
+# (about 26 kB of record per row, some 100 MB per batch).
 PARQUET_BATCH_ROWS = 4096
 
 
@@ -165,7 +166,8 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
                     n += batch.num_rows
                     done += batch.num_rows
             except pa.ArrowNotImplementedError:
-                # the writer gave up on a dictionary inside the chunk: read the rest of it plainly
+                # pyarrow could not give a dictionary column of this row group in one
+                # piece (it cannot split nested ones): read the rest of the group plainly
                 for batch in plain.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
                     skip = min(done, batch.num_rows)
                     done -= skip
