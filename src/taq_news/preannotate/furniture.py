@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from ..anchors import Span
-from .metadata import _CREDIT, OUTLET_RULES
+from .metadata import CREDIT_PATTERN, OUTLET_RULES
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images)"
 PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")
@@ -38,10 +38,10 @@ _CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}$")
 _CAPTION = re.compile(r"^(?:Representative |File |Feature )?(?:Image|Photo|Picture|Photograph)s?\b", re.I)
 _HIGHLIGHTS = re.compile(r"^(?:Story )?highlights$", re.I)
 _BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$")
-_HEADER = re.compile(rf"^(?:{_CREDIT})\s*\|\s*(?:Updated|Published|Posted)")
+_HEADER = re.compile(rf"^(?:{CREDIT_PATTERN})\s*\|\s*(?:Updated|Published|Posted)")
 _UI = re.compile(r"\b(?:button|Show More|Read More|Load More|Share this|Subscribe|Sign up|Newsletter|Advertisement|Click here|Skip to)\b", re.I)
 _PLACE_DATELINE = re.compile(r"^[A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+){0,2}(?: \[[^\]\n]{1,40}\])?(?:, [A-Z][a-z]+ \d{1,2})?:(?= )")
-_TRAILING_CREDIT = re.compile(rf"\s\((?:{_CREDIT})\)\s*$")
+_TRAILING_CREDIT = re.compile(rf"\s\((?:{CREDIT_PATTERN})\)\s*$")
 
 
 @dataclass

@@ -19,7 +19,7 @@ CREDITS = {
     "ANI": "ANI", "AP": "Associated Press", "AFP": "AFP", "Reuters": "Reuters", "PTI": "PTI",
     "IANS": "IANS", "CNN": "CNN", "UPI": "UPI", "Xinhua": "Xinhua", "dpa": "dpa",
 }
-_CREDIT = "|".join(sorted(map(re.escape, CREDITS), key=len, reverse=True))
+CREDIT_PATTERN = "|".join(sorted(map(re.escape, CREDITS), key=len, reverse=True))
 _DASH = "[\u2014\u2013-]"
 _SPACE = "[ \t\u00a0]"
 MONTHS = {m: i for i, m in enumerate(
@@ -28,11 +28,11 @@ _MONTH = "(?:" + "|".join(m.capitalize() + "|" + m[:3].capitalize() + r"\.?" for
 
 OUTLET_RULES = (
     # "Kabul [Afghanistan], May 6 (ANI): ..." - an agency credit closing a dateline
-    ("dateline-credit", re.compile(rf"^[^\n]{{0,80}}?\((?P<credit>{_CREDIT})\){_SPACE}*:", re.M)),
+    ("dateline-credit", re.compile(rf"^[^\n]{{0,80}}?\((?P<credit>{CREDIT_PATTERN})\){_SPACE}*:", re.M)),
     # "Kabul, Afghanistan CNN  — " - an outlet name before the dateline dash
-    ("dateline-dash", re.compile(rf"^[^\n]{{0,80}}?\b(?P<credit>{_CREDIT}){_SPACE}*{_DASH}", re.M)),
+    ("dateline-dash", re.compile(rf"^[^\n]{{0,80}}?\b(?P<credit>{CREDIT_PATTERN}){_SPACE}*{_DASH}", re.M)),
     # "ANI | Updated: May 06, 2021 07:43 IST" - a page header naming the outlet
-    ("header-credit", re.compile(rf"^(?P<credit>{_CREDIT}){_SPACE}*\|", re.M)),
+    ("header-credit", re.compile(rf"^(?P<credit>{CREDIT_PATTERN}){_SPACE}*\|", re.M)),
 )
 DATE_RULES = (
     # "Updated: May 06, 2021 07:43 IST", "Published: 6 May 2021"
