@@ -99,14 +99,25 @@ def timed(fn) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    parsed = _parser().parse_args(argv)
+    if parsed.keep:
+        return bench(parsed, Path(parsed.keep))
+    with tempfile.TemporaryDirectory(prefix="taq-bench-") as tmp:  # the corpus is gigabytes: never leave it behind
+        return bench(parsed, Path(tmp))
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference-sample", type=int, default=100)
     parser.add_argument("--precise-sample", type=int, default=2000, help="records for the fast-path-off row")
     parser.add_argument("--keep", help="write the scaled corpus here instead of a temporary folder")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def bench(args: argparse.Namespace, folder: Path) -> int:
+    """Write the scaled corpus into ``folder``, time every row, print the table."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     pa.set_cpu_count(1)
@@ -119,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
 
     records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
     registry = ROOT / "dataset/entities.yaml"
-    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="taq-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     jsonl, parquet = write_corpus(records, args.records, folder)
     sample = list(scaled(records, args.reference_sample))

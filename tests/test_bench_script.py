@@ -1,5 +1,6 @@
 """The benchmark script runs and prints its table (no timing is asserted: timings belong in benchmarks)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,3 +19,15 @@ def test_bench_validate_runs_on_a_small_corpus(tmp_path):
     assert run.stdout.count("taq-news validate, L1-L4") == 3
     lines = (tmp_path / "corpus.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 300 and len({line[:40] for line in lines}) == 300  # unique ids
+
+
+def test_bench_validate_leaves_no_corpus_behind(tmp_path):
+    # Without --keep the scaled corpus (gigabytes at full size) lives in a temporary folder that goes away.
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/bench_validate.py"), "--records", "50", "--repeat", "1",
+         "--reference-sample", "10", "--precise-sample", "20"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "taq-news validate, L1-L4" in run.stdout
+    assert list(tmp_path.iterdir()) == []
