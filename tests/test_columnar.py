@@ -423,3 +423,11 @@ def test_columns_stored_plainly_are_read_plainly(tmp_path):
     (batch,) = _batches(_written(tmp_path, BIG, use_dictionary=False))
     assert not any(pa.types.is_dictionary(f.type) for f in batch.schema.field("entities").type.value_type)
     assert COLUMNAR.accepts(batch)
+
+
+def test_small_row_groups_are_read_across_in_full_batches(tmp_path):
+    # Row groups of one record would make one batch each; they are read plainly, several per batch.
+    batches = _batches(_written(tmp_path, BIG, row_group_size=1))
+    assert len(batches) == 1 and batches[0].num_rows == len(BIG)
+    assert not any(pa.types.is_dictionary(f.type) for f in batches[0].schema.field("entities").type.value_type)
+    assert COLUMNAR.accepts(batches[0])

@@ -155,9 +155,17 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
     try:
         plain = pq.ParquetFile(path)
         wanted = _stored_as_dictionary(plain, dictionary)
-        coded = pq.ParquetFile(path, read_dictionary=wanted) if wanted else plain
         n = 0
-        for group in range(plain.num_row_groups):  # streamed: a large file never sits in memory whole
+        small_groups = plain.num_row_groups > 1 and plain.metadata.num_rows < plain.num_row_groups * PARQUET_BATCH_ROWS // 4
+        if not wanted or small_groups:
+            # No dictionaries, or row groups too small to batch one by one: read plainly
+            # across row groups (streamed: a large file never sits in memory whole).
+            for batch in plain.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                yield Batch(display, n + 1, batch)
+                n += batch.num_rows
+            return
+        coded = pq.ParquetFile(path, read_dictionary=wanted)
+        for group in range(plain.num_row_groups):
             done = 0
             try:
                 # a batch never spans row groups: each has its own dictionaries
