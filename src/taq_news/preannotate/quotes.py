@@ -341,6 +341,44 @@ def trim_content(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end - start >= 3 else None
 
 
+@dataclass
+class _Sentence:
+    """What the quote patterns of one unit share while they run over its cues."""
+
+    doc: Doc
+    text: str
+    unit: Unit
+    ua: int  # the unit's character range
+    ub: int
+    passages: list[Passage]  # quoted passages in the unit (unclosed ones end with it)
+    used: set[int]  # starts of passages taken as content, for the whole document
+    quotes: list[QuoteDraft] = field(default_factory=list)
+
+    def prev_end(self) -> int:
+        """Where the unit's last quote ends (content before it is taken)."""
+        return self.quotes[-1].content[-1][1] if self.quotes else self.ua
+
+    def holds_marks(self, content: tuple[int, int]) -> bool:
+        return any(content[0] <= p.start < content[1] for p in self.passages)
+
+    def take_marks(self, content: tuple[int, int]) -> None:
+        for p in self.passages:
+            if content[0] <= p.start < content[1]:
+                self.used.add(p.start)
+
+    def kind(self, content: tuple[int, int]) -> str:
+        return "mixed" if self.holds_marks(content) else "indirect"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str  # "verb" or "according"
+    a: int  # token range of the cue
+    b: int
+    next_cue: int  # first token of the next cue, or the unit's end
+    chars: tuple[int, int]
+
+
 def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     """Quotes in a document, and the quoted passages none of them takes (non-quotes)."""
     text = doc.text
@@ -358,205 +396,259 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
         ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
         # an unclosed mark runs at most to the end of its sentence (guidelines 3.11)
         unit_passages = [p if p.closed or p.end <= ub else Passage(p.start, rstrip_end(text, p.start, ub), False, p.mark) for p in passages_in(ua, ub)]
-        inside = lambda k: any(p.closed and p.start <= doc[k].idx < p.end for p in unit_passages)  # noqa: E731
-        cues = []
-        k = unit.start
-        while k < unit.end:
-            if not inside(k) and doc[k].lower_ == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
-                cues.append(("according", k, k + 2))
-                k += 2
-                continue
-            if not inside(k) and doc[k].lower_ in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
-                a, _ = _cue_span(doc, k, unit.start)
-                cues.append(("verb", a, k + 2))
-                k += 2
-                continue
-            if not inside(k) and _is_cue(doc, k):
-                a, b = _cue_span(doc, k, unit.start)
-                cues.append(("verb", a, b))
-            k += 1
-        unit_quotes: list[QuoteDraft] = []
+        st = _Sentence(doc, text, unit, ua, ub, unit_passages, used)
+        cues = _find_cues(doc, unit, unit_passages)
         colon = _colon_attribution(doc, text, unit, ua, ub, unit_passages, found_cues=bool(cues))
         if colon is not None:
-            for p in unit_passages:
-                if colon.content[0][0] <= p.start < colon.content[-1][1]:
-                    used.add(p.start)
-            unit_quotes.append(colon)
+            st.take_marks((colon.content[0][0], colon.content[-1][1]))
+            st.quotes.append(colon)
             cues = []
         for n, (kind, a, b) in enumerate(cues):
-            next_cue = cues[n + 1][1] if n + 1 < len(cues) else unit.end
-            cue_chars = _span_chars(doc, a, b)
+            cue = _Cue(kind, a, b, cues[n + 1][1] if n + 1 < len(cues) else unit.end, _span_chars(doc, a, b))
             if kind == "according":
-                q = _according(doc, text, unit, a, b, cue_chars, unit_passages)
+                q = _according(doc, text, unit, a, b, cue.chars, unit_passages)
                 if q:
-                    unit_quotes.append(q)
+                    st.quotes.append(q)
                 continue
-            before = [p for p in unit_passages if p.end <= cue_chars[0] and p.start not in used]
-            after = [p for p in unit_passages if p.start >= cue_chars[1] and p.start not in used]
-            # 1. “...,” X said / said X
-            if before:
-                p = before[-1]
-                gap = text[p.end : cue_chars[0]]
-                gap_span = doc.char_span(p.end, cue_chars[0], alignment_mode="expand") if cue_chars[0] > p.end else None
-                sentence_end = any(t.text in (".", "!", "?") for t in gap_span or [])  # "Mr." is one token, a full stop another
-                if len(gap.split()) <= 30 and not sentence_end and not any(m in gap for m in OPEN_MARKS) and (_before_close(text, p) in ",?!—" or gap.strip().startswith((",", "—"))):
-                    speaker = _np_between(doc, p.end, cue_chars[0], a) or _right_np(doc, b, next_cue)
-                    used.add(p.start)
-                    prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
-                    lead = text[prev_end : p.start]
-                    if any(ch.isalnum() for ch in lead) and not lead.rstrip().endswith((":", ",")):
-                        # reporter's words before the quoted ones: a mixed quote of the whole clause (Q8)
-                        clause = trim_content(text, prev_end, p.end)
-                        for q in unit_passages:
-                            if clause and clause[0] <= q.start < clause[1]:
-                                used.add(q.start)
-                        unit_quotes.append(QuoteDraft("mixed", [clause or (p.start, p.end)], cue_chars, _chars(doc, speaker), rule="clause-quote-then-cue"))
-                    else:
-                        parts = [(p.start, p.end)]
-                        # “...,” the commander said, “and we will win.” - one cue, two spans (Q30)
-                        tail_end = max(cue_chars[1], _chars(doc, speaker)[1] if speaker else 0)
-                        resume = [q for q in unit_passages if q.start >= tail_end and q.start not in used and not text[tail_end : q.start].strip(" ,:")]
-                        if resume and (n + 1 >= len(cues) or cues[n + 1][1] > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i):
-                            parts.append((resume[0].start, resume[0].end))
-                            used.add(resume[0].start)
-                        unit_quotes.append(QuoteDraft("direct", parts, cue_chars, _chars(doc, speaker), rule="quote-then-cue"))
-                    continue
-            # the addressee of "told CNN", "warned reporters"
-            addressee = None
-            c = b
-            if is_addressee_verb(doc[b - 1].text):
-                np = _addressee(doc, b, next_cue)
-                if np:
-                    addressee = np
-                    c = np[1]
-            # skip "in a statement", "on Tuesday", "— on Twitter —" before "that" / ":"
-            if c < next_cue and (doc[c].lower_ == "that" or doc[c].text == ":"):
-                c += 1
-            elif c < next_cue and (doc[c].lower_ in SKIPPABLE or doc[c].text in ("—", "–", ",", "(")):
-                for k2 in range(c, min(c + 12, next_cue)):
-                    if doc[k2].lower_ == "that" or doc[k2].text == ":":
-                        if not any(doc[m].text in OPEN_MARKS for m in range(c, k2)):
-                            c = k2 + 1
-                        break
-                else:
-                    # no "that": "said on Friday he met ..." - step over a short time phrase to the subject
-                    for k2 in range(c + 1, min(c + 5, next_cue)) if doc[c].lower_ in SKIPPABLE else ():
-                        if doc[k2].text in OPEN_MARKS or doc[k2].is_punct:
-                            break
-                        if doc[k2].lower_ in PRONOUNS and doc[k2].lower_ not in ("who", "which", "it"):
-                            c = k2
-                            break
-            rest_start = doc[c].idx if c < len(doc) else len(text)
-            speaker = _left_np(doc, a, unit.start)
-            if speaker and speaker[1] > a:
-                speaker = None
-            if speaker is None and a > unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
-                speaker = _subject(doc, unit.start, a)  # "X praised Y and said ...": the sentence's subject
-            # 1b. "This campaign, he says, is different": a cue set off by commas inside its content
-            if speaker and speaker[1] == a and speaker[1] - speaker[0] <= 4 and speaker[0] > unit.start and doc[speaker[0] - 1].text == "," \
-                    and b < unit.end - 1 and doc[b].text == "," and not any(p.start < doc[b].idx < p.end for p in unit_passages):
-                prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
-                first = trim_content(text, prev_end, doc[speaker[0] - 1].idx)
-                second = trim_content(text, doc[b].idx + 1, _clause_end(doc, unit, next_cue, ub))
-                opens_quote = second is not None and any(second[0] == p.start for p in unit_passages)  # "X, CNN adds, “...”": pattern 2
-                if first and second and not opens_quote and len(text[first[0]:first[1]].split()) >= 2 and len(text[second[0]:second[1]].split()) >= 2:
-                    parts = [first, second]
-                    inside_marks = [p for p in unit_passages if any(x <= p.start < y for x, y in parts)]
-                    whole = all(any(p.start == x and p.end >= y for p in unit_passages) for x, y in parts)
-                    for p in inside_marks:
-                        used.add(p.start)
-                    unit_quotes.append(QuoteDraft("direct" if whole else "mixed" if inside_marks else "indirect", parts, cue_chars,
-                                                  _chars(doc, speaker), rule="interrupted-by-cue"))
-                    continue
-            # 2. X said: “...”
-            nxt = [p for p in after if p.start >= rest_start and not text[rest_start : p.start].strip(" ,:")]
-            if nxt:
-                p = nxt[0]
-                clause_end = _clause_end(doc, unit, next_cue, ub)
-                whole = len(text[p.end : clause_end].strip(" .,")) < 3  # the quotation is all the content
-                used.add(p.start)
-                if speaker is None:
-                    speaker = _right_np(doc, b, next_cue) if c == b else None
-                speaker_chars = _chars(doc, speaker)
-                if speaker is None and unit_quotes and doc[b - 1].lower_.endswith("ing"):
-                    speaker_chars = unit_quotes[-1].speaker  # "..., he said, adding, “...”": the same speaker (Q21)
-                content = (p.start, p.end) if whole else trim_content(text, rest_start, clause_end)
-                unit_quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue_chars, speaker_chars, _chars(doc, addressee), rule="cue-then-quote"))
-                continue
-            # 3. X said (that) CLAUSE
-            clause_end = _clause_end(doc, unit, next_cue, ub)
-            content = trim_content(text, rest_start, clause_end) if rest_start < clause_end else None
-            if c == b and c < unit.end and doc[c].text == ",":
-                content = None  # "X said, referring to ...": nothing reported after the cue
-            inverted = _inverted_speaker(doc, b, unit.end) if text[max(0, cue_chars[0] - 3) : cue_chars[0]].rstrip().endswith(",") else None
-            if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub].strip(" .,;"):
-                content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
-                speaker = None
-            topic_only = content is not None and text[content[0] : content[1]].split(" ", 1)[0].lower() in ("on", "about", "upon", "at", "in", "for", "of", "with", "from")
-            if content and cue_forms().get(doc[b - 1].lower_) in OBJECT_VERBS or (content and doc[b - 1].lower_ == "to" and b >= 2 and cue_forms().get(doc[b - 2].lower_) in OBJECT_VERBS):
-                has_marks = any(content[0] <= p.start < content[1] for p in unit_passages)
-                if not has_marks and " as " not in text[content[0] : content[1]]:
-                    content = None  # "referred to the period", "described the attack": a topic, no content (Q4)
-            if content and not topic_only and len(text[content[0] : content[1]].split()) >= 3 and speaker is not None:
-                kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
-                for p in unit_passages:
-                    if content[0] <= p.start < content[1]:
-                        used.add(p.start)
-                unit_quotes.append(QuoteDraft(kind_, [content], cue_chars, _chars(doc, speaker), _chars(doc, addressee), rule="cue-then-clause"))
-                continue
-            # 4. CLAUSE, X said.  (never ", saying ...": a participle opens its own content)
-            participle = doc[b - 1].lower_.endswith("ing") and a > unit.start and doc[a - 1].text == ","
-            sp = speaker
-            if sp is None:
-                inverted = _inverted_speaker(doc, b, unit.end)  # "..., said the minister." must reach the end
-                after = text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : ub] if inverted else ""
-                if inverted and (not after.strip(" .,;\"”’") or after.lstrip().startswith((",", "—", "("))):
-                    sp = inverted
-            left_edge = speaker[0] if speaker else a
-            prev_end = unit_quotes[-1].content[-1][1] if unit_quotes else ua
-            comma = text.rfind(",", prev_end, doc[left_edge].idx)
-            if comma > prev_end and sp and not participle:
-                content = trim_content(text, prev_end, comma)
-                if content and len(text[content[0] : content[1]].split()) >= 3:
-                    kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
-                    for p in unit_passages:
-                        if content[0] <= p.start < content[1]:
-                            used.add(p.start)
-                    unit_quotes.append(QuoteDraft(kind_, [content], cue_chars, _chars(doc, sp), rule="clause-then-cue"))
-                    continue
-            # participle cue after a comma (", adding ..."): the speaker of the quote before,
-            # or else the subject that opens the sentence ("Senator X commented ..., stating ...")
-            if not unit_quotes and content and doc[b - 1].lower_.endswith("ing") and a > unit.start and doc[a - 1].text == ",":
-                subject = _subject(doc, unit.start, a)
-                if subject:
-                    unit_quotes.append(QuoteDraft("mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect",
-                                                  [content], cue_chars, _chars(doc, subject), rule="participle-subject"))
-                    continue
-            if unit_quotes and content and doc[b - 1].lower_.endswith("ing"):
-                prev = unit_quotes[-1]
-                kind_ = "mixed" if any(content[0] <= p.start < content[1] for p in unit_passages) else "indirect"
-                direct = [p for p in unit_passages if p.start == content[0] and p.end >= content[1]]
-                for p in unit_passages:
-                    if content[0] <= p.start < content[1]:
-                        used.add(p.start)
-                unit_quotes.append(QuoteDraft("direct" if direct else kind_, [(direct[0].start, direct[0].end)] if direct else [content], cue_chars, prev.speaker, rule="participle"))
-        # 5. units made of quoted words only: continuations and bare quotes
+            _attribute(st, cue, cues[n + 1][1] if n + 1 < len(cues) else None)
         if not cues:
-            rest = text[ua:ub]
-            only = [p for p in unit_passages if p.start not in used]
-            if only and not _outside_words(rest, [(p.start - ua, p.end - ua) for p in only]):
-                prev = quotes[-1] if quotes else None
-                if prev is not None and prev.type == "direct" and _adjacent(units, u_index, prev, doc):
-                    prev.content += [(p.start, p.end) for p in only]
-                elif prev is not None:
-                    unit_quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
-                for p in only:
-                    used.add(p.start)
-        quotes += [q for q in unit_quotes if q.content and all(q.content)]
+            _bare_quotes(st, units, u_index, quotes)
+        quotes += [q for q in st.quotes if q.content and all(q.content)]
     for q in quotes:
         q.content = sorted(q.content)
     leftovers = [p for p in passages if p.start not in used and not any(a <= p.start < b for q in quotes for a, b in q.content)]
     return quotes, leftovers
+
+
+def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str, int, int]]:
+    """Reporting verbs (with their auxiliaries) and "according to" outside quotation marks, in order."""
+    inside = lambda k: any(p.closed and p.start <= doc[k].idx < p.end for p in passages)  # noqa: E731
+    cues = []
+    k = unit.start
+    while k < unit.end:
+        if not inside(k) and doc[k].lower_ == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
+            cues.append(("according", k, k + 2))
+            k += 2
+            continue
+        if not inside(k) and doc[k].lower_ in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
+            a, _ = _cue_span(doc, k, unit.start)
+            cues.append(("verb", a, k + 2))
+            k += 2
+            continue
+        if not inside(k) and _is_cue(doc, k):
+            a, b = _cue_span(doc, k, unit.start)
+            cues.append(("verb", a, b))
+        k += 1
+    return cues
+
+
+def _attribute(st: _Sentence, cue: _Cue, following: int | None) -> None:
+    """One verb cue's quote: the patterns in order, the first that fits wins.
+
+    ``following`` is the start of the next cue in the unit, if there is one.
+    """
+    doc, a, b = st.doc, cue.a, cue.b
+    before = [p for p in st.passages if p.end <= cue.chars[0] and p.start not in st.used]
+    after = [p for p in st.passages if p.start >= cue.chars[1] and p.start not in st.used]
+    if before and _quote_then_cue(st, cue, before[-1], following):
+        return
+    addressee, c = _content_start(st, cue)
+    rest_start = doc[c].idx if c < len(doc) else len(st.text)
+    speaker = _left_np(doc, a, st.unit.start)
+    if speaker and speaker[1] > a:
+        speaker = None
+    if speaker is None and a > st.unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
+        speaker = _subject(doc, st.unit.start, a)  # "X praised Y and said ...": the sentence's subject
+    if _interrupted_by_cue(st, cue, speaker):
+        return
+    if _cue_then_quote(st, cue, after, c, rest_start, speaker, addressee):
+        return
+    content, speaker = _clause_after_cue(st, cue, c, rest_start, speaker)
+    if content and not _topic_only(st.text, content) and len(st.text[content[0] : content[1]].split()) >= 3 and speaker is not None:
+        st.take_marks(content)
+        st.quotes.append(QuoteDraft(st.kind(content), [content], cue.chars, _chars(doc, speaker), _chars(doc, addressee), rule="cue-then-clause"))
+        return
+    if _clause_then_cue(st, cue, speaker):
+        return
+    _participle(st, cue, content)
+
+
+def _quote_then_cue(st: _Sentence, cue: _Cue, p: Passage, following: int | None) -> bool:
+    """1. “...,” X said / said X (a quotation just before the cue)."""
+    doc, text, a, b = st.doc, st.text, cue.a, cue.b
+    gap = text[p.end : cue.chars[0]]
+    gap_span = doc.char_span(p.end, cue.chars[0], alignment_mode="expand") if cue.chars[0] > p.end else None
+    sentence_end = any(t.text in (".", "!", "?") for t in gap_span or [])  # "Mr." is one token, a full stop another
+    if not (len(gap.split()) <= 30 and not sentence_end and not any(m in gap for m in OPEN_MARKS) and (_before_close(text, p) in ",?!—" or gap.strip().startswith((",", "—")))):
+        return False
+    speaker = _np_between(doc, p.end, cue.chars[0], a) or _right_np(doc, b, cue.next_cue)
+    st.used.add(p.start)
+    prev_end = st.prev_end()
+    lead = text[prev_end : p.start]
+    if any(ch.isalnum() for ch in lead) and not lead.rstrip().endswith((":", ",")):
+        # reporter's words before the quoted ones: a mixed quote of the whole clause (Q8)
+        clause = trim_content(text, prev_end, p.end)
+        for q in st.passages:
+            if clause and clause[0] <= q.start < clause[1]:
+                st.used.add(q.start)
+        st.quotes.append(QuoteDraft("mixed", [clause or (p.start, p.end)], cue.chars, _chars(doc, speaker), rule="clause-quote-then-cue"))
+        return True
+    parts = [(p.start, p.end)]
+    # “...,” the commander said, “and we will win.” - one cue, two spans (Q30)
+    tail_end = max(cue.chars[1], _chars(doc, speaker)[1] if speaker else 0)
+    resume = [q for q in st.passages if q.start >= tail_end and q.start not in st.used and not text[tail_end : q.start].strip(" ,:")]
+    if resume and (following is None or following > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i):
+        parts.append((resume[0].start, resume[0].end))
+        st.used.add(resume[0].start)
+    st.quotes.append(QuoteDraft("direct", parts, cue.chars, _chars(doc, speaker), rule="quote-then-cue"))
+    return True
+
+
+def _content_start(st: _Sentence, cue: _Cue) -> tuple[tuple[int, int] | None, int]:
+    """The addressee of "told CNN", "warned reporters", and the token where the content may start."""
+    doc, b, next_cue = st.doc, cue.b, cue.next_cue
+    addressee = None
+    c = b
+    if is_addressee_verb(doc[b - 1].text):
+        np = _addressee(doc, b, next_cue)
+        if np:
+            addressee = np
+            c = np[1]
+    # skip "in a statement", "on Tuesday", "— on Twitter —" before "that" / ":"
+    if c < next_cue and (doc[c].lower_ == "that" or doc[c].text == ":"):
+        c += 1
+    elif c < next_cue and (doc[c].lower_ in SKIPPABLE or doc[c].text in ("—", "–", ",", "(")):
+        for k2 in range(c, min(c + 12, next_cue)):
+            if doc[k2].lower_ == "that" or doc[k2].text == ":":
+                if not any(doc[m].text in OPEN_MARKS for m in range(c, k2)):
+                    c = k2 + 1
+                break
+        else:
+            # no "that": "said on Friday he met ..." - step over a short time phrase to the subject
+            for k2 in range(c + 1, min(c + 5, next_cue)) if doc[c].lower_ in SKIPPABLE else ():
+                if doc[k2].text in OPEN_MARKS or doc[k2].is_punct:
+                    break
+                if doc[k2].lower_ in PRONOUNS and doc[k2].lower_ not in ("who", "which", "it"):
+                    c = k2
+                    break
+    return addressee, c
+
+
+def _interrupted_by_cue(st: _Sentence, cue: _Cue, speaker: tuple[int, int] | None) -> bool:
+    """1b. "This campaign, he says, is different": a cue set off by commas inside its content."""
+    doc, text, a, b, unit = st.doc, st.text, cue.a, cue.b, st.unit
+    if not (speaker and speaker[1] == a and speaker[1] - speaker[0] <= 4 and speaker[0] > unit.start and doc[speaker[0] - 1].text == ","
+            and b < unit.end - 1 and doc[b].text == "," and not any(p.start < doc[b].idx < p.end for p in st.passages)):
+        return False
+    first = trim_content(text, st.prev_end(), doc[speaker[0] - 1].idx)
+    second = trim_content(text, doc[b].idx + 1, _clause_end(doc, unit, cue.next_cue, st.ub))
+    opens_quote = second is not None and any(second[0] == p.start for p in st.passages)  # "X, CNN adds, “...”": pattern 2
+    if not (first and second and not opens_quote and len(text[first[0]:first[1]].split()) >= 2 and len(text[second[0]:second[1]].split()) >= 2):
+        return False
+    parts = [first, second]
+    inside_marks = [p for p in st.passages if any(x <= p.start < y for x, y in parts)]
+    whole = all(any(p.start == x and p.end >= y for p in st.passages) for x, y in parts)
+    for p in inside_marks:
+        st.used.add(p.start)
+    st.quotes.append(QuoteDraft("direct" if whole else "mixed" if inside_marks else "indirect", parts, cue.chars, _chars(doc, speaker), rule="interrupted-by-cue"))
+    return True
+
+
+def _cue_then_quote(st: _Sentence, cue: _Cue, after: list[Passage], c: int, rest_start: int, speaker, addressee) -> bool:
+    """2. X said: “...” (a quotation right where the content starts)."""
+    doc, text, b = st.doc, st.text, cue.b
+    nxt = [p for p in after if p.start >= rest_start and not text[rest_start : p.start].strip(" ,:")]
+    if not nxt:
+        return False
+    p = nxt[0]
+    clause_end = _clause_end(doc, st.unit, cue.next_cue, st.ub)
+    whole = len(text[p.end : clause_end].strip(" .,")) < 3  # the quotation is all the content
+    st.used.add(p.start)
+    if speaker is None:
+        speaker = _right_np(doc, b, cue.next_cue) if c == b else None
+    speaker_chars = _chars(doc, speaker)
+    if speaker is None and st.quotes and doc[b - 1].lower_.endswith("ing"):
+        speaker_chars = st.quotes[-1].speaker  # "..., he said, adding, “...”": the same speaker (Q21)
+    content = (p.start, p.end) if whole else trim_content(text, rest_start, clause_end)
+    st.quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue.chars, speaker_chars, _chars(doc, addressee), rule="cue-then-quote"))
+    return True
+
+
+def _clause_after_cue(st: _Sentence, cue: _Cue, c: int, rest_start: int, speaker):
+    """3. X said (that) CLAUSE: the clause, or None where it reports nothing; and the
+    speaker, dropped when the words after the cue are the speaker itself."""
+    doc, text, b = st.doc, st.text, cue.b
+    clause_end = _clause_end(doc, st.unit, cue.next_cue, st.ub)
+    content = trim_content(text, rest_start, clause_end) if rest_start < clause_end else None
+    if c == b and c < st.unit.end and doc[c].text == ",":
+        content = None  # "X said, referring to ...": nothing reported after the cue
+    inverted = _inverted_speaker(doc, b, st.unit.end) if text[max(0, cue.chars[0] - 3) : cue.chars[0]].rstrip().endswith(",") else None
+    if inverted and not text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : st.ub].strip(" .,;"):
+        content = None  # "..., reported The Frontier Post.": the words after the cue are its speaker
+        speaker = None
+    if content and cue_forms().get(doc[b - 1].lower_) in OBJECT_VERBS or (content and doc[b - 1].lower_ == "to" and b >= 2 and cue_forms().get(doc[b - 2].lower_) in OBJECT_VERBS):
+        if not st.holds_marks(content) and " as " not in text[content[0] : content[1]]:
+            content = None  # "referred to the period", "described the attack": a topic, no content (Q4)
+    return content, speaker
+
+
+def _topic_only(text: str, content: tuple[int, int]) -> bool:
+    """Content that opens with a preposition names a topic ("spoke about ..."), not what was said."""
+    return text[content[0] : content[1]].split(" ", 1)[0].lower() in ("on", "about", "upon", "at", "in", "for", "of", "with", "from")
+
+
+def _clause_then_cue(st: _Sentence, cue: _Cue, speaker) -> bool:
+    """4. CLAUSE, X said.  (never ", saying ...": a participle opens its own content)"""
+    doc, text, a, b = st.doc, st.text, cue.a, cue.b
+    participle = doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == ","
+    sp = speaker
+    if sp is None:
+        inverted = _inverted_speaker(doc, b, st.unit.end)  # "..., said the minister." must reach the end
+        after = text[doc[inverted[1] - 1].idx + len(doc[inverted[1] - 1]) : st.ub] if inverted else ""
+        if inverted and (not after.strip(" .,;\"”’") or after.lstrip().startswith((",", "—", "("))):
+            sp = inverted
+    left_edge = speaker[0] if speaker else a
+    prev_end = st.prev_end()
+    comma = text.rfind(",", prev_end, doc[left_edge].idx)
+    if not (comma > prev_end and sp and not participle):
+        return False
+    content = trim_content(text, prev_end, comma)
+    if not (content and len(text[content[0] : content[1]].split()) >= 3):
+        return False
+    st.take_marks(content)
+    st.quotes.append(QuoteDraft(st.kind(content), [content], cue.chars, _chars(doc, sp), rule="clause-then-cue"))
+    return True
+
+
+def _participle(st: _Sentence, cue: _Cue, content: tuple[int, int] | None) -> None:
+    """A participle cue after a comma (", adding ..."): the speaker of the quote before,
+    or else the subject that opens the sentence ("Senator X commented ..., stating ...")."""
+    doc, a, b = st.doc, cue.a, cue.b
+    if not st.quotes and content and doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == ",":
+        subject = _subject(doc, st.unit.start, a)
+        if subject:
+            st.quotes.append(QuoteDraft(st.kind(content), [content], cue.chars, _chars(doc, subject), rule="participle-subject"))
+            return
+    if st.quotes and content and doc[b - 1].lower_.endswith("ing"):
+        prev = st.quotes[-1]
+        direct = [p for p in st.passages if p.start == content[0] and p.end >= content[1]]
+        kind = st.kind(content)
+        st.take_marks(content)
+        st.quotes.append(QuoteDraft("direct" if direct else kind, [(direct[0].start, direct[0].end)] if direct else [content], cue.chars, prev.speaker, rule="participle"))
+
+
+def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[QuoteDraft]) -> None:
+    """5. A unit of quoted words only: it continues the direct quote before it, or is a bare quote."""
+    only = [p for p in st.passages if p.start not in st.used]
+    if not only or _outside_words(st.text[st.ua : st.ub], [(p.start - st.ua, p.end - st.ua) for p in only]):
+        return
+    prev = quotes[-1] if quotes else None
+    if prev is not None and prev.type == "direct" and _adjacent(units, u_index, prev, st.doc):
+        prev.content += [(p.start, p.end) for p in only]
+    elif prev is not None:
+        st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
+    for p in only:
+        st.used.add(p.start)
 
 
 def _before_close(text: str, p: Passage) -> str:
