@@ -111,6 +111,11 @@ def fixed_head(pattern: str) -> tuple[int, str, str] | None:
     return k, re2_pattern(pattern[:i] + "$"), re2_pattern("^" + pattern[i:])
 
 
+def has_cheap_test(pattern: str) -> bool:
+    """Does the pattern have an exact test cheaper than RE2 on every value (edges or a fixed head)?"""
+    return _EDGES.match(pattern) is not None or fixed_head(pattern) is not None
+
+
 def dictionary_leaves(schemas: SchemaSet) -> list[str]:
     """Parquet paths of the nested string columns worth reading as dictionaries.
 
@@ -136,7 +141,7 @@ def dictionary_leaves(schemas: SchemaSet) -> list[str]:
         elif nested:
             types = [s["type"]] if isinstance(s.get("type"), str) else s.get("type", [])
             pattern = s.get("pattern")
-            costly = "string" in types and pattern is not None and _EDGES.match(pattern) is None and fixed_head(pattern) is None
+            costly = "string" in types and pattern is not None and not has_cheap_test(pattern)
             enum = "enum" in s and all(v is None or isinstance(v, str) for v in s["enum"])
             if enum or costly:
                 found.append(".".join(path))
@@ -183,13 +188,12 @@ def edge_mask(pattern: str, arr: pa.Array) -> pa.Array | None:
 
     Checking the two edge characters instead of scanning whole quotes is exact and
     several times faster; any other pattern returns None. For ``\s``/``\S`` edges
-    (the span rule) the edge code points are read straight from the decoded array.
+    (the span rule) the edge characters are read from the UTF-8 bytes.
     """
     m = _EDGES.match(pattern)
     if not m:
         return None
-    tests = [_point_test(g) for g in dict.fromkeys(m.groups())]  # the same group twice: one test object
-    tests = tests * 2 if len(tests) == 1 else tests
+    tests = [_point_test(g) for g in m.groups()]
     if all(tests) and pa.types.is_string(arr.type):
         ok = _edge_points_ok(arr, tests)
         # A null slot still has in-bounds offsets (Arrow requires them monotonic);
@@ -219,11 +223,7 @@ def _edge_points_ok(arr: pa.Array, tests) -> np.ndarray:
     first = np.take(data, offsets[:-1], mode="clip")  # clip: an empty last string points past the buffer
     last = np.take(data, offsets[1:] - 1, mode="clip")
     ascii = np.arange(256, dtype=np.uint32)
-    ok = np.take(tests[0](ascii) & (ascii < 0x80), first)
-    if tests[1] is not tests[0]:
-        ok &= (size == 1) | np.take(tests[1](ascii) & (ascii < 0x80), last)
-    else:  # one test for both edges: a one-byte string's last byte is its first
-        ok &= np.take(tests[0](ascii) & (ascii < 0x80), last)
+    ok = np.take(tests[0](ascii) & (ascii < 0x80), first) & ((size == 1) | np.take(tests[1](ascii) & (ascii < 0x80), last))
     ok &= size != 0
     rest = np.flatnonzero(((first | last) & 0x80).astype(bool) & (size != 0))
     if len(rest):
@@ -360,16 +360,11 @@ class SchemaColumns:
             # The distinct values are at hand (a dictionary may hold unused ones too:
             # a bad one only sends the batch to the row path). Nulls are in the indices.
             return all(_all(m) for m in self._masks(s, arr.dictionary))
-        if "pattern" in s and pa.types.is_string(arr.type) and len(arr) >= 4096:
+        if "pattern" in s and pa.types.is_string(arr.type) and len(arr) >= 4096 and has_cheap_test(s["pattern"]):
             split = fixed_head(s["pattern"])
-            if split is not None or edge_mask(s["pattern"], arr[:0]) is not None:
-                if not (self._split_ok(split, arr) if split else _all(edge_mask(s["pattern"], arr))):
-                    return False
-                s = {k: v for k, v in s.items() if k != "pattern"}
-        if "minLength" in s and s["minLength"] <= 1 and pa.types.is_string(arr.type):
-            if not _all(pc.greater_equal(pc.binary_length(arr), s["minLength"])):
-                return False  # bytes >= code points, and 0 or 1 byte is as many code points
-            s = {k: v for k, v in s.items() if k != "minLength"}
+            if not (self._split_ok(split, arr) if split else _all(edge_mask(s["pattern"], arr))):
+                return False
+            s = {k: v for k, v in s.items() if k != "pattern"}
         if any(k in s for k in ("enum", "pattern", "format")) and pa.types.is_string(arr.type) and len(arr) >= 4096:
             if self._is_repetitive(("column", key), arr):
                 arr = pc.unique(arr)
@@ -481,17 +476,19 @@ class ColumnarPath:
             ids = sorted(registry)
             self.reg_ids = pa.array(ids, pa.string())
             # Wikidata ids as codes: "" (no id) is one of the values, so null compares as a value.
-            self.wikidata_values = pa.array(sorted({registry[i].wikidata or "" for i in ids}), pa.string())
-            self.no_wikidata = self.wikidata_values.to_pylist().index("")
-            self.reg_wikidata_code = pc.index_in(pa.array([registry[i].wikidata or "" for i in ids], pa.string()), value_set=self.wikidata_values).to_numpy(zero_copy_only=False)
+            values = sorted({registry[i].wikidata or "" for i in ids})
+            code = {v: n for n, v in enumerate(values)}
+            self.wikidata_values = pa.array(values, pa.string())
+            self.no_wikidata = code[""]
+            self.reg_wikidata_code = np.array([code[registry[i].wikidata or ""] for i in ids], np.int64)
             self.reg_name = pa.array([registry[i].name for i in ids], pa.string())
             self.reg_kind = pa.array([registry[i].kind for i in ids], pa.string())
         # Refuse now, not halfway through a file, when the schema has something we cannot check.
         self.columns.batch_ok(pa.RecordBatch.from_pylist([], schema=self.arrow))
 
     def accepts(self, batch: pa.RecordBatch) -> bool:
-        schema = batch.schema.remove_metadata()
-        if not schema.equals(self.arrow) and not pa.schema([f.with_type(plain_type(f.type)) for f in schema]).equals(self.arrow):
+        # dictionary columns (see readers.read_parquet) stand for their values
+        if not pa.schema([f.with_type(plain_type(f.type)) for f in batch.schema]).equals(self.arrow):
             return False
         return self.columns.batch_ok(batch) and self._spans_ok(batch) and self._references_ok(batch) and self._ids_ok(batch)
 
@@ -513,7 +510,7 @@ class ColumnarPath:
             return False
         for key in ("cue", "speaker", "addressee"):
             sp = qv.field(key)
-            present = pc.invert(pc.is_null(sp))
+            present = sp.is_valid()
             fields = dict(zip([sp.type.field(i).name for i in range(sp.type.num_fields)], sp.flatten()))
             mask = present.to_numpy(zero_copy_only=False)
             if not texts.spans_ok(qrec[mask], fields["start"].filter(present), fields["end"].filter(present), fields["text"].filter(present)):
@@ -573,12 +570,10 @@ class ColumnarPath:
         """
         rid = batch.column("id")
         rid_len = pc.binary_length(rid).to_numpy(zero_copy_only=False)
-        for col in ("entities", "quotes"):
-            lst = batch.column(col)
-            ids = lst.flatten().field("id")
+        items = {col: (batch.column(col).flatten().field("id"), _parents(batch.column(col))) for col in ("entities", "quotes")}
+        for ids, rows in items.values():
             if len(ids) == 0:
                 continue
-            rows = _parents(lst)
             lengths = rid_len[rows]
             if lengths.min() != lengths.max():
                 return False
@@ -588,18 +583,18 @@ class ColumnarPath:
             same_record = rows[1:] == rows[:-1]
             if len(head) > 1 and (pc.not_equal(head[1:], head[:-1]).to_numpy(zero_copy_only=False) & same_record).any():
                 return False
-            first = pa.array(np.flatnonzero(np.concatenate(([True], ~same_record))), pa.int64())
-            head = head.take(first)
-            owner = pc.cast(rid.take(pa.array(rows, pa.int64()).take(first)), pa.binary())
+            first = np.flatnonzero(np.concatenate(([True], ~same_record)))
+            head = head.take(pa.array(first))
+            owner = pc.cast(rid.take(pa.array(rows[first])), pa.binary())
             if not (_all(pc.equal(pc.binary_slice(head, 0, n), owner)) and _all(pc.equal(pc.binary_slice(head, n, n + 1), pa.scalar(b"-")))):
                 return False
-        if self._unique_per_record(batch):
+        if self._unique_per_record(batch, items):
             return True
-        ids = pa.concat_arrays([batch.column(c).flatten().field("id") for c in ("entities", "quotes")])
+        ids = pa.concat_arrays([ids for ids, _ in items.values()])
         return pc.count_distinct(ids).as_py() == len(ids)
 
     @staticmethod
-    def _unique_per_record(batch: pa.RecordBatch) -> bool:
+    def _unique_per_record(batch: pa.RecordBatch, items: dict[str, tuple[pa.Array, np.ndarray]]) -> bool:
         """A cheap sufficient test that no record repeats an item id (hashing ~100k strings is slow).
 
         Each list's ids rise strictly within each record, and per record the entity
@@ -609,8 +604,7 @@ class ColumnarPath:
         bounds = []
         for col in ("entities", "quotes"):
             lst = batch.column(col)
-            ids = lst.flatten().field("id")
-            rows = _parents(lst)
+            ids, rows = items[col]
             if len(ids) > 1:
                 rising = pc.greater(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
                 if not (rising | (rows[1:] != rows[:-1])).all():
@@ -678,10 +672,10 @@ class Texts:
     """The batch's texts as UTF-8 bytes, with a sparse map from code points to bytes.
 
     Only the lead bytes of multi-byte characters are located (news text is mostly
-    ASCII), which is enough to turn any code-point offset into a byte offset. Each
-    span's expected text is then a zero-copy Arrow string view into the batch's
-    text buffer, compared with the span's own text by Arrow: no per-character
-    gather and no UTF-32 copy of the texts.
+    ASCII), which is enough to turn any code-point offset into a byte offset. The
+    spans' expected texts are then zero-copy Arrow strings over the batch's text
+    buffer, compared with the spans' own texts by Arrow: no per-character gather
+    and no copy of either side.
     """
 
     def __init__(self, text: pa.Array):

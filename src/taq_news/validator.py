@@ -163,10 +163,12 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
             yield from exc.incidents
             return
 
+    dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
+
     def items() -> Iterator[Item | Incident]:
         for f in files:
             if f.suffix == ".parquet":
-                yield from read_parquet(f, str(f), dictionary=_dictionary_leaves(schemas))
+                yield from read_parquet(f, str(f), dictionary=dictionary)
             else:
                 yield from READERS[f.suffix](f, str(f))
 

@@ -372,7 +372,6 @@ class _Sentence:
 
 @dataclass(frozen=True)
 class _Cue:
-    kind: str  # "verb" or "according"
     a: int  # token range of the cue
     b: int
     next_cue: int  # first token of the next cue, or the unit's end
@@ -404,13 +403,13 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
             st.quotes.append(colon)
             cues = []
         for n, (kind, a, b) in enumerate(cues):
-            cue = _Cue(kind, a, b, cues[n + 1][1] if n + 1 < len(cues) else unit.end, _span_chars(doc, a, b))
+            cue = _Cue(a, b, cues[n + 1][1] if n + 1 < len(cues) else unit.end, _span_chars(doc, a, b))
             if kind == "according":
                 q = _according(doc, text, unit, a, b, cue.chars, unit_passages)
                 if q:
                     st.quotes.append(q)
                 continue
-            _attribute(st, cue, cues[n + 1][1] if n + 1 < len(cues) else None)
+            _attribute(st, cue)
         if not cues:
             _bare_quotes(st, units, u_index, quotes)
         quotes += [q for q in st.quotes if q.content and all(q.content)]
@@ -442,15 +441,12 @@ def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str,
     return cues
 
 
-def _attribute(st: _Sentence, cue: _Cue, following: int | None) -> None:
-    """One verb cue's quote: the patterns in order, the first that fits wins.
-
-    ``following`` is the start of the next cue in the unit, if there is one.
-    """
+def _attribute(st: _Sentence, cue: _Cue) -> None:
+    """One verb cue's quote: the patterns in order, the first that fits wins."""
     doc, a, b = st.doc, cue.a, cue.b
     before = [p for p in st.passages if p.end <= cue.chars[0] and p.start not in st.used]
     after = [p for p in st.passages if p.start >= cue.chars[1] and p.start not in st.used]
-    if before and _quote_then_cue(st, cue, before[-1], following):
+    if before and _quote_then_cue(st, cue, before[-1]):
         return
     addressee, c = _content_start(st, cue)
     rest_start = doc[c].idx if c < len(doc) else len(st.text)
@@ -473,7 +469,7 @@ def _attribute(st: _Sentence, cue: _Cue, following: int | None) -> None:
     _participle(st, cue, content)
 
 
-def _quote_then_cue(st: _Sentence, cue: _Cue, p: Passage, following: int | None) -> bool:
+def _quote_then_cue(st: _Sentence, cue: _Cue, p: Passage) -> bool:
     """1. “...,” X said / said X (a quotation just before the cue)."""
     doc, text, a, b = st.doc, st.text, cue.a, cue.b
     gap = text[p.end : cue.chars[0]]
@@ -497,7 +493,8 @@ def _quote_then_cue(st: _Sentence, cue: _Cue, p: Passage, following: int | None)
     # “...,” the commander said, “and we will win.” - one cue, two spans (Q30)
     tail_end = max(cue.chars[1], _chars(doc, speaker)[1] if speaker else 0)
     resume = [q for q in st.passages if q.start >= tail_end and q.start not in st.used and not text[tail_end : q.start].strip(" ,:")]
-    if resume and (following is None or following > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i):
+    # taken unless another cue comes first (next_cue is the unit's end when there is none)
+    if resume and cue.next_cue > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i:
         parts.append((resume[0].start, resume[0].end))
         st.used.add(resume[0].start)
     st.quotes.append(QuoteDraft("direct", parts, cue.chars, _chars(doc, speaker), rule="quote-then-cue"))
