@@ -1,4 +1,4 @@
-"""A columnar fast path for Parquet: accept whole batches of valid records without
+"""A columnar fast path for Parquet and JSONL: accept whole batches of valid records without
 turning them into Python objects.
 
 Like ``fastpath.FastPath`` it never reports: a batch it cannot accept goes, row by
@@ -150,17 +150,22 @@ def dictionary_leaves(schemas: SchemaSet) -> list[str]:
     return sorted(set(found))
 
 
-def plain_type(t: pa.DataType) -> pa.DataType:
-    """The type with every dictionary replaced by its value type (what the schema describes)."""
+def loose_type(t: pa.DataType) -> pa.DataType:
+    """The type as the JSON Schema walk sees it: dictionaries stand for their values,
+    and every field may hold nulls (the walk judges nulls by the JSON Schema)."""
     if pa.types.is_dictionary(t):
         return t.value_type
     if pa.types.is_struct(t):
-        return pa.struct([f.with_type(plain_type(f.type)) for f in t])
+        return pa.struct([pa.field(f.name, loose_type(f.type), True) for f in t])
     if pa.types.is_list(t):
-        return pa.list_(t.value_field.with_type(plain_type(t.value_type)))
+        return pa.list_(pa.field(t.value_field.name, loose_type(t.value_type), True))
     if pa.types.is_large_list(t):
-        return pa.large_list(t.value_field.with_type(plain_type(t.value_type)))
+        return pa.large_list(pa.field(t.value_field.name, loose_type(t.value_type), True))
     return t
+
+
+def loose_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, loose_type(f.type), True) for f in schema])
 
 
 _ONE_CHAR = r"(\\S|\\s|\[[^\]]+\]|[A-Za-z0-9])"
@@ -466,10 +471,11 @@ def _parents(list_array: pa.Array) -> np.ndarray:
 
 
 class ColumnarPath:
-    """Accept whole Parquet batches of records that pass every L2-L4 per-record check."""
+    """Accept whole batches of records (Parquet, or JSONL read by ``jsonl_arrow``) that pass every L2-L4 per-record check."""
 
     def __init__(self, schemas: SchemaSet, registry: dict[str, Entity] | None):
         self.arrow = arrow_schema(schemas, "documents")
+        self.loose = loose_schema(self.arrow)
         self.columns = SchemaColumns(schemas, schemas.by_file["document.schema.json"])
         self.registry = registry
         if registry is not None:
@@ -487,8 +493,9 @@ class ColumnarPath:
         self.columns.batch_ok(pa.RecordBatch.from_pylist([], schema=self.arrow))
 
     def accepts(self, batch: pa.RecordBatch) -> bool:
-        # dictionary columns (see readers.read_parquet) stand for their values
-        if not pa.schema([f.with_type(plain_type(f.type)) for f in batch.schema]).equals(self.arrow):
+        # Dictionary columns (readers.read_parquet) and JSONL batches, read with every
+        # field nullable (jsonl_arrow), have the schema's shape if not its exact type.
+        if not loose_schema(batch.schema).equals(self.loose):
             return False
         return self.columns.batch_ok(batch) and self._spans_ok(batch) and self._references_ok(batch) and self._ids_ok(batch)
 

@@ -7,7 +7,7 @@ starts, or the 1-based row number of a Parquet file.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,13 +23,19 @@ class Item:
 
 @dataclass(frozen=True)
 class Batch:
-    """Consecutive Parquet rows, kept columnar so that valid ones never become Python objects."""
+    """Consecutive rows, kept columnar so that valid ones never become Python objects."""
 
     file: str
     first_line: int
     batch: object  # pyarrow.RecordBatch
+    lines: Sequence[bytes] | None = None  # the JSONL lines the rows came from
 
-    def items(self) -> Iterator[Item]:
+    def items(self) -> Iterator[Item | Incident]:
+        """The rows one by one, for the precise checks. JSONL rows are decoded
+        again from their lines: the batch cannot tell a null from a missing key."""
+        if self.lines is not None:
+            yield from _jsonl_items(self.lines, self.file, self.first_line)
+            return
         for k, row in enumerate(self.batch.to_pylist()):
             yield Item(self.file, self.first_line + k, row)
 
@@ -81,26 +87,63 @@ def fast_loads(raw: bytes):
     return obj
 
 
-def read_jsonl(path: Path, display: str) -> Iterator[Item | Incident]:
+# Lines per JSONL batch, and bytes: a batch ends at whichever comes first.
+JSONL_BATCH_ROWS = 4096
+JSONL_BATCH_BYTES = 64 << 20
+
+
+def read_jsonl(path: Path, display: str, arrow=None) -> Iterator[Item | Batch | Incident]:
+    """Records line by line; with ``arrow`` (``columnar.loose_schema`` of the
+    documents schema), runs of lines become batches wherever that is exact
+    (``jsonl_arrow.read_batch``)."""
     with path.open("rb") as fh:
-        for n, raw in enumerate(fh, 1):
-            obj = fast_loads(raw)
-            if obj is not None:
-                yield Item(display, n, obj)
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield Incident(display, n, "L1", "utf8-invalid", "", f"byte {exc.start} of the line is not valid UTF-8", "save the file as UTF-8")
-                continue
-            if not line.strip():
-                continue
-            try:
-                yield Item(display, n, _loads(line))
-            except DuplicateKey as exc:
-                yield Incident(display, n, "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
-            except json.JSONDecodeError as exc:
-                yield Incident(display, n, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
+        if arrow is None:
+            yield from _jsonl_items(fh, display, 1)
+            return
+        from .jsonl_arrow import read_batch
+
+        first = 1
+        for lines in _line_runs(fh):
+            batch = read_batch(lines, arrow)
+            if batch is not None:
+                yield Batch(display, first, batch, lines)
+            else:
+                yield from _jsonl_items(lines, display, first)
+            first += len(lines)
+
+
+def _line_runs(fh) -> Iterator[list[bytes]]:
+    run: list[bytes] = []
+    size = 0
+    for raw in fh:
+        run.append(raw)
+        size += len(raw)
+        if len(run) >= JSONL_BATCH_ROWS or size >= JSONL_BATCH_BYTES:
+            yield run
+            run, size = [], 0
+    if run:
+        yield run
+
+
+def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[Item | Incident]:
+    for n, raw in enumerate(lines, first):
+        obj = fast_loads(raw)
+        if obj is not None:
+            yield Item(display, n, obj)
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Incident(display, n, "L1", "utf8-invalid", "", f"byte {exc.start} of the line is not valid UTF-8", "save the file as UTF-8")
+            continue
+        if not line.strip():
+            continue
+        try:
+            yield Item(display, n, _loads(line))
+        except DuplicateKey as exc:
+            yield Incident(display, n, "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
+        except json.JSONDecodeError as exc:
+            yield Incident(display, n, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
 
 
 def read_json(path: Path, display: str) -> Iterator[Item | Incident]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .paths import Layout
-from .readers import READERS, Batch, Item, read_parquet
+from .readers import READERS, Batch, Item, read_jsonl, read_parquet
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
 from .registry import Entity, load_registry
@@ -44,6 +44,11 @@ class Selection:
         return level <= self.level
 
 
+def _fast_wanted(selection: Selection, engine: str) -> bool:
+    """The fast paths run only when they can stand in for every per-record check that was asked for."""
+    return selection.runs(4) and engine != "python" and getattr(selection, "fast", True)
+
+
 def _dataset_root(path: Path) -> Layout | None:
     """The checkout a file or folder belongs to, if any."""
     for c in [path, *path.parents]:
@@ -69,9 +74,7 @@ def validate_records(
 ) -> Iterator[Incident]:
     """L1-L4 over a stream of records; cross-record checks when the stream ends."""
     validator = SchemaValidator(schemas, engine)
-    # The fast path only runs when it can stand in for every per-record check that was asked for.
-    use_fast = selection.runs(4) and engine != "python" and getattr(selection, "fast", True)
-    fast = FastPath(schemas, registry, engine, _raw_cache(layout) if layout else None) if use_fast else None
+    fast = FastPath(schemas, registry, engine, _raw_cache(layout) if layout else None) if _fast_wanted(selection, engine) else None
     columnar = _columnar(schemas, registry) if fast is not None and fast.raw_text is None else None
     own_index = index is None
     index = index or CorpusIndex()
@@ -164,11 +167,14 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
             return
 
     dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
+    jsonl_arrow = _jsonl_arrow(schemas, registry, selection, engine, layout) if any(f.suffix in (".jsonl", ".ndjson") for f in files) else None
 
-    def items() -> Iterator[Item | Incident]:
+    def items() -> Iterator[Item | Batch | Incident]:
         for f in files:
             if f.suffix == ".parquet":
                 yield from read_parquet(f, str(f), dictionary=dictionary)
+            elif f.suffix in (".jsonl", ".ndjson"):
+                yield from read_jsonl(f, str(f), arrow=jsonl_arrow)
             else:
                 yield from READERS[f.suffix](f, str(f))
 
@@ -184,6 +190,24 @@ def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
         return []  # a schema shape the walk does not know: read every column plainly
 
 
+def _jsonl_arrow(schemas: SchemaSet, registry: dict[str, Entity] | None, selection: Selection, engine: str, layout: Layout | None):
+    """The schema to read JSONL into Arrow batches with, when the columnar path will check them (else None)."""
+    from .columnar import loose_schema
+    from .jsonl_arrow import all_required
+    from .schema import arrow_schema
+
+    # validate_records turns the columnar path off in a checkout (raw-offset checks need
+    # records as objects) and for schemas it cannot check: then parsing into Arrow is waste.
+    if layout is not None or not _fast_wanted(selection, engine) or _columnar(schemas, registry) is None:
+        return None
+    try:
+        if not all_required(schemas, schemas.by_file["document.schema.json"]):
+            return None
+        return loose_schema(arrow_schema(schemas, "documents"))
+    except (KeyError, TypeError, ValueError):
+        return None  # a schema shape we cannot map: read line by line
+
+
 def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
     from .columnar import ColumnarPath, Unsupported
 
@@ -194,7 +218,7 @@ def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
 
 
 def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex) -> Iterator[Item | Incident]:
-    """Rows to check one by one; whole Parquet batches the columnar path accepts are indexed and skipped."""
+    """Rows to check one by one; whole batches the columnar path accepts are indexed and skipped."""
     for item in items:
         if isinstance(item, Batch):
             if columnar is not None and _batch_accepted(columnar, item):
