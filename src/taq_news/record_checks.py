@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from .incidents import Incident
 from .registry import WIKIDATA_PATTERN, Entity
 from .schema import SchemaSet
+from .spans import listed
 
 
 class SchemaValidator:
@@ -97,7 +98,7 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
         if problem:
             out.append(Incident(file, line, "L3", problem[0], path, problem[1], FIXES[problem[0]]))
 
-    entities = record.get("entities") if isinstance(record.get("entities"), list) else []
+    entities = listed(record.get("entities"))
     prev = None
     for i, m in enumerate(entities):
         report(f"entities[{i}]", m)
@@ -108,11 +109,11 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
                 elif m["start"] < prev[1]:
                     out.append(Incident(file, line, "L3", "entity-overlap", f"entities[{i}]", f"mention at {m['start']}-{m['end']} overlaps entities[{prev[2]}] at {prev[0]}-{prev[1]}", "mentions are flat: keep the longest"))
             prev = (m["start"], m["end"], i)
-    quotes = record.get("quotes") if isinstance(record.get("quotes"), list) else []
+    quotes = listed(record.get("quotes"))
     for i, q in enumerate(quotes):
         if not isinstance(q, dict):
             continue
-        content = q.get("content") if isinstance(q.get("content"), list) else []
+        content = listed(q.get("content"))
         last_end = None
         for j, s in enumerate(content):
             report(f"quotes[{i}].content[{j}]", s)
@@ -123,7 +124,7 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
         for key in ("cue", "speaker", "addressee"):
             if q.get(key) is not None:
                 report(f"quotes[{i}].{key}", q[key])
-    non_quotes = record.get("non_quotes") if isinstance(record.get("non_quotes"), list) else []
+    non_quotes = listed(record.get("non_quotes"))
     for i, s in enumerate(non_quotes):
         report(f"non_quotes[{i}]", s)
     return out
@@ -155,18 +156,18 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
     rid = record.get("id")
     if isinstance(rid, str):
         for key in ("entities", "quotes"):
-            for i, item in enumerate(record.get(key) or []):
+            for i, item in enumerate(listed(record.get(key))):
                 iid = item.get("id") if isinstance(item, dict) else None
                 if isinstance(iid, str) and not iid.startswith(rid + "-"):
                     bad("item-id-foreign", f"{key}[{i}].id", f"{iid!r} does not start with this document's id {rid + '-'!r}", "rebuild the record, or give the item an id under this document")
     outlet = record.get("outlet") if isinstance(record.get("outlet"), dict) else {}
     ent = known(outlet.get("entity_id"), "outlet.entity_id")
     wikidata(outlet.get("wikidata_id"), ent, "outlet.wikidata_id")
-    for i, m in enumerate(record.get("entities") or []):
+    for i, m in enumerate(listed(record.get("entities"))):
         if isinstance(m, dict):
             ent = known(m.get("entity_id"), f"entities[{i}].entity_id")
             wikidata(m.get("wikidata_id"), ent, f"entities[{i}].wikidata_id")
-    for i, q in enumerate(record.get("quotes") or []):
+    for i, q in enumerate(listed(record.get("quotes"))):
         if not isinstance(q, dict):
             continue
         ent = known(q.get("speaker_entity_id"), f"quotes[{i}].speaker_entity_id")
@@ -175,9 +176,9 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
         known(q.get("addressee_entity_id"), f"quotes[{i}].addressee_entity_id")
         if (q.get("addressee") is None) != (q.get("addressee_entity_id") is None):
             bad("addressee-incomplete", f"quotes[{i}]", "addressee and addressee_entity_id go together", "give both or neither")
-        for j, v in enumerate(q.get("via") or []):
+        for j, v in enumerate(listed(q.get("via"))):
             known(v, f"quotes[{i}].via[{j}]")
-    for i, r in enumerate(record.get("relations") or []):
+    for i, r in enumerate(listed(record.get("relations"))):
         if isinstance(r, dict):
             known(r.get("entity_id"), f"relations[{i}].entity_id")
     return out
@@ -222,7 +223,7 @@ class CorpusIndex:
         prefix = f"{rid}-" if isinstance(rid, str) else None
         local: dict[str, str] = {}
         for key in ("entities", "quotes"):
-            for i, item in enumerate(record.get(key) or []):
+            for i, item in enumerate(listed(record.get(key))):
                 if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
                     continue
                 iid, path = item["id"], f"{key}[{i}].id"
@@ -233,11 +234,11 @@ class CorpusIndex:
                         local[iid] = path
                 else:
                     self.ids[iid].append((file, line, path))
-        for i, q in enumerate(record.get("quotes") or []):
+        for i, q in enumerate(listed(record.get("quotes"))):
             if isinstance(q, dict) and isinstance(q.get("cluster_id"), str):
                 self.clusters[q["cluster_id"]] += 1
                 self.cluster_first.setdefault(q["cluster_id"], (file, line, f"quotes[{i}].cluster_id"))
-        for i, r in enumerate(record.get("relations") or []):
+        for i, r in enumerate(listed(record.get("relations"))):
             if isinstance(r, dict) and isinstance(r.get("document"), str):
                 self.relations.append((file, line, f"relations[{i}].document", r["document"]))
 

@@ -5,15 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
+def listed(value: object) -> list:
+    """The value if it is a list, else no items: a wrong type is L2's to report, not a crash."""
+    return value if isinstance(value, list) else []
+
+
 def iter_spans(record: dict) -> Iterator[tuple[str, dict]]:
     """(path, span) for every span that indexes ``record['text']``."""
-    for i, m in enumerate(record.get("entities") or []):
+    for i, m in enumerate(listed(record.get("entities"))):
         yield f"entities[{i}]", m
-    for i, q in enumerate(record.get("quotes") or []):
-        for j, s in enumerate(q.get("content") or []):
+    for i, q in enumerate(listed(record.get("quotes"))):
+        if not isinstance(q, dict):
+            continue
+        for j, s in enumerate(listed(q.get("content"))):
             yield f"quotes[{i}].content[{j}]", s
         for key in ("cue", "speaker", "addressee"):
             if q.get(key):
                 yield f"quotes[{i}].{key}", q[key]
-    for i, s in enumerate(record.get("non_quotes") or []):
+    for i, s in enumerate(listed(record.get("non_quotes"))):
         yield f"non_quotes[{i}]", s

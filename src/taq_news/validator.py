@@ -20,6 +20,7 @@ from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
+from .spans import listed
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
 
@@ -270,7 +271,7 @@ def raw_offset_incidents(rec: dict, file: str, line: int | None, layout: Layout)
     if path is None or not path.is_file():
         return
     raw = path.read_text("utf-8", errors="replace")
-    for i, r in enumerate(source.get("removed") or []):
+    for i, r in enumerate(listed(source.get("removed"))):
         if isinstance(r, dict) and type(r.get("raw_start")) is int and type(r.get("raw_end")) is int and raw[r["raw_start"] : r["raw_end"]] != r.get("text"):
             yield Incident(file, line, "L3", "raw-offset-mismatch", f"source.removed[{i}]", f"raw[{r['raw_start']}:{r['raw_end']}] is {raw[r['raw_start']:r['raw_end']]!r}, not {r.get('text')!r}", "rebuild the record from its annotation")
     for key in ("outlet", "published"):
