@@ -9,7 +9,9 @@ them as JSONL and as Parquet, and prints one table: medians of --repeat runs,
 pinned to one CPU core, with each rate's ratio to the reference measured in the
 same run. The reference validates a sample with jsonschema's Draft 2020-12
 validator and format checker, the same schema, nothing else; it is far slower, so
-it runs on --reference-sample records.
+it runs on --reference-sample records. Two more rows time decoding the JSONL and
+nothing else (into Arrow as the validator does, and into Python objects with
+msgspec), on --decode-sample lines: the floor under any JSONL validator in Python.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import msgspec
 import pyarrow as pa
+import pyarrow.json as pj
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +95,11 @@ def write_corpus(records: list[dict], n: int, folder: Path) -> tuple[Path, Path]
     return jsonl, parquet
 
 
+def _head_lines(path: Path, n: int) -> list[bytes]:
+    with path.open("rb") as fh:
+        return [line for _, line in zip(range(n), fh)]
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -112,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reference-sample", type=int, default=100)
     parser.add_argument("--precise-sample", type=int, default=2000, help="records for the fast-path-off row")
+    parser.add_argument("--decode-sample", type=int, default=10_000, help="records for the decoding-only rows")
     parser.add_argument("--keep", help="write the scaled corpus here instead of a temporary folder")
     return parser
 
@@ -125,8 +134,9 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
 
     from jsonschema import Draft202012Validator
 
-    from taq_news import validate
-    from taq_news.schema import load_schemas
+    from taq_news import jsonl_arrow, validate
+    from taq_news.columnar import loose_schema
+    from taq_news.schema import arrow_schema, load_schemas
 
     records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
     registry = ROOT / "dataset/entities.yaml"
@@ -148,9 +158,23 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
             assert not incidents, incidents[:3]
         return go
 
+    # What reading JSONL costs before any check: the floor under the JSONL row.
+    decode_lines = _head_lines(jsonl, args.decode_sample)
+    loose = loose_schema(arrow_schema(load_schemas(str(ROOT / "schema")), "documents"))
+
+    def run_pyarrow_json():
+        read_options = pj.ReadOptions(block_size=jsonl_arrow.BLOCK_BYTES)
+        parse_options = pj.ParseOptions(explicit_schema=loose, unexpected_field_behavior="error")
+        assert pj.read_json(pa.BufferReader(b"".join(decode_lines)), read_options=read_options, parse_options=parse_options).num_rows == len(decode_lines)
+
+    def run_msgspec():
+        decode = msgspec.json.Decoder().decode
+        for line in decode_lines:
+            decode(line)
+
     rows = []
     ref_times = []
-    results: dict[str, list[float]] = {"jsonl": [], "parquet": [], "jsonl-precise": []}
+    results: dict[str, list[float]] = {"jsonl": [], "parquet": [], "jsonl-precise": [], "pyarrow-json": [], "msgspec": []}
     precise_sample = folder / "precise.jsonl"
     precise_records = list(scaled(records, args.precise_sample))
     precise_sample.write_bytes(b"".join(msgspec.json.encode(r) + b"\n" for r in precise_records))
@@ -159,15 +183,19 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
         results["jsonl"].append(timed(run(jsonl)))
         results["parquet"].append(timed(run(parquet)))
         results["jsonl-precise"].append(timed(run(precise_sample, fast=False)))
+        results["pyarrow-json"].append(timed(run_pyarrow_json))
+        results["msgspec"].append(timed(run_msgspec))
     ref_rate = len(sample) / statistics.median(ref_times)
     rows.append(("jsonschema 4 (pure Python, reference), L2 only", "objects in memory", len(sample), statistics.median(ref_times), ref_rate))
     for key, path, n, label in (
         ("jsonl", jsonl, args.records, "taq-news validate, L1-L4"),
         ("parquet", parquet, args.records, "taq-news validate, L1-L4"),
         ("jsonl-precise", precise_sample, len(precise_records), "taq-news validate, L1-L4, fast path off"),
+        ("pyarrow-json", None, len(decode_lines), "pyarrow.json into Arrow, decoding only (no checks)"),
+        ("msgspec", None, len(decode_lines), "msgspec into Python objects, decoding only (no checks)"),
     ):
         seconds = statistics.median(results[key])
-        rows.append((label, "JSONL" if "jsonl" in key else "Parquet", n, seconds, n / seconds))
+        rows.append((label, "Parquet" if key == "parquet" else "JSONL", n, seconds, n / seconds))
 
     print(f"Scaled corpus: {args.records:,} records ({mb / args.records * 1000:.1f} kB of JSON each, {mb:,.0f} MB), one CPU core, median of {args.repeat} runs.")
     print()

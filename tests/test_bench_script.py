@@ -17,6 +17,7 @@ def test_bench_validate_runs_on_a_small_corpus(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "| validator | input | records | seconds | records/s | x reference |" in run.stdout
     assert run.stdout.count("taq-news validate, L1-L4") == 3
+    assert run.stdout.count("decoding only (no checks) | JSONL | 300 |") == 2  # the floor rows, on every line
     lines = (tmp_path / "corpus.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 300 and len({line[:40] for line in lines}) == 300  # unique ids
 
