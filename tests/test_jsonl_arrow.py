@@ -164,7 +164,22 @@ REFUSED = {
     "a lone surrogate escape": (lambda ls: _lone_surrogate(ls), None),
     "a byte order mark": (lambda ls: [b"\xef\xbb\xbf" + ls[0], *ls[1:]], True),
     "not an object": (lambda ls: [ls[0], b"[1, 2]\n", *ls[2:]], True),
+    "a raw line break in a string, between } and {": (lambda ls: _break_in_string(ls), True),
+    "NaN for an offset": (lambda ls: _nan_start(ls), True),
 }
+
+
+def _break_in_string(lines):
+    # Both halves start with { and end with }: only the row count can tell.
+    head, rest = lines[1].split(b'"language":"', 1)
+    return [lines[0], head + b'"language":"}\n', b'{' + rest, *lines[2:]]
+
+
+def _nan_start(lines):
+    head, rest = lines[1].split(b'"start":', 1)
+    _, tail = rest.split(b",", 1)
+    lines[1] = head + b'"start":NaN,' + tail
+    return lines
 
 
 def _as_string_start(lines):
