@@ -10,8 +10,12 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .incidents import Incident
+
+if TYPE_CHECKING:  # pyarrow is imported where a Parquet file or an Arrow read needs it
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ JSONL_BATCH_ROWS = 4096
 JSONL_BATCH_BYTES = 64 << 20
 
 
-def read_jsonl(path: Path, display: str, arrow=None) -> Iterator[Item | Batch | Incident]:
+def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iterator[Item | Batch | Incident]:
     """Records line by line; with ``arrow`` (``columnar.loose_schema`` of the
     documents schema), runs of lines become batches wherever that is exact
     (``jsonl_arrow.read_batch``)."""
