@@ -140,3 +140,41 @@ def test_example_workflow_runs_our_command():
     flow = yaml.safe_load((ROOT / "docs" / "github-actions-validate.yml").read_text("utf-8"))
     steps = [s.get("run", "") for s in flow["jobs"]["validate"]["steps"]]
     assert any(s.startswith("taq-news validate --format github") for s in steps)
+
+
+def _yaml_edit(path: Path, edit) -> None:
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    edit(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def _set(dotted: str, value):
+    def edit(doc):
+        *parents, last = dotted.split(".")
+        node = doc
+        for k in parents:
+            node = node[int(k)] if isinstance(node, list) else node[k]
+        node[last] = value
+    return edit
+
+
+# Found by fuzzing the YAML inputs: each of these was a traceback.
+@pytest.mark.parametrize("target, dotted, value, check", [
+    *[("annotation", part, value, "annotation-shape")
+      for part in ("source", "metadata", "annotation", "entities", "quotes", "non_quotes", "relations",
+                   "source.highlights", "source.remove", "annotation.annotators")
+      for value in (7, True)],
+    ("annotation", "quotes.0.via", "taliban", "annotation-shape"),
+    ("annotation", "quotes.0.content.0.prefix", 12, "anchor-invalid"),
+    ("annotation", "metadata.outlet.entity", ["cnn"], "entity-unknown"),
+    ("registry", "0.label", {"a": 1}, "registry-label-invalid"),
+])
+def test_wrong_yaml_shapes_are_named_not_tracebacks(repo_copy, target, dotted, value, check):
+    path = repo_copy.registry if target == "registry" else sorted(repo_copy.annotations.glob("*.yaml"))[0]
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    if dotted == "quotes.0.content.0.prefix" and not isinstance(doc["quotes"][0]["content"][0], dict):
+        doc["quotes"][0]["content"][0] = {"exact": doc["quotes"][0]["content"][0]}
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    _yaml_edit(path, _set(dotted, value))
+    found = validate([path], level=5)
+    assert any(i.check == check and i.line for i in found), found

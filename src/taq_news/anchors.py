@@ -72,6 +72,9 @@ def _pick(text: str, exact: str, sel: dict, allow_many: bool) -> list[int]:
         raise AnchorError("span-whitespace-edge", f"{_describe(sel)} starts or ends with whitespace", "leave leading and trailing spaces out of the quote; use prefix/suffix for context")
     starts = word_bounded_matches(text, exact)
     prefix, suffix = sel.get("prefix"), sel.get("suffix")
+    for key, value in (("prefix", prefix), ("suffix", suffix)):
+        if value is not None and not isinstance(value, str):
+            raise AnchorError("anchor-invalid", f"{key}: {value!r} is not text", f"quote the characters right {'before' if key == 'prefix' else 'after'} the span, or leave {key} out")
     if prefix is not None:
         starts = [s for s in starts if text[max(0, s - len(prefix)) : s] == prefix]
     if suffix is not None:

@@ -32,6 +32,12 @@ METHODS = ("manual", "adjudicated", "machine")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 TOP_KEYS = {"document", "guidelines", "annotation", "source", "metadata", "entities", "quotes", "non_quotes", "relations"}
 QUOTE_KEYS = {"id", "type", "content", "cue", "speaker", "speaker_entity", "addressee", "addressee_entity", "via", "cluster", "note", "origin"}
+# Which parts are mappings and which lists (null stands for an empty one).
+SHAPES: dict[str, type] = {
+    "source": dict, "metadata": dict, "annotation": dict,
+    "entities": list, "quotes": list, "non_quotes": list, "relations": list,
+    "source.highlights": list, "source.remove": list, "annotation.annotators": list,
+}
 
 
 @dataclass
@@ -99,7 +105,7 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     out: dict[str, Any] = {}
     if key == "outlet":
         eid = meta.get("entity")
-        ent = registry.get(eid) if eid else None
+        ent = registry.get(eid) if isinstance(eid, str) else None
         if eid and ent is None:
             ctx.add(line_of(meta, "entity"), "entity-unknown", f"{path}.entity", f"outlet entity {eid!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
         out = {"name": value, "entity_id": eid, "wikidata_id": ent.wikidata if ent else None}
@@ -116,6 +122,30 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
         "note": str(note) if note is not None else None,
     })
     return out
+
+
+def _check_shapes(ctx: Context, ann: dict) -> None:
+    """Every part in SHAPES, and each quote's via, is the kind of node it must be (or absent or null)."""
+    def check(parent: Any, key: Any, path: str, want: type) -> None:
+        value = parent.get(key) if isinstance(parent, dict) else None
+        if value is not None and not isinstance(value, want):
+            kind = "a mapping" if want is dict else "a list"
+            ctx.add(line_of(parent, key), "annotation-shape", path, f"{path} must be {kind}, not {_kind(value)}", f"write {path} as {kind} (see docs/annotation-format.md)")
+
+    for path, want in SHAPES.items():
+        head, _, tail = path.partition(".")
+        parent = ann if not tail else ann.get(head)
+        check(parent, tail or head, path, want)
+    quotes = ann.get("quotes")
+    for i, q in enumerate(quotes if isinstance(quotes, list) else []):
+        check(q, "via", f"quotes[{i}].via", list)
+
+
+def _kind(value: Any) -> str:
+    for t, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"), ((int, float), "a number")):
+        if isinstance(value, t):
+            return name
+    return type(value).__name__
 
 
 def _entity_ref(ctx: Context, registry: dict[str, Entity], parent: Any, key: str, path: str) -> Entity | None:
@@ -142,6 +172,9 @@ def assemble(
     ctx = Context(ann_file)
     if not isinstance(ann, dict):
         raise IncidentError([Incident(ann_file, 1, "L2", "annotation-shape", "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
+    _check_shapes(ctx, ann)
+    if ctx.problems:
+        raise IncidentError(ctx.problems)  # the checks below walk these parts
     for key in sorted(set(ann) - TOP_KEYS):
         ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}", "L2")
     if ann.get("document") != doc_id:

@@ -50,7 +50,7 @@ register("manifest-syntax", "L1", "A line of dataset/raw/SHA256SUMS is not '<sha
 
 # L2: schema
 register("schema", "L2", "The record does not match schema/document.schema.json (JSON Schema 2020-12, formats asserted).", "Make the record match the schema; the message names the rule.")
-register("annotation-shape", "L2", "An annotation file is not a YAML mapping.", "Start from docs/annotation-format.md.")
+register("annotation-shape", "L2", "An annotation file, or a part of it, is not the kind of YAML node the format has there (a mapping, a list).", "Start from docs/annotation-format.md.")
 register("key-unknown", "L2", "An annotation file or quote has a key the format does not know.", "Use only the keys of docs/annotation-format.md.")
 register("metadata-missing", "L2", "metadata.outlet or metadata.published is missing.", "Add it, with basis: unknown if nothing is known.")
 register("basis-invalid", "L2", "A metadata basis is not stated, inferred, external or unknown.", "Say where the value came from.")

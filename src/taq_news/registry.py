@@ -69,7 +69,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
         if not isinstance(name, str) or not name.strip():
             bad(line, "registry-name-missing", f"{where}.name", f"entity {eid!r} has no canonical name", "add name: ...")
         label = data.get("label")
-        if label is not None and label not in NAME_LABELS:
+        if label is not None and not (isinstance(label, str) and label in NAME_LABELS):
             bad(line_of(item, "label"), "registry-label-invalid", f"{where}.label", f"label {label!r} is not an OntoNotes name type", f"use one of {sorted(NAME_LABELS)} or null")
         kind = data.get("kind")
         if kind not in KINDS:
