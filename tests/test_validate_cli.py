@@ -178,3 +178,11 @@ def test_wrong_yaml_shapes_are_named_not_tracebacks(repo_copy, target, dotted, v
     _yaml_edit(path, _set(dotted, value))
     found = validate([path], level=5)
     assert any(i.check == check and i.line for i in found), found
+
+
+def test_a_record_that_is_not_an_object_is_named_in_json_words(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text('null\n[1]\n"x"\n7\ntrue\n', "utf-8")
+    found = validate([path], registry=ROOT / "dataset/entities.yaml", level=4)
+    assert [(i.line, i.check, i.message.split("not ")[-1]) for i in found] == [
+        (1, "schema", "null"), (2, "schema", "an array"), (3, "schema", "a string"), (4, "schema", "a number"), (5, "schema", "true/false")]

@@ -88,7 +88,7 @@ def validate_records(
             index.add_valid(rec, file, line)
             continue
         if not isinstance(rec, dict):
-            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {type(rec).__name__}", "write one object per record")
+            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {_json_kind(rec)}", "write one object per record")
             continue
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
@@ -102,6 +102,16 @@ def validate_records(
             index.add(rec, file, line)
     if own_index and selection.runs(4):
         yield from index.incidents()
+
+
+def _json_kind(value: object) -> str:
+    """What a decoded JSON value is, in JSON's words (not Python's NoneType, list, ...)."""
+    if value is None:
+        return "null"
+    for t, name in ((bool, "true/false"), (list, "an array"), (str, "a string"), ((int, float), "a number")):
+        if isinstance(value, t):
+            return name
+    return type(value).__name__
 
 
 def validate(
