@@ -186,3 +186,16 @@ def test_a_record_that_is_not_an_object_is_named_in_json_words(tmp_path):
     found = validate([path], registry=ROOT / "dataset/entities.yaml", level=4)
     assert [(i.line, i.check, i.message.split("not ")[-1]) for i in found] == [
         (1, "schema", "null"), (2, "schema", "an array"), (3, "schema", "a string"), (4, "schema", "a number"), (5, "schema", "true/false")]
+
+
+def test_a_record_file_without_records_is_reported(tmp_path, records_jsonl):
+    import pyarrow as pa
+
+    from taq_news.schema import arrow_schema, load_schemas
+
+    (tmp_path / "none.json").write_text("[]\n", "utf-8")
+    (tmp_path / "blank.jsonl").write_text("\n\n", "utf-8")
+    pq.write_table(pa.Table.from_pylist([], schema=arrow_schema(load_schemas(str(ROOT / "schema")), "documents")), tmp_path / "none.parquet")
+    path, _ = records_jsonl
+    found = validate([tmp_path / "none.json", tmp_path / "blank.jsonl", tmp_path / "none.parquet", path], registry=ROOT / "dataset/entities.yaml")
+    assert [(Path(i.file).name, i.check) for i in found] == [("none.json", "file-empty"), ("blank.jsonl", "file-empty"), ("none.parquet", "file-empty")]

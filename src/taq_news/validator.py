@@ -180,14 +180,22 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
     dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
     jsonl_arrow = _jsonl_arrow(schemas, registry, selection, engine, layout) if any(f.suffix in (".jsonl", ".ndjson") for f in files) else None
 
+    def read(f: Path) -> Iterator[Item | Batch | Incident]:
+        if f.suffix == ".parquet":
+            return read_parquet(f, str(f), dictionary=dictionary)
+        if f.suffix in (".jsonl", ".ndjson"):
+            return read_jsonl(f, str(f), arrow=jsonl_arrow)
+        return READERS[f.suffix](f, str(f))
+
     def items() -> Iterator[Item | Batch | Incident]:
         for f in files:
-            if f.suffix == ".parquet":
-                yield from read_parquet(f, str(f), dictionary=dictionary)
-            elif f.suffix in (".jsonl", ".ndjson"):
-                yield from read_jsonl(f, str(f), arrow=jsonl_arrow)
-            else:
-                yield from READERS[f.suffix](f, str(f))
+            found = False
+            for item in read(f):
+                found = found or isinstance(item, Incident) or not isinstance(item, Batch) or item.batch.num_rows > 0
+                yield item
+            if not found:
+                # An empty export usually means the step that wrote it failed: passing it would hide that.
+                yield Incident(str(f), None, "L1", "file-empty", "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout)
 
