@@ -156,7 +156,7 @@ def _run(paths: list, selection: Selection, engine: str, registry_path, schema_d
                 continue
             yield from validate_dataset(layout, selection, engine)
         elif path.suffix in (".yaml", ".yml"):
-            yield from _validate_yaml(path, selection)
+            yield from _validate_yaml(path, selection, engine)
         elif path.suffix in READERS:
             record_files.append(path)
         else:
@@ -299,7 +299,7 @@ def raw_offset_incidents(rec: dict, file: str, line: int | None, layout: Layout)
             yield Incident(file, line, "L3", "raw-offset-mismatch", f"{key}.evidence_span", f"raw[{span['start']}:{span['end']}] is not the evidence {meta.get('evidence')!r}", "rebuild the record from its annotation")
 
 
-def _validate_yaml(path: Path, selection: Selection) -> Iterator[Incident]:
+def _validate_yaml(path: Path, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
     from .assemble import assemble
     from .sources import load_sources
     from .yamlio import load_yaml
@@ -329,7 +329,7 @@ def _validate_yaml(path: Path, selection: Selection) -> Iterator[Incident]:
         yield from exc.incidents
         return
     schemas = load_schemas(str(layout.schema_dir))
-    yield from validate_records([Item(display, 1, record)], schemas, registry, Selection(level=3), "auto", index=CorpusIndex())
+    yield from validate_records([Item(display, 1, record)], schemas, registry, Selection(level=3), engine, index=CorpusIndex())
 
 
 def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
