@@ -8,7 +8,6 @@ import shutil
 
 import msgspec
 import pyarrow as pa
-import pyarrow.json as pj
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 from taq_news import jsonl_arrow, readers
 from taq_news import validator as validator_module
 from taq_news.columnar import ColumnarPath, loose_schema
-from taq_news.jsonl_arrow import all_required, keys_and_colons, read_batch
+from taq_news.jsonl_arrow import keys_and_colons, read_batch
 from taq_news.registry import load_registry
 from taq_news.schema import arrow_schema, load_schemas
 from taq_news.validator import validate
@@ -75,15 +74,14 @@ GOOD = {"n": 1, "s": "x", "o": {"k": "v"}, "l": ["a"]}
 ])
 def test_pyarrow_refuses_what_it_would_otherwise_have_to_convert(line):
     with pytest.raises(pa.ArrowInvalid):
-        pj.read_json(pa.BufferReader(line + b"\n"), parse_options=pj.ParseOptions(explicit_schema=FACTS_SCHEMA, unexpected_field_behavior="error"))
+        jsonl_arrow.parse(line + b"\n", FACTS_SCHEMA)
 
 
 def test_pyarrow_fills_a_missing_key_with_null_and_leaves_utf8_unchecked():
     # The two leniencies read_batch makes up for (colon count; full validation).
-    opts = pj.ParseOptions(explicit_schema=FACTS_SCHEMA, unexpected_field_behavior="error")
-    table = pj.read_json(pa.BufferReader(b'{"s":"x","o":{"k":"v"},"l":["a"]}\n'), parse_options=opts)
+    table = jsonl_arrow.parse(b'{"s":"x","o":{"k":"v"},"l":["a"]}\n', FACTS_SCHEMA)
     assert table.to_pylist() == [{**GOOD, "n": None}]
-    table = pj.read_json(pa.BufferReader(b'{"n":1,"s":"\xff","o":{"k":"v"},"l":["a"]}\n'), parse_options=opts)
+    table = jsonl_arrow.parse(b'{"n":1,"s":"\xff","o":{"k":"v"},"l":["a"]}\n', FACTS_SCHEMA)
     with pytest.raises(pa.ArrowInvalid):
         table.validate(full=True)
 
@@ -256,8 +254,8 @@ def test_jsonl_is_not_read_into_arrow_when_a_property_is_optional(tmp_path, monk
     doc["$defs"]["quote"]["required"].remove("note")
     (tmp_path / "schema/document.schema.json").write_text(json.dumps(doc), "utf-8")
     optional = load_schemas(str(tmp_path / "schema"))
-    assert all_required(SCHEMAS, SCHEMAS.by_file["document.schema.json"])
-    assert not all_required(optional, optional.by_file["document.schema.json"])
+    assert SCHEMAS.type_tree("documents").all_required()
+    assert not optional.type_tree("documents").all_required()
     monkeypatch.setattr(jsonl_arrow, "read_batch", lambda *a: pytest.fail("read into Arrow"))
     path = tmp_path / "records.jsonl"
     records = copy.deepcopy(RECORDS)

@@ -18,6 +18,7 @@ from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
 from .quote_marks import unaccounted
 from .registry import NAME_LABELS, ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
+from .shapes import WORDS, kind
 from .yamlio import line_of, plain
 
 QUOTE_TYPES = ("direct", "mixed", "indirect")
@@ -129,8 +130,8 @@ def _check_shapes(ctx: Context, ann: dict) -> None:
     def check(parent: Any, key: Any, path: str, want: type) -> None:
         value = parent.get(key) if isinstance(parent, dict) else None
         if value is not None and not isinstance(value, want):
-            kind = "a mapping" if want is dict else "a list"
-            ctx.add(line_of(parent, key), "annotation-shape", path, f"{path} must be {kind}, not {_kind(value)}", f"write {path} as {kind} (see docs/annotation-format.md)")
+            expected = WORDS["yaml"][want.__name__]
+            ctx.add(line_of(parent, key), "annotation-shape", path, f"{path} must be {expected}, not {kind(value, 'yaml')}", f"write {path} as {expected} (see docs/annotation-format.md)")
 
     for path, want in SHAPES.items():
         head, _, tail = path.partition(".")
@@ -139,13 +140,6 @@ def _check_shapes(ctx: Context, ann: dict) -> None:
     quotes = ann.get("quotes")
     for i, q in enumerate(quotes if isinstance(quotes, list) else []):
         check(q, "via", f"quotes[{i}].via", list)
-
-
-def _kind(value: Any) -> str:
-    for t, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"), ((int, float), "a number")):
-        if isinstance(value, t):
-            return name
-    return type(value).__name__
 
 
 def _entity_ref(ctx: Context, registry: dict[str, Entity], parent: Any, key: str, path: str) -> Entity | None:

@@ -17,7 +17,7 @@ Exactness rests on four facts, each tested in ``tests/test_jsonl_arrow.py``:
   ``{`` and ends with ``}``, every line break falls between two top-level
   objects; with as many rows as lines, each line holds one object;
 - outside strings, a colon follows every key and nothing else;
-- the schema requires every property it names (``all_required``).
+- the schema requires every property it names (``TypeNode.all_required``).
 
 So, when no key is missing, the colons in the lines number exactly the keys the
 batch implies (each non-null struct has all its fields) plus the colons inside
@@ -41,31 +41,6 @@ COLON = ord(":")
 BLOCK_BYTES = 1 << 24
 
 
-def all_required(schemas, document: dict) -> bool:
-    """Does every object schema reachable from ``document`` require each property it names?
-
-    Without that, an absent key and a null one are both valid and the colon count
-    cannot tell them apart, so JSONL is not read columnar at all.
-    """
-    seen: set[int] = set()
-
-    def walk(s: object, doc: dict) -> bool:
-        if isinstance(s, list):
-            return all(walk(v, doc) for v in s)
-        if not isinstance(s, dict) or id(s) in seen:
-            return True
-        seen.add(id(s))
-        if "properties" in s and set(s["properties"]) - set(s.get("required", [])):
-            return False
-        if "$ref" in s:
-            target, tdoc = schemas.deref(s["$ref"], doc)
-            if not walk(target, tdoc):
-                return False
-        return all(walk(v, doc) for k, v in s.items() if k not in ("$ref", "enum", "const", "examples"))
-
-    return walk(document, document)
-
-
 def read_batch(lines: Sequence[bytes], schema: pa.Schema) -> pa.RecordBatch | None:
     """The lines as one batch of ``schema``, or None when that would not be exact.
 
@@ -77,11 +52,7 @@ def read_batch(lines: Sequence[bytes], schema: pa.Schema) -> pa.RecordBatch | No
         return None
     data = b"".join(lines)
     try:
-        table = pj.read_json(
-            pa.BufferReader(data),
-            read_options=pj.ReadOptions(block_size=BLOCK_BYTES),
-            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
-        )
+        table = parse(data, schema)
     except pa.ArrowException:
         return None  # bad JSON, a repeated or unknown key, a wrong type: the precise reader says which
     if table.num_rows != len(lines):
@@ -95,6 +66,15 @@ def read_batch(lines: Sequence[bytes], schema: pa.Schema) -> pa.RecordBatch | No
     if data.count(b":") != keys + colons:
         return None  # a key is missing (or a colon was escaped)
     return batch
+
+
+def parse(data: bytes, schema: pa.Schema) -> pa.Table:
+    """pyarrow's JSON reader with the schema given and unknown keys refused (raises ArrowException)."""
+    return pj.read_json(
+        pa.BufferReader(data),
+        read_options=pj.ReadOptions(block_size=BLOCK_BYTES),
+        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+    )
 
 
 def _one_object(line: bytes) -> bool:

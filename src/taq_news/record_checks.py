@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from .incidents import Incident
 from .registry import WIKIDATA_PATTERN, Entity
 from .schema import SchemaSet
-from .spans import listed
+from .shapes import listed
 
 
 class SchemaValidator:

@@ -35,6 +35,12 @@ class TypeNode:
     fields: tuple[tuple[str, "TypeNode"], ...] = ()
     item: "TypeNode | None" = None
     names: tuple[str, ...] = ()  # class names of an int64 that is a ClassLabel
+    optional: bool = False  # a property its object does not require (so also nullable)
+
+    def all_required(self) -> bool:
+        """Does every object in this tree require each property it names?"""
+        nodes = [n for _, n in self.fields] + ([self.item] if self.item else [])
+        return all(not n.optional and n.all_required() for n in nodes)
 
 
 class SchemaSet:
@@ -99,7 +105,7 @@ class SchemaSet:
             for name, prop in s["properties"].items():
                 node = self._node(prop, doc)
                 if name not in required:
-                    node = replace(node, nullable=True)
+                    node = replace(node, nullable=True, optional=True)
                 fields.append((name, node))
             return TypeNode("struct", nullable, tuple(fields))
         if t == "array":

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-
-def listed(value: object) -> list:
-    """The value if it is a list, else no items: a wrong type is L2's to report, not a crash."""
-    return value if isinstance(value, list) else []
+from .shapes import listed
 
 
 def iter_spans(record: dict) -> Iterator[tuple[str, dict]]:

@@ -20,7 +20,7 @@ from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
-from .spans import listed
+from .shapes import kind, listed
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
 
@@ -43,6 +43,9 @@ class Selection:
 
     def runs(self, level: int) -> bool:
         return level <= self.level
+
+
+_DECIDE = object()  # validate_records makes the columnar path itself
 
 
 def _fast_wanted(selection: Selection, engine: str) -> bool:
@@ -72,11 +75,17 @@ def validate_records(
     engine: str = "auto",
     index: CorpusIndex | None = None,
     layout: Layout | None = None,
+    columnar: object = _DECIDE,
 ) -> Iterator[Incident]:
-    """L1-L4 over a stream of records; cross-record checks when the stream ends."""
+    """L1-L4 over a stream of records; cross-record checks when the stream ends.
+
+    ``columnar`` is the path for whole batches (``_columnar_for``), when the caller
+    has already made it; by default it is made here.
+    """
     validator = SchemaValidator(schemas, engine)
     fast = FastPath(schemas, registry, engine, _raw_cache(layout) if layout else None) if _fast_wanted(selection, engine) else None
-    columnar = _columnar(schemas, registry) if fast is not None and fast.raw_text is None else None
+    if columnar is _DECIDE:
+        columnar = _columnar_for(schemas, registry, selection, engine, layout)
     own_index = index is None
     index = index or CorpusIndex()
     for item in _rows(items, columnar, index):
@@ -88,7 +97,7 @@ def validate_records(
             index.add_valid(rec, file, line)
             continue
         if not isinstance(rec, dict):
-            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {_json_kind(rec)}", "write one object per record")
+            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {kind(rec)}", "write one object per record")
             continue
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
@@ -102,16 +111,6 @@ def validate_records(
             index.add(rec, file, line)
     if own_index and selection.runs(4):
         yield from index.incidents()
-
-
-def _json_kind(value: object) -> str:
-    """What a decoded JSON value is, in JSON's words (not Python's NoneType, list, ...)."""
-    if value is None:
-        return "null"
-    for t, name in ((bool, "true/false"), (list, "an array"), (str, "a string"), ((int, float), "a number")):
-        if isinstance(value, t):
-            return name
-    return type(value).__name__
 
 
 def validate(
@@ -178,7 +177,8 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
             return
 
     dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
-    jsonl_arrow = _jsonl_arrow(schemas, registry, selection, engine, layout) if any(f.suffix in (".jsonl", ".ndjson") for f in files) else None
+    columnar = _columnar_for(schemas, registry, selection, engine, layout)
+    jsonl_arrow = _jsonl_arrow(schemas, columnar) if any(f.suffix in (".jsonl", ".ndjson") for f in files) else None
 
     def read(f: Path) -> Iterator[Item | Batch | Incident]:
         if f.suffix == ".parquet":
@@ -191,13 +191,13 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
         for f in files:
             found = False
             for item in read(f):
-                found = found or isinstance(item, Incident) or not isinstance(item, Batch) or item.batch.num_rows > 0
+                found = found or not isinstance(item, Batch) or item.batch.num_rows > 0
                 yield item
             if not found:
                 # An empty export usually means the step that wrote it failed: passing it would hide that.
                 yield Incident(str(f), None, "L1", "file-empty", "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
-    yield from validate_records(items(), schemas, registry, selection, engine, layout=layout)
+    yield from validate_records(items(), schemas, registry, selection, engine, layout=layout, columnar=columnar)
 
 
 def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
@@ -209,22 +209,21 @@ def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
         return []  # a schema shape the walk does not know: read every column plainly
 
 
-def _jsonl_arrow(schemas: SchemaSet, registry: dict[str, Entity] | None, selection: Selection, engine: str, layout: Layout | None):
+def _jsonl_arrow(schemas: SchemaSet, columnar):
     """The schema to read JSONL into Arrow batches with, when the columnar path will check them (else None)."""
-    from .columnar import loose_schema
-    from .jsonl_arrow import all_required
-    from .schema import arrow_schema
-
-    # validate_records turns the columnar path off in a checkout (raw-offset checks need
-    # records as objects) and for schemas it cannot check: then parsing into Arrow is waste.
-    if layout is not None or not _fast_wanted(selection, engine) or _columnar(schemas, registry) is None:
+    # With an optional property, an absent key and a null one are both valid and
+    # jsonl_arrow's key count cannot tell them apart: read line by line.
+    if columnar is None or not schemas.type_tree("documents").all_required():
         return None
-    try:
-        if not all_required(schemas, schemas.by_file["document.schema.json"]):
-            return None
-        return loose_schema(arrow_schema(schemas, "documents"))
-    except (KeyError, TypeError, ValueError):
-        return None  # a schema shape we cannot map: read line by line
+    return columnar.loose
+
+
+def _columnar_for(schemas: SchemaSet, registry: dict[str, Entity] | None, selection: Selection, engine: str, layout: Layout | None):
+    """The columnar path, where it stands in for the row checks: not in a checkout
+    (the raw-offset checks there need records as objects), nor for a schema it cannot check."""
+    if layout is not None or not _fast_wanted(selection, engine):
+        return None
+    return _columnar(schemas, registry)
 
 
 def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):

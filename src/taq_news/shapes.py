@@ -1,0 +1,33 @@
+"""Decoded JSON or YAML of unknown shape: walk it without crashing, and name what was found.
+
+A wrong type is for the schema checks to report; loops over a record's lists must
+neither raise on it nor iterate a string's characters as if they were items.
+"""
+
+from __future__ import annotations
+
+# What each kind of value is called, in the words of the format the user wrote.
+WORDS = {
+    "json": {"null": "null", "bool": "true/false", "list": "an array", "dict": "an object", "str": "a string", "number": "a number"},
+    "yaml": {"null": "null", "bool": "true/false", "list": "a list", "dict": "a mapping", "str": "text", "number": "a number"},
+}
+
+
+def listed(value: object) -> list:
+    """The value if it is a list, else no items."""
+    return value if isinstance(value, list) else []
+
+
+def kind(value: object, words: str = "json") -> str:
+    """'null', 'an array', 'a mapping', ...: the value's kind, for a message."""
+    if value is None:
+        key = "null"
+    elif isinstance(value, bool):  # before int: bool is an int in Python
+        key = "bool"
+    elif isinstance(value, (int, float)):
+        key = "number"
+    else:
+        key = next((t.__name__ for t in (list, dict, str) if isinstance(value, t)), None)
+        if key is None:
+            return type(value).__name__
+    return WORDS[words][key]
