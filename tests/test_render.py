@@ -82,7 +82,7 @@ def test_metadata_shows_its_basis():
 def test_the_render_command_writes_the_site(tmp_path):
     out = tmp_path / "site"
     assert main(["--root", str(ROOT), "render", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{r['id']}.html" for r in RECORDS] + ["index.html"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{r['id']}.html" for r in RECORDS] + ["index.html", ".taq-news-output.json"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging folder left behind"
 
 

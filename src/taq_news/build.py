@@ -8,9 +8,6 @@ inputs give byte-identical outputs.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +22,7 @@ from .citation import bibtex, citation_block, cff_with_version, load_cff
 from .croissant import croissant, croissant_bytes
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
+from .output import commit_files
 from .paths import CONFIGS, Layout
 from .stats import render_stats
 from .record_checks import SchemaValidator, span_incidents
@@ -163,32 +161,12 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
 
 
 def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
-    """Stage everything in a temporary folder inside dataset/, then rename into place.
-
-    The data folder is swapped as a whole, so readers never see a mix of old
-    and new Parquet files; the card and the loading script are replaced by rename.
-    """
-    layout.dataset.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-staging-", dir=layout.dataset))
-    old = staging / "old-data"
-    try:
-        singles = []
-        for path, data in sorted(outputs.items()):
-            if path.is_relative_to(layout.data):
-                target = staging / "data" / path.relative_to(layout.data)
-            else:
-                target = staging / "single" / path.relative_to(layout.root)
-                singles.append((target, path))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        # Every byte is on disk: swap.
-        if layout.data.exists():
-            os.replace(layout.data, old)
-        os.replace(staging / "data", layout.data)
-        for staged, path in singles:
-            os.replace(staged, path)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    """Commit every output together (taq_news.output.commit_files): the data folder is
+    swapped whole, the card, script, Croissant and citation renamed into place, and a
+    killed build is completed or cleaned up by the next one."""
+    data = {p.relative_to(layout.data).as_posix(): b for p, b in outputs.items() if p.is_relative_to(layout.data)}
+    singles = {p: b for p, b in outputs.items() if not p.is_relative_to(layout.data)}
+    commit_files(layout.root, singles, {layout.data: data})
 
 
 def build(layout: Layout, check_only: bool = False) -> tuple[Corpus, dict[Path, bytes]]:

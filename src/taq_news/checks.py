@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LEVELS = {
+    "L0": "commands and output",
     "L1": "syntax and encoding",
     "L2": "schema",
     "L3": "spans",
@@ -38,6 +39,17 @@ def register(id: str, level: str, summary: str, fix: str) -> Check:
     CHECKS[id] = c = Check(id, level, summary, fix)
     return c
 
+
+# L0: commands and output (what a command refuses to do, before or instead of validating)
+register("out-invalid", "L0", "--out is empty or not a usable path.", "Pass --out PATH.")
+register("out-symlink", "L0", "--out is a symbolic link; taq-news never writes through one.", "Give the real path.")
+register("out-not-folder", "L0", "A command that writes a folder was given a file, or a path under a file.", "Give a new or empty folder, or an earlier output of the same command.")
+register("out-not-file", "L0", "A command that writes one file was given a folder (or a folder or link stands where it would write).", "Give a file path, or move the folder away.")
+register("out-exists", "L0", "--out is an existing file that this command did not write.", "Pass --force to replace it, or choose another path.")
+register("out-not-ours", "L0", "--out is a folder holding files this command did not write.", "Give a new or empty folder, or pass --force: only the command's own files are then replaced.")
+register("out-name-unsafe", "L0", "A file name derived from the data is not a plain file name (it would write outside --out).", "Fix the ids the names come from.")
+register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
+register("internal-error", "L0", "An unexpected error inside taq-news (a defect of ours, not of your input).", "Report it with the command and its input; nothing half-written was left in place.")
 
 # L1: syntax and encoding
 register("file-unreadable", "L1", "The file cannot be read (missing, a folder, no permission).", "Check the path.")

@@ -8,7 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from .incidents import IncidentError
+from .incidents import Incident, IncidentError, escape
+from .output import OutputRefused, replace_files, write_file, write_tree
 from .paths import Layout, find_root
 
 
@@ -109,11 +110,18 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(out: str, lines: list[bytes]) -> None:
+def _write_atomically(out: str, lines: list[bytes], command: str = "export", force: bool = False) -> None:
     if out == "-":
         sys.stdout.buffer.write(b"".join(lines))
         return
-    _write_files_atomically({Path(out): b"".join(lines)})
+    write_file(out, b"".join(lines), command=command, force=force)
+
+
+def _published_records(layout: Layout) -> list[dict]:
+    """The published documents, validated first: file names derived from them must be safe."""
+    from .published import published_documents
+
+    return published_documents(layout)
 
 
 def _json_line(obj: dict) -> bytes:
@@ -123,49 +131,28 @@ def _json_line(obj: dict) -> bytes:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    import pyarrow.parquet as pq
-
     layout = _layout(args)
-    records = pq.read_table(layout.parquet("documents")).to_pylist()
+    records = _published_records(layout)
     if args.format in ("jsonl", "standoff"):
         from .standoff import to_standoff
 
         convert = to_standoff if args.format == "standoff" else (lambda r: r)
-        _write_atomically(args.out, [_json_line(convert(r)) for r in records])
+        _write_atomically(args.out, [_json_line(convert(r)) for r in records], f"export-{args.format}", args.force)
     elif args.format == "conll":
         from .exports.conll import write_conll
 
-        _write_atomically(args.out, [write_conll(records).encode("utf-8")])
+        _write_atomically(args.out, [write_conll(records).encode("utf-8")], "export-conll", args.force)
     elif args.format == "spacy":
         from .exports.spacy_docbin import write_docbin
 
-        _write_atomically(args.out, [write_docbin(records)])
+        _write_atomically(args.out, [write_docbin(records)], "export-spacy", args.force)
     else:
         from .exports.brat import write_brat
 
-        _write_folder_atomically(Path(args.out), {k: v.encode("utf-8") for k, v in write_brat(records).items()})
+        write_tree(args.out, {k: v.encode("utf-8") for k, v in write_brat(records).items()}, command="export-brat", force=args.force)
     if args.out != "-":
         print(f"wrote {len(records)} documents as {args.format} to {args.out}", file=sys.stderr)
     return 0
-
-
-def _write_folder_atomically(target: Path, files: dict[str, bytes]) -> None:
-    import os
-    import shutil
-    import tempfile
-
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        for name, data in sorted(files.items()):
-            (staging / name).write_bytes(data)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def cmd_rehydrate(args: argparse.Namespace) -> int:
@@ -201,19 +188,17 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
     if problems:
         print(f"*** FAILED *** {len(problems)} record(s) could not be rehydrated; nothing was written")
         return 1
-    _write_atomically(args.out, [_json_line(r) for r in records])
+    _write_atomically(args.out, [_json_line(r) for r in records], "rehydrate", args.force)
     print(f"rehydrated {len(records)} records into {args.out}", file=sys.stderr)
     return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    import pyarrow.parquet as pq
-
     from .render import render_site
 
     layout = _layout(args)
-    pages = render_site(pq.read_table(layout.parquet("documents")).to_pylist())
-    _write_folder_atomically(Path(args.out), {name: html.encode("utf-8") for name, html in pages.items()})
+    pages = render_site(_published_records(layout))
+    write_tree(args.out, {name: html.encode("utf-8") for name, html in pages.items()}, command="render", force=args.force)
     print(f"wrote {len(pages)} pages to {args.out} (open {args.out}/index.html)")
     return 0
 
@@ -326,24 +311,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _write_files_atomically(outputs: dict[Path, bytes]) -> None:
     """Write every file or none: temporary files first, then renames."""
-    import os
-    import tempfile
-
-    temps = []
-    try:
-        for path, data in outputs.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; these files are meant to be shared
-        for tmp, path in temps:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    replace_files(outputs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,14 +349,17 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("export", help="write the published records as JSONL, standoff (no article text), CoNLL IOB2, a spaCy DocBin or brat")
     p.add_argument("--format", choices=("jsonl", "standoff", "conll", "spacy", "brat"), required=True)
     p.add_argument("--out", required=True, help="output file (a folder for brat), or - for standard output")
+    p.add_argument("--force", action="store_true", help="replace a file, or this command's files in a folder, that an earlier run of this command did not write")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("render", help="write the corpus browser: a static HTML page per article and an index")
-    p.add_argument("--out", required=True, help="output folder (replaced as a whole)")
+    p.add_argument("--out", required=True, help="output folder: new, empty, or an earlier output of render (then replaced as a whole)")
+    p.add_argument("--force", action="store_true", help="write into a folder that holds other files (only render's own files are replaced)")
     p.set_defaults(func=cmd_render)
     p = sub.add_parser("rehydrate", help="rebuild full records from a standoff file and your own copies of the raw articles (hashes checked)")
     p.add_argument("standoff", help="a file written by 'taq-news export --format standoff'")
     p.add_argument("--raw", required=True, help="folder with the raw article files, named as in the release (e.g. 000_e764413d3f418c65.txt)")
     p.add_argument("--out", required=True, help="output JSONL file")
+    p.add_argument("--force", action="store_true", help="replace an existing file that rehydrate did not write")
     p.set_defaults(func=cmd_rehydrate)
     p = sub.add_parser("preannotate", help="draft an annotation file (machine-marked) for new raw articles")
     p.add_argument("raw", nargs="+", help="raw article files (dataset/raw/NNN_<16 hex>.txt)")
@@ -415,8 +386,18 @@ def main(argv: list[str] | None = None) -> int:
             print(inc.format_text())
         print(f"*** FAILED *** with {len(exc.incidents)} error(s)")
         return 1
+    except OutputRefused as exc:
+        print(Incident(exc.target, None, "L0", exc.check, "--out", exc.message, exc.fix).format_text(), file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
-        print(f"taq-news: {exc}", file=sys.stderr)
+        print(f"taq-news: {escape(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("taq-news: interrupted; nothing half-written was left in place", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last resort: a defect of ours, never a traceback for the user
+        print(Incident(f"taq-news {getattr(args, 'command', '')}", None, "L0", "internal-error", "-", f"{type(exc).__name__}: {exc}",
+                       "this is a bug in taq-news: please report it with the command and its input").format_text(), file=sys.stderr)
         return 2
 
 

@@ -7,7 +7,26 @@ CHECK-ID PATH: message`` and exit non-zero without a traceback.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
+
+# Characters that could end a line or disguise one: control characters, format
+# characters (bidi overrides), line and paragraph separators, lone surrogates.
+_UNSAFE = {"Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"}
+
+
+def escape(value: object) -> str:
+    """One printable line, whatever the data: unsafe characters become \\uXXXX escapes."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in _UNSAFE:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True, order=True)
@@ -22,10 +41,10 @@ class Incident:
     severity: str = field(default="error", compare=False)
 
     def format_text(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        text = f"{where}: {self.level} {self.check} {self.path or '-'}: {self.message}"
+        where = f"{escape(self.file)}:{self.line}" if self.line else escape(self.file)
+        text = f"{where}: {self.level} {escape(self.check)} {escape(self.path or '-')}: {escape(self.message)}"
         if self.fix:
-            text += f" (fix: {self.fix})"
+            text += f" (fix: {escape(self.fix)})"
         return text
 
     def to_dict(self) -> dict:

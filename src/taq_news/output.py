@@ -1,0 +1,452 @@
+"""The one writer for everything a command writes: safe, atomic, recoverable.
+
+Promises, each kept here and nowhere else:
+- nothing is deleted or overwritten that a taq-news command did not write: a
+  folder output carries a marker (``.taq-news-output.json``, naming the command
+  and its files) and a file output an extended attribute; anything else in the
+  way is refused with :class:`OutputRefused` (exit 2) unless ``force``, and even
+  then only the command's own file names are replaced;
+- no file is written outside the target: names derived from data are checked
+  (:func:`safe_name`) and symbolic links are never followed;
+- a reader sees the old output or the new one, never a mix: single files are
+  renamed into place, folders are swapped in one step (Linux ``renameat2``
+  exchange; elsewhere two renames recovered by the next run), and a set of files
+  that must change together (the build) is committed through a journal that the
+  next run completes;
+- what a killed run leaves (staging folders, temporary files, a journal) is
+  cleaned up or completed by the next run (:func:`recover`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = ".taq-news-output.json"
+XATTR = "user.taq-news.command"
+JOURNAL = ".taq-news-journal.json"
+STAGING = ".taq-staging-"  # prefix of every temporary file and folder we make
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+@dataclass
+class OutputRefused(Exception):
+    """The target cannot be written safely; a usage error (exit 2)."""
+
+    check: str
+    target: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.target}: {self.check}: {self.message} (fix: {self.fix})"
+
+
+def safe_name(name: str) -> bool:
+    """A plain file name: no folder part, no dot-file, no traversal, no control characters."""
+    return isinstance(name, str) and _NAME.fullmatch(name) is not None and ".." not in name
+
+
+def check_target(out: str | os.PathLike[str], *, folder: bool) -> Path:
+    """The path for ``--out``, or OutputRefused for an empty value, a file in a folder's place,
+    a folder in a file's place, a path under a file, or a symbolic link."""
+    text = os.fspath(out)
+    if not text or not text.strip() or "\0" in text:
+        raise OutputRefused("out-invalid", repr(text), "no usable path was given", "pass --out PATH")
+    path = Path(text)
+    if path.is_symlink():
+        raise OutputRefused("out-symlink", text, "is a symbolic link; taq-news never writes through one", "give the real path")
+    if folder and path.exists() and not path.is_dir():
+        raise OutputRefused("out-not-folder", text, "exists and is not a folder; this command writes a folder", "give a new or empty folder, or a previous output of this command")
+    if not folder and path.is_dir():
+        raise OutputRefused("out-not-file", text, "is a folder; this command writes one file", "give a file path")
+    for parent in path.absolute().parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise OutputRefused("out-not-folder", text, f"{parent} is not a folder", "give a path inside an existing folder")
+            break
+    return path
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Serialise taq-news writers of one folder (flock on the folder itself: no lock file is left)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Create ``path`` (which must not exist) with ``data``, flushed to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    try:
+        with os.fdopen(fd, "wb", closefd=False) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    finally:
+        os.close(fd)
+    os.chmod(path, mode)  # the umask may have narrowed it; these files are meant to be shared
+
+
+def _temp_path(folder: Path, name: str) -> Path:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"{STAGING}{name}.")
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)
+
+
+def _mark_file(path: Path, command: str) -> None:
+    with contextlib.suppress(OSError):  # a file system without user xattrs: the file is just unmarked
+        os.setxattr(path, XATTR, command.encode(), follow_symlinks=False)
+
+
+def _file_command(path: Path) -> str | None:
+    try:
+        return os.getxattr(path, XATTR, follow_symlinks=False).decode()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force: bool = False) -> Path:
+    """Write one output file atomically. An existing file is replaced only when this
+    command wrote it, or with ``force``; a folder, a symlink or a path under a file is refused."""
+    path = check_target(out, folder=False)
+    if path.exists() and _file_command(path) != command and not force:
+        raise OutputRefused("out-exists", str(path), "exists and was not written by this command", "pass --force to replace it, or choose another path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_path(path.parent, path.name)
+    try:
+        _write_new(tmp, data)
+        _mark_file(tmp, command)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+# --- folders ---------------------------------------------------------------
+
+
+def _marker_bytes(command: str, names: list[str]) -> bytes:
+    from . import __version__
+
+    return (json.dumps({"tool": "taq-news", "command": command, "version": __version__, "files": names}, indent=2) + "\n").encode()
+
+
+def _read_marker(folder: Path) -> dict | None:
+    try:
+        data = json.loads((folder / MARKER).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("tool") != "taq-news" or not isinstance(data.get("files"), list):
+        return None
+    return data
+
+
+def _ours_only(folder: Path, command: str) -> bool | None:
+    """True: a previous output of ``command`` holding nothing else; False: something else; None: empty."""
+    entries = set(os.listdir(folder))
+    if not entries:
+        return None
+    marker = _read_marker(folder)
+    if marker is None or marker.get("command") != command:
+        return False
+    listed = {n for n in marker["files"] if isinstance(n, str)}
+    return entries <= listed | {MARKER} and all((folder / n).is_file() and not (folder / n).is_symlink() for n in entries)
+
+
+_libc = None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    global _libc
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        _libc = _libc or ctypes.CDLL(None, use_errno=True)
+        fn = _libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Put the folder ``staged`` at ``target``; the old ``target`` (if any) is removed.
+    Readers see the old folder or the new one."""
+    if not target.exists():
+        os.rename(staged, target)
+        return
+    if _exchange(staged, target):
+        shutil.rmtree(staged)  # now the old folder
+        return
+    old = staged.with_name(staged.name + ".old")
+    os.rename(target, old)  # a kill here is repaired by recover(): the staged folder is complete
+    os.rename(staged, target)
+    shutil.rmtree(old)
+
+
+def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command: str, force: bool = False) -> Path:
+    """Write a folder of files. A new or empty folder, or a previous output of this command
+    holding nothing else, is replaced in one step; any other folder is refused unless ``force``,
+    and then only this command's file names in it are replaced (each atomically)."""
+    bad = sorted(n for n in files if not safe_name(n))
+    if bad:
+        raise OutputRefused("out-name-unsafe", str(out), f"refusing to write file name(s) {bad[:3]!r}: not plain file names", "fix the ids the names come from")
+    path = check_target(out, folder=True)
+    parent = path.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    with locked(parent):
+        recover_siblings(parent, path.name)
+        state = _ours_only(path, command) if path.is_dir() else None
+        if state is False and not force:
+            raise OutputRefused("out-not-ours", str(path), "is a folder with files that this command did not write", "give a new or empty folder, or pass --force to replace only this command's files in it")
+        names = sorted(files)
+        if state is False:
+            _write_into(path, files, command)
+            return path
+        staged = Path(tempfile.mkdtemp(prefix=f"{STAGING}{path.name}.", dir=parent))
+        try:
+            for name in names:
+                _write_new(staged / name, files[name])
+            _write_new(staged / MARKER, _marker_bytes(command, names))
+            os.chmod(staged, 0o755)  # mkdtemp makes it private
+            _fsync_dir(staged)
+            swap_in(staged, path)
+            _fsync_dir(parent)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    return path
+
+
+def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
+    """``--force`` into a folder that holds other things: replace our names only, never a folder or link."""
+    for name in files:
+        existing = folder / name
+        if existing.is_symlink() or (existing.exists() and not existing.is_file()):
+            raise OutputRefused("out-not-ours", str(existing), "is a folder or link where this command would write a file", "move it away")
+    _sweep(folder)
+    previous = _read_marker(folder)
+    for name, data in sorted(files.items()):
+        tmp = _temp_path(folder, name)
+        try:
+            _write_new(tmp, data)
+            os.replace(tmp, folder / name)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    if previous and previous.get("command") == command:  # names this command wrote last time and no longer makes
+        for name in set(previous["files"]) - set(files):
+            stale = folder / str(name)
+            if safe_name(str(name)) and stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+    tmp = _temp_path(folder, MARKER)
+    _write_new(tmp, _marker_bytes(command, sorted(files)))
+    os.replace(tmp, folder / MARKER)
+
+
+def recover_siblings(parent: Path, name: str) -> None:
+    """Finish or clean what a killed ``write_tree`` of ``parent/name`` left behind."""
+    target = parent / name
+    # A folder left as "<staging>.old" is handled first: it tells whether the staged folder beside it is the new one.
+    for leftover in sorted(parent.glob(f"{STAGING}{name}.*"), key=lambda p: (not p.name.endswith(".old"), p.name)):
+        if not (leftover.exists() or leftover.is_symlink()):
+            continue
+        if leftover.name.endswith(".old") and not target.exists():
+            staged = leftover.with_name(leftover.name.removesuffix(".old"))
+            if staged.is_dir():  # killed between the two renames: the new folder was complete
+                os.rename(staged, target)
+            else:
+                os.rename(leftover, target)
+                continue
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        elif leftover.exists() or leftover.is_symlink():
+            leftover.unlink()
+
+
+# --- several committed files that change together (the build) --------------
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def commit_files(root: Path, files: dict[Path, bytes], folders: dict[Path, dict[str, bytes]] | None = None) -> None:
+    """Replace several files (and whole folders of files) under ``root`` together.
+
+    Everything is staged next to its target first; then a journal naming each
+    staged piece is written, the pieces are switched in, and the journal is
+    removed. A run killed before the journal leaves the old state (its staging
+    is removed by the next run); after it, the next run completes the switch.
+    Folders are swapped whole, so a reader never sees a mix of their files.
+    """
+    folders = folders or {}
+    root = root.resolve()
+    places = sorted({Path(os.path.abspath(t)).parent for t in [*files, *folders]})
+    with locked(root):
+        recover(root, places)
+        entries: list[dict] = []
+        try:
+            for target, data in sorted(files.items()):
+                target = _inside(root, target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = _temp_path(target.parent, target.name)
+                _write_new(tmp, data)
+                entries.append({"kind": "file", "staged": str(tmp), "target": str(target), "sha256": _sha(data)})
+            for target, content in sorted(folders.items()):
+                target = _inside(root, target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                staged = Path(tempfile.mkdtemp(prefix=f"{STAGING}{target.name}.", dir=target.parent))
+                entries.append({"kind": "folder", "staged": str(staged), "target": str(target), "files": {}})
+                for rel, data in sorted(content.items()):
+                    (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+                    _write_new(staged / rel, data)
+                    entries[-1]["files"][rel] = _sha(data)
+                for d in sorted({staged, *(p for p in staged.rglob("*") if p.is_dir())}):
+                    os.chmod(d, 0o755)
+                    _fsync_dir(d)
+        except BaseException:
+            _discard(entries)
+            raise
+        journal = root / JOURNAL
+        tmp = _temp_path(root, JOURNAL)
+        _write_new(tmp, (json.dumps({"entries": entries}, indent=2) + "\n").encode())
+        os.replace(tmp, journal)  # from here on, the new state is the committed one
+        _fsync_dir(root)
+        _apply(root, entries)
+
+
+def _inside(root: Path, target: Path) -> Path:
+    target = Path(os.path.abspath(target))
+    if not target.is_relative_to(root) or target.is_symlink():
+        raise OutputRefused("out-outside", str(target), f"is outside {root} or a symbolic link", "report this as a bug")
+    return target
+
+
+def _discard(entries: list[dict]) -> None:
+    for e in entries:
+        staged = Path(e["staged"])
+        if staged.is_dir():
+            shutil.rmtree(staged, ignore_errors=True)
+        elif staged.exists():
+            staged.unlink()
+
+
+def _folder_matches(folder: Path, files: dict[str, str]) -> bool:
+    if not folder.is_dir():
+        return False
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return found == set(files) and all(_sha((folder / rel).read_bytes()) == h for rel, h in files.items())
+
+
+def _apply(root: Path, entries: list[dict]) -> None:
+    """Switch every staged piece in; safe to run again after a kill at any point."""
+    for e in entries:
+        staged, target = Path(e["staged"]), Path(e["target"])
+        if e["kind"] == "file":
+            if staged.exists():
+                os.replace(staged, target)
+            continue
+        if _folder_matches(target, e["files"]):
+            if staged.exists():
+                shutil.rmtree(staged, ignore_errors=True)  # the old folder, after an exchange
+            continue
+        if _folder_matches(staged, e["files"]):
+            swap_in(staged, target)
+    _fsync_dir(root)
+    with contextlib.suppress(FileNotFoundError):
+        (root / JOURNAL).unlink()
+
+
+def recover(root: Path, places: list[Path] | None = None) -> list[str]:
+    """Complete a journaled commit a killed run left, and remove stale staging in ``places``
+    (the folders the commit writes into). Returns what was done."""
+    done: list[str] = []
+    journal = root / JOURNAL
+    if journal.is_file():
+        try:
+            entries = json.loads(journal.read_bytes())["entries"]
+            entries = [e for e in entries if _inside(root, Path(e["staged"])) and _inside(root, Path(e["target"]))]
+        except (OSError, ValueError, KeyError, TypeError, OutputRefused):
+            entries = None
+        if entries is not None:
+            _apply(root, entries)
+            done.append("completed an interrupted commit")
+        else:
+            journal.unlink()
+            done.append("removed an unreadable journal")
+    for folder in {root, *(places or [])}:
+        done += _sweep(folder)
+    return done
+
+
+LEGACY_STAGING = (".build-staging-",)  # what builds before the journal left behind
+
+
+def _sweep(folder: Path) -> list[str]:
+    """Staging pieces of a run killed before its journal: the old state stands, drop them."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for leftover in sorted(folder.iterdir()):
+        if not leftover.name.startswith((STAGING, *LEGACY_STAGING)):
+            continue
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink()
+        removed.append(str(leftover))
+    return removed
+
+
+def replace_files(files: dict[Path, bytes]) -> None:
+    """Write several files, each atomically, all staged before any is replaced (drafts and
+    their registry entries, a manifest, a README). A folder or symlink in the way is refused."""
+    for path in files:
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise OutputRefused("out-not-file", str(path), "is a folder or a symbolic link", "move it away")
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _temp_path(path.parent, path.name)
+            staged.append((tmp, path))
+            _write_new(tmp, data)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
