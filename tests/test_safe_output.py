@@ -1,0 +1,350 @@
+"""No command destroys, writes outside its target, or leaves torn output (taq_news.output).
+
+Every L0 check has a case here; each runs the real command line on the real
+checkout (or a copy of it) and compares whole trees before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from taq_news import output
+from taq_news.checks import CHECKS
+from taq_news.cli import main
+from taq_news.incidents import Incident
+from taq_news.report import render
+
+from .conftest import ROOT
+
+DOCS = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every entry under a folder: files by hash, links by target, folders by name."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            out[rel] = "-> " + os.readlink(p)
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[rel] = "/"
+    return out
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    cap = capsys.readouterr()
+    text = cap.out + cap.err
+    assert "Traceback" not in text
+    return code, text
+
+
+@pytest.fixture
+def precious(tmp_path) -> Path:
+    """A folder somebody cares about."""
+    p = tmp_path / "precious"
+    (p / "sub").mkdir(parents=True)
+    (p / "notes.txt").write_text("do not lose me\n")
+    (p / "sub" / "thesis.tex").write_text("\\section{Results}\n")
+    return p
+
+
+# --- one case per L0 check ---------------------------------------------------
+
+COMMANDS = [
+    ["render", "--out"],
+    ["export", "--format", "brat", "--out"],
+]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=["render", "brat"])
+def test_out_not_ours_a_folder_with_other_files_is_refused_and_kept(cmd, precious, capsys):
+    before = tree(precious)
+    code, text = run(capsys, "--root", str(ROOT), *cmd, str(precious))
+    assert code == 2 and "L0 out-not-ours" in text
+    assert tree(precious) == before
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=["render", "brat"])
+def test_force_replaces_only_the_commands_own_files(cmd, precious, capsys):
+    before = tree(precious)
+    code, _ = run(capsys, "--root", str(ROOT), *cmd, str(precious), "--force")
+    assert code == 0
+    after = tree(precious)
+    assert {k: v for k, v in after.items() if k in before} == before, "the other files are untouched"
+    assert output.MARKER in after and any(k.endswith((".html", ".ann")) for k in after)
+
+
+def test_out_not_ours_the_checkout_and_its_dataset_are_refused(tmp_path, capsys):
+    for part in ("schema", "dataset"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    before = tree(tmp_path)
+    for target in (tmp_path / "dataset", tmp_path, tmp_path / "dataset" / "raw"):
+        for cmd in COMMANDS:
+            code, text = run(capsys, "--root", str(tmp_path), *cmd, str(target))
+            assert code == 2 and "out-not-ours" in text
+    assert tree(tmp_path) == before
+
+
+def test_out_not_ours_the_current_folder(tmp_path, capsys, monkeypatch):
+    shutil.copytree(ROOT / "dataset" / "annotations", tmp_path / "work")
+    monkeypatch.chdir(tmp_path / "work")
+    before = tree(tmp_path)
+    code, text = run(capsys, "--root", str(ROOT), "render", "--out", ".")
+    assert code == 2 and "out-not-ours" in text
+    assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("argv", [["render", "--out"], ["export", "--format", "brat", "--out"], ["export", "--format", "jsonl", "--out"]])
+def test_out_symlink_is_never_followed(argv, precious, tmp_path, capsys):
+    link = tmp_path / "link"
+    link.symlink_to(precious if "jsonl" not in argv else precious / "notes.txt")
+    before = tree(tmp_path)
+    code, text = run(capsys, "--root", str(ROOT), *argv, str(link), "--force")
+    assert code == 2 and "out-symlink" in text
+    assert tree(tmp_path) == before
+
+
+def test_out_not_folder_a_file_or_a_path_under_a_file(precious, capsys):
+    before = tree(precious)
+    for target in (precious / "notes.txt", precious / "notes.txt" / "site"):
+        code, text = run(capsys, "--root", str(ROOT), "render", "--out", str(target))
+        assert code == 2 and "out-not-folder" in text
+    code, text = run(capsys, "--root", str(ROOT), "export", "--format", "jsonl", "--out", str(precious / "notes.txt" / "x.jsonl"))
+    assert code == 2 and "out-not-folder" in text
+    assert tree(precious) == before
+
+
+def test_out_not_file_a_folder_given_to_a_file_command(precious, capsys):
+    before = tree(precious)
+    code, text = run(capsys, "--root", str(ROOT), "export", "--format", "conll", "--out", str(precious / "sub"), "--force")
+    assert code == 2 and "out-not-file" in text
+    assert tree(precious) == before
+
+
+def test_out_invalid_empty_path(capsys):
+    for argv in (["render", "--out", ""], ["export", "--format", "jsonl", "--out", " "]):
+        code, text = run(capsys, "--root", str(ROOT), *argv)
+        assert code == 2 and "out-invalid" in text
+
+
+def test_out_exists_a_file_we_did_not_write_needs_force(precious, capsys):
+    target = precious / "notes.txt"
+    code, text = run(capsys, "--root", str(ROOT), "export", "--format", "jsonl", "--out", str(target))
+    assert code == 2 and "out-exists" in text and target.read_text() == "do not lose me\n"
+    assert run(capsys, "--root", str(ROOT), "export", "--format", "jsonl", "--out", str(target), "--force")[0] == 0
+    assert target.read_bytes().startswith(b'{"')
+
+
+def test_our_own_previous_output_is_replaced_without_force(tmp_path, capsys):
+    out = tmp_path / "x.jsonl"
+    assert run(capsys, "--root", str(ROOT), "export", "--format", "jsonl", "--out", str(out))[0] == 0
+    first = out.read_bytes()
+    assert run(capsys, "--root", str(ROOT), "export", "--format", "jsonl", "--out", str(out))[0] == 0
+    assert out.read_bytes() == first
+    # another command's output is not this command's: conll may not overwrite it silently
+    code, text = run(capsys, "--root", str(ROOT), "export", "--format", "conll", "--out", str(out))
+    assert code == 2 and "out-exists" in text and out.read_bytes() == first
+
+
+def test_out_name_unsafe_is_refused_by_the_writer(tmp_path):
+    for name in ("../evil.html", "/etc/passwd", "a/b.html", ".hidden", "..", "x\n.html", ""):
+        with pytest.raises(output.OutputRefused) as exc:
+            output.write_tree(tmp_path / "site", {name: b"x", "ok.html": b"y"}, command="render")
+        assert exc.value.check == "out-name-unsafe"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_out_outside_a_commit_cannot_leave_its_root(tmp_path):
+    (tmp_path / "root").mkdir()
+    with pytest.raises(output.OutputRefused) as exc:
+        output.commit_files(tmp_path / "root", {tmp_path / "elsewhere.txt": b"x"})
+    assert exc.value.check == "out-outside" and not (tmp_path / "elsewhere.txt").exists()
+
+
+def test_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
+    import taq_news.cli as cli
+
+    def boom(args):
+        raise RuntimeError("something we did not foresee\n*** PASSED ***")
+
+    monkeypatch.setattr(cli, "cmd_stats", boom)
+    code, text = run(capsys, "--root", str(ROOT), "stats")
+    assert code == 2 and "L0 internal-error" in text and "please report" in text.lower() or "report it" in text
+    assert "*** PASSED ***" not in text.splitlines()
+
+
+def test_every_l0_check_has_a_case_here():
+    source = Path(__file__).read_text("utf-8")
+    missing = [c.id for c in CHECKS.values() if c.level == "L0" and f"def test_{c.id.replace('-', '_')}" not in source]
+    assert not missing, f"L0 checks without a test named after them: {missing}"
+
+
+# --- data-derived names --------------------------------------------------------
+
+
+def _checkout_with_documents(tmp_path: Path, mutate) -> Path:
+    for part in ("schema", "dataset"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    table = pq.read_table(DOCS)
+    rows = table.to_pylist()
+    mutate(rows)
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), tmp_path / "dataset/data/documents/train-00000-of-00001.parquet")
+    return tmp_path
+
+
+@pytest.mark.parametrize("bad_id", ["../x", "/tmp/evil", "000_e764413d3f418c65/../../x", "000_e764413d3f418c65\n"])
+@pytest.mark.parametrize("cmd", COMMANDS, ids=["render", "brat"])
+def test_a_hostile_document_id_writes_nothing_anywhere(bad_id, cmd, tmp_path, capsys):
+    root = _checkout_with_documents(tmp_path / "co", lambda rows: rows[0].update(id=bad_id))
+    before = tree(tmp_path)
+    code, text = run(capsys, "--root", str(root), *cmd, str(tmp_path / "out" / "site"))
+    assert code == 1 and "schema" in text and "*** FAILED ***" in text
+    assert tree(tmp_path) == before
+    assert not Path("/tmp/evil.html").exists()
+
+
+@pytest.mark.parametrize("cmd", [*COMMANDS, ["export", "--format", "jsonl", "--out"]], ids=["render", "brat", "jsonl"])
+def test_duplicate_document_ids_are_refused_not_dropped(cmd, tmp_path, capsys):
+    root = _checkout_with_documents(tmp_path / "co", lambda rows: rows.append(rows[0]))
+    code, text = run(capsys, "--root", str(root), *cmd, str(tmp_path / "out"))
+    assert code == 1 and "id-duplicate" in text
+    assert not (tmp_path / "out").exists()
+
+
+# --- atomic folders -------------------------------------------------------------
+
+
+def test_rerender_swaps_the_folder_and_drops_pages_that_are_gone(tmp_path, capsys):
+    site = tmp_path / "site"
+    assert run(capsys, "--root", str(ROOT), "render", "--out", str(site))[0] == 0
+    first = tree(site)
+    output.write_tree(site, {"index.html": b"<p>new</p>"}, command="render")
+    assert sorted(tree(site)) == [output.MARKER, "index.html"]
+    assert run(capsys, "--root", str(ROOT), "render", "--out", str(site))[0] == 0
+    assert tree(site) == first
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "no staging left beside the output"
+
+
+def test_a_file_added_to_our_output_makes_it_someone_elses(tmp_path, capsys):
+    site = tmp_path / "site"
+    assert run(capsys, "--root", str(ROOT), "render", "--out", str(site))[0] == 0
+    (site / "my-notes.md").write_text("mine\n")
+    code, text = run(capsys, "--root", str(ROOT), "render", "--out", str(site))
+    assert code == 2 and "out-not-ours" in text and (site / "my-notes.md").read_text() == "mine\n"
+
+
+def test_two_renders_at_once_both_succeed_and_leave_one_whole_site(tmp_path):
+    site = tmp_path / "site"
+    cmd = [sys.executable, "-m", "taq_news.cli", "--root", str(ROOT), "render", "--out", str(site)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [r[1][-500:] for r in results]
+    assert len([n for n in tree(site) if n.endswith(".html")]) == 6
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def _kill_at(cmd: list[str], delay: float) -> None:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _duration(cmd: list[str]) -> float:
+    import time
+
+    t = time.monotonic()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.monotonic() - t
+
+
+def test_render_killed_at_any_instant_leaves_the_old_site_or_the_new(tmp_path):
+    site = tmp_path / "site"
+    cmd = [sys.executable, "-m", "taq_news.cli", "--root", str(ROOT), "render", "--out", str(site)]
+    took = _duration(cmd)
+    good = tree(site)
+    for i in range(8):
+        # an old site that differs from the new one, so a mix would show
+        shutil.rmtree(site)
+        output.write_tree(site, {"index.html": b"old", "old.html": b"old"}, command="render")
+        old = tree(site)
+        _kill_at(cmd, took * (0.3 + 0.1 * i))
+        assert tree(site) in (old, good), f"torn site after a kill at {0.3 + 0.1 * i:.1f} of the run"
+        assert subprocess.run(cmd, capture_output=True).returncode == 0
+        assert tree(site) == good and [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_build_killed_at_any_instant_is_repaired_by_the_next_build(repo_copy):
+    root = repo_copy.root
+    cmd = [sys.executable, "-m", "taq_news.cli", "--root", str(root), "build"]
+    took = _duration(cmd)
+    good = tree(root / "dataset")
+    for i in range(8):
+        for p in (root / "dataset/data").rglob("*.parquet"):
+            p.write_bytes(b"old")  # an old state that differs from the new one
+        _kill_at(cmd, took * (0.4 + 0.08 * i))
+        assert subprocess.run(cmd, capture_output=True).returncode == 0
+        assert tree(root / "dataset") == good
+        assert not [p for p in root.rglob(f"{output.STAGING}*")] and not (root / output.JOURNAL).exists()
+
+
+def test_a_failure_in_the_middle_of_the_switch_is_completed_by_the_next_run(repo_copy, monkeypatch):
+    from taq_news.build import build
+
+    build(repo_copy)
+    good = tree(repo_copy.dataset)
+    (repo_copy.dataset / "croissant.json").write_text("{}")
+    (repo_copy.dataset / "taq_news.py").write_text("old = True\n")
+    real, calls = os.replace, []
+
+    def flaky(a, b):
+        calls.append(b)
+        if len(calls) == 3:
+            raise OSError(5, "I/O error (injected)")
+        return real(a, b)
+
+    monkeypatch.setattr(output.os, "replace", flaky)
+    with pytest.raises(OSError):
+        build(repo_copy)
+    assert (repo_copy.root / output.JOURNAL).exists(), "the journal stays, naming what is left to switch"
+    monkeypatch.setattr(output.os, "replace", real)
+    assert output.recover(repo_copy.root, [repo_copy.dataset])
+    assert tree(repo_copy.dataset) == good
+
+
+def test_staging_left_by_a_killed_run_is_removed(repo_copy):
+    from taq_news.build import build
+
+    leftovers = [repo_copy.dataset / ".build-staging-abc", repo_copy.dataset / f"{output.STAGING}data.x", repo_copy.dataset / f"{output.STAGING}README.md.y"]
+    leftovers[0].mkdir()
+    leftovers[1].mkdir()
+    leftovers[2].write_text("half")
+    build(repo_copy)
+    assert not any(p.exists() for p in leftovers)
+
+
+# --- output that cannot be forged ------------------------------------------------
+
+
+@pytest.mark.parametrize("evil", ["x\n*** PASSED ***", "x\r*** PASSED ***", "x\u2028*** PASSED ***", "x\x85*** PASSED ***", "x\x1b[2K\r*** PASSED ***", "x\u202e"])
+def test_one_incident_is_one_line_whatever_the_data(evil):
+    inc = Incident(evil, 3, "L2", "schema", evil, evil, evil)
+    text = render([inc], "text")
+    lines = text.splitlines()
+    assert len(lines) == 4 and lines[-1].startswith("*** FAILED ***")
+    assert "*** PASSED ***" not in [ln.strip() for ln in lines]
+    assert all(ln.isprintable() for ln in lines)
