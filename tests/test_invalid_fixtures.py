@@ -22,6 +22,10 @@ def run_case(case: dict, tmp_path: Path, engine: str = "auto"):
     mode = case["mode"]
     if mode in ("records", "registry"):
         return validate([FIXTURES / case["fixture"]], engine=engine)
+    if mode == "records-alone":  # outside any checkout: no registry, no raw articles
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / case["fixture"], tmp_path / case["fixture"])
+        return validate([tmp_path / case["fixture"]], engine=engine, schema_dir=ROOT / "schema")
     for part in ("schema", "dataset"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("passes", "__pycache__"))
     (tmp_path / "dataset/annotations/passes").mkdir()  # no passes: no agreement block in the copy

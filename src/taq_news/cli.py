@@ -73,8 +73,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"taq-news validate: {exc}", file=sys.stderr)
         return 2
     truncated = args.max_errors is not None and len(incidents) >= args.max_errors
-    sys.stdout.write(render(incidents, args.format, truncated))
-    return exit_code(incidents)
+    sys.stdout.write(render(incidents, args.format, truncated, args.strict))
+    return exit_code(incidents, args.strict)
 
 
 def cmd_wikidata_check(args: argparse.Namespace) -> int:
@@ -156,38 +156,40 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_rehydrate(args: argparse.Namespace) -> int:
-    import json
-
-    from .standoff import RehydrateError, rehydrate
+    from .readers import Item
+    from .record_checks import CorpusIndex
+    from .registry import load_registry
+    from .schema import load_schemas
+    from .standoff import rehydrate_file
+    from .validator import Selection, validate_records
 
     raw_dir = Path(args.raw)
     if not raw_dir.is_dir():
         print(f"taq-news rehydrate: --raw {args.raw} is not a folder (fix: point it at your copies of the raw articles)", file=sys.stderr)
         return 2
-    problems, records = [], []
-    for n, line in enumerate(Path(args.standoff).read_bytes().splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{args.standoff}:{n}"
-        try:
-            standoff = json.loads(line)
-            name = Path(standoff["source"]["file"]).name
-        except (ValueError, KeyError, TypeError) as exc:
-            problems.append(f"{where}: rehydrate standoff-unreadable: not a standoff record ({exc}) (fix: use a file written by 'taq-news export --format standoff')")
-            continue
-        raw = raw_dir / name
-        if not raw.is_file():
-            problems.append(f"{where}: rehydrate raw-missing: no {name} in {raw_dir} for {standoff.get('id')} (fix: put your copy of the article there under that name)")
-            continue
-        try:
-            records.append(rehydrate(standoff, raw.read_bytes()))
-        except (RehydrateError, UnicodeDecodeError) as exc:
-            problems.append(f"{where}: rehydrate hash-mismatch: {exc} (fix: use the article exactly as it was scraped; {raw})")
-    for p in problems:
-        print(p)
+    standoff = Path(args.standoff)
+    if not standoff.is_file():
+        raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", "is a folder, not a file" if standoff.is_dir() else "no such file", "give the file 'taq-news export --format standoff' wrote")])
+    layout = _layout(args)  # the schema (and the registry, when there is one) every rebuilt record must pass
+    schemas = load_schemas(str(layout.schema_dir))
+    id_pattern = schemas.by_file["document.schema.json"]["properties"]["id"].get("pattern")
+    try:
+        data = standoff.read_bytes()
+    except OSError as exc:
+        raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", str(exc.strerror or exc), "check the path")]) from None
+    rebuilt, problems = rehydrate_file(data, args.standoff, raw_dir, id_pattern)
+    registry = load_registry(layout.registry, layout.rel(layout.registry)) if layout.registry.is_file() else None
+    # The full validator, exactly as on published records: what rehydrate writes must be a valid release.
+    # Cross-record checks (clusters, relations) only over a complete file: a line that failed would
+    # only make its partners look alone.
+    items = [Item(args.standoff, n, rec) for n, rec in rebuilt]
+    problems += validate_records(items, schemas, registry, Selection(), engine="auto", index=CorpusIndex() if problems else None)
     if problems:
-        print(f"*** FAILED *** {len(problems)} record(s) could not be rehydrated; nothing was written")
+        for inc in sorted(set(problems), key=lambda i: (i.line or 0, i.check, i.path)):
+            print(inc.format_text())
+        print(f"*** FAILED *** {len(problems)} problem(s) in {args.standoff}; nothing was written")
         return 1
+    records = [rec for _, rec in rebuilt]
     _write_atomically(args.out, [_json_line(r) for r in records], "rehydrate", args.force)
     print(f"rehydrated {len(records)} records into {args.out}", file=sys.stderr)
     return 0
@@ -338,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--engine", choices=("auto", "rs", "python"), default="auto", help="JSON Schema engine: jsonschema-rs (default) or pure-Python jsonschema")
     p.add_argument("--registry", help="entity registry YAML for reference checks (default: the checkout's)")
     p.add_argument("--schema-dir", help="folder with document.schema.json (default: the checkout's)")
+    p.add_argument("--strict", action="store_true", help="fail when a check could not run (no registry, no raw articles at hand)")
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("wikidata-check", help="(needs the network) confirm each registry Wikidata id against its live labels")
     p.set_defaults(func=cmd_wikidata_check)

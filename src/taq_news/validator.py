@@ -8,7 +8,6 @@ artifacts, and evidence for every ``stated`` value.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from .paths import Layout
 from .readers import READERS, Batch, Item, read_jsonl, read_parquet
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
+from .record_rules import record_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
 from .shapes import kind, listed
@@ -83,18 +83,31 @@ def validate_records(
     has already made it; by default it is made here.
     """
     validator = SchemaValidator(schemas, engine)
-    fast = FastPath(schemas, registry, engine, _raw_cache(layout) if layout else None) if _fast_wanted(selection, engine) else None
+    raw_text = _raw_cache(layout) if layout else None
+    fast = FastPath(schemas, registry, engine, raw_text) if _fast_wanted(selection, engine) else None
     if columnar is _DECIDE:
         columnar = _columnar_for(schemas, registry, selection, engine, layout)
     own_index = index is None
     index = index or CorpusIndex()
-    for item in _rows(items, columnar, index):
+
+    def rules(rec: object, file: str, line: int | None) -> Iterator[Incident]:
+        """The build's rules on record content (record_rules), for every record whichever path accepted it."""
+        if not selection.runs(2) or not isinstance(rec, dict):
+            return
+        source = rec.get("source")
+        raw = raw_text(source.get("file")) if raw_text is not None and isinstance(source, dict) else None
+        for inc in record_incidents(rec, file, line, registry, raw=raw):
+            if selection.runs(LEVEL_NUMBER[inc.level]):
+                yield inc
+
+    for item in _rows(items, columnar, index, rules):
         if isinstance(item, Incident):
             yield item
             continue
         rec, file, line = item.record, item.file, item.line
         if fast is not None and isinstance(rec, dict) and _accepts(fast, rec):
             index.add_valid(rec, file, line)
+            yield from rules(rec, file, line)
             continue
         if not isinstance(rec, dict):
             yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {kind(rec)}", "write one object per record")
@@ -109,6 +122,7 @@ def validate_records(
         if selection.runs(4):
             yield from reference_incidents(rec, file, line, registry)
             index.add(rec, file, line)
+        yield from rules(rec, file, line)
     if own_index and selection.runs(4):
         yield from index.incidents()
 
@@ -168,13 +182,17 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
     layout = _dataset_root(files[0].resolve())
     schemas = load_schemas(str(Path(schema_dir).resolve() if schema_dir else (layout.schema_dir if layout else _default_schema_dir())))
     registry = None
-    reg_path = Path(registry_path) if registry_path else (layout.registry if layout else None)
+    reg_path = Path(registry_path) if registry_path else (layout.registry if layout else _registry_beside(files))
     if reg_path is not None:
         try:
-            registry = load_registry(reg_path, str(reg_path))
+            registry = registry_from_parquet(reg_path) if reg_path.suffix == ".parquet" else load_registry(reg_path, str(reg_path))
         except IncidentError as exc:
             yield from exc.incidents
             return
+    elif selection.runs(4):
+        yield _cannot_run("registry-unavailable", str(files[0]), "no entity registry was given or found beside the records: entity ids, speakers and Wikidata links were not checked against one")
+    if layout is None and selection.runs(3):
+        yield _cannot_run("raw-unavailable", str(files[0]), "the raw articles are not at hand (not in a checkout): removals and metadata evidence were not checked against the raw text")
 
     dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
     columnar = _columnar_for(schemas, registry, selection, engine, layout)
@@ -198,6 +216,38 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
                 yield Incident(str(f), None, "L1", "file-empty", "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout, columnar=columnar)
+
+
+def _cannot_run(check: str, file: str, message: str) -> Incident:
+    """A check that could not run: reported, and failing only under --strict."""
+    return Incident(file, None, CHECKS[check].level, check, "-", message, CHECKS[check].fix, severity="warning")
+
+
+def _registry_beside(files: list[Path]) -> Path | None:
+    """The published ``entities`` config next to ``documents`` (data/<config>/train-*.parquet), if there."""
+    for f in files:
+        found = sorted(f.resolve().parent.parent.glob("entities/*.parquet"))
+        if f.resolve().parent.name == "documents" and len(found) == 1:
+            return found[0]
+    return None
+
+
+def registry_from_parquet(path: Path) -> dict[str, Entity]:
+    """The registry as the ``entities`` config publishes it."""
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+        out = {}
+        for r in rows:
+            check = r.get("wikidata_check")
+            out[r["entity_id"]] = Entity(
+                r["entity_id"], r["name"], r.get("label"), r["kind"], tuple(r.get("aliases") or ()), r.get("wikidata_id"),
+                {"published": check} if check else None, r.get("description"), None,
+            )
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IncidentError([Incident(str(path), None, "L1", "parquet-unreadable", "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None
 
 
 def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
@@ -235,12 +285,16 @@ def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
         return None  # a schema keyword the columnar path cannot check: every row takes the row path
 
 
-def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex) -> Iterator[Item | Incident]:
-    """Rows to check one by one; whole batches the columnar path accepts are indexed and skipped."""
+def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex, rules=None) -> Iterator[Item | Incident]:
+    """Rows to check one by one; whole batches the columnar path accepts are indexed and
+    skip the row checks, but not ``rules`` (record_rules), which run on their rows as objects."""
     for item in items:
         if isinstance(item, Batch):
             if columnar is not None and _batch_accepted(columnar, item):
                 columnar.index_batch(item.batch, item.file, item.first_line, index)
+                if rules is not None:
+                    for k, row in enumerate(item.batch.to_pylist()):
+                        yield from rules(row, item.file, item.first_line + k)
                 continue
             yield from item.items()
         else:
@@ -320,7 +374,9 @@ def _validate_yaml(path: Path, selection: Selection, engine: str = "auto") -> It
         return
     src = sources.get(path.stem)
     if src is None:
-        yield Incident(display, None, "L4", "annotation-orphan", "", f"no raw file {path.stem}.txt", "add the raw file or remove the annotation")
+        from .build import annotation_orphan
+
+        yield annotation_orphan(display, path.stem)
         return
     try:
         record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), node, display, registry)
@@ -346,57 +402,9 @@ def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto")
     yield from validate_records(read_parquet(layout.parquet("documents"), layout.rel(layout.parquet("documents"))), corpus.schemas, corpus.registry, selection, engine, layout=layout)
     if not selection.runs(5):
         return
-    yield from stated_evidence_incidents(corpus.records, layout)
     outputs = render_outputs(corpus, layout)
     for path in stale_outputs(outputs):
         yield Incident(layout.rel(path), None, "L5", "artifact-stale", "", "differs from a fresh build", "run 'make dataset' and commit the result")
     from .artifacts import schema_agreement_incidents
 
     yield from schema_agreement_incidents(layout, corpus.schemas)
-
-
-MONTHS = "january february march april may june july august september october november december".split()
-
-
-def date_in_evidence(date: str, evidence: str) -> bool:
-    """Does the evidence state this date (ISO, or 'May 06, 2021' / '6 May 2021' styles)?"""
-    if date in evidence:
-        return True
-    parts = date.split("-")
-    low = evidence.lower()
-    year = parts[0]
-    if year not in low:
-        return False
-    if len(parts) == 1:
-        return True
-    month = MONTHS[int(parts[1]) - 1]
-    if month not in low and month[:3] not in re.findall(r"[a-z]+", low):
-        return False
-    if len(parts) == 2:
-        return True
-    day = int(parts[2])
-    return bool(re.search(rf"(?<!\d)0?{day}(?!\d)", low.replace(year, " ")))
-
-
-def _metadata_line(layout: Layout, file: str, key: str) -> int | None:
-    from .yamlio import line_of, load_yaml
-
-    try:
-        meta = load_yaml(layout.root / file, file)["metadata"][key]
-        return line_of(meta, "name" if key == "outlet" else "date")
-    except (IncidentError, KeyError, TypeError):
-        return None
-
-
-def stated_evidence_incidents(records: list[dict], layout: Layout) -> Iterator[Incident]:
-    for rec in records:
-        file = rec["annotation"]["file"]
-        for key in ("outlet", "published"):
-            meta = rec[key]
-            if meta["basis"] != "stated":
-                continue
-            ev = meta["evidence"] or ""
-            ok = (meta["name"] or "").casefold() in ev.casefold() if key == "outlet" else date_in_evidence(meta["date"], ev)
-            if not ok:
-                value = meta["name"] if key == "outlet" else meta["date"]
-                yield Incident(file, _metadata_line(layout, file, key), "L5", "stated-evidence-mismatch", f"{key}", f"{value!r} is 'stated' but its evidence {ev!r} does not contain it", "quote evidence that states the value, or change the basis")
