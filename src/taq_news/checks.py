@@ -68,6 +68,7 @@ register("yaml-alias", "L1", "The YAML uses an anchor, an alias or a merge key (
 register("yaml-tag", "L1", "A YAML node has an explicit tag (!!python/..., !!binary, !!set, !custom); the formats are plain YAML.", "Remove the tag; quote text.")
 register("yaml-key-invalid", "L1", "A mapping key is not one line of text (a number, date, boolean, null, list or mapping, or text with a line break or control character).", "Use the key names of docs/annotation-format.md.")
 register("text-too-long", "L1", "An article is longer than the NLP pipeline accepts (spaCy's max_length).", "Check the file is one article; split or trim it before pre-annotating.")
+register("brat-unpaired", "L1", "A brat .ann file has no .txt of its name beside it (or in a sibling text/ folder); one of that name in another folder is not its text.", "Put the .txt the .ann was annotated on beside it.")
 register("brat-syntax", "L1", "A brat .ann line is not a well-formed T (text-bound) or A/R/E/N/# line.", "Fix the line: 'T1<TAB>Label START END<TAB>text'.")
 
 # L2: schema
@@ -158,6 +159,7 @@ register("raw-missing", "L5", "A raw file in the manifest is missing.", "Restore
 register("raw-unlisted", "L5", "A raw file is not in the manifest.", "Run 'taq-news manifest' for a new source and commit.")
 register("raw-hash-mismatch", "L5", "A raw file's SHA-256 differs from the manifest: the source changed.", "Raw files are immutable: restore it with git checkout.")
 register("rehydrate-mismatch", "L5", "Cleaning your copy of a raw file does not give back the released text (its hash or paragraph map differs).", "Use the article exactly as it was scraped, with the taq-news release the standoff file came with.")
+register("build-interrupted", "L5", "A build was stopped while switching its outputs in (its journal is still there).", "Run 'taq-news build': it completes the switch, then validate again.")
 register("artifact-stale", "L5", "A committed built file differs from a fresh build.", "Run 'make dataset' and commit.")
 register("schema-disagreement", "L5", "The JSON Schema, Parquet schema, card dataset_info, loading-script Features or Croissant disagree.", "Rebuild; never edit generated parts by hand.")
 

@@ -21,6 +21,7 @@ from .record_rules import record_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
 from .shapes import kind, listed
+from .strict import IntegerFields, strict_incidents
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
 
@@ -83,6 +84,7 @@ def validate_records(
     has already made it; by default it is made here.
     """
     validator = SchemaValidator(schemas, engine)
+    integers = IntegerFields.of(schemas)
     raw_text = _raw_cache(layout) if layout else None
     fast = FastPath(schemas, registry, engine, raw_text) if _fast_wanted(selection, engine) else None
     if columnar is _DECIDE:
@@ -115,6 +117,8 @@ def validate_records(
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
                 yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
+        if selection.runs(2):
+            yield from strict_incidents(rec, file, line, integers)
         if selection.runs(3):
             yield from span_incidents(rec, file, line)
             if layout is not None:
@@ -390,7 +394,10 @@ def _validate_yaml(path: Path, selection: Selection, engine: str = "auto") -> It
 def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
     """Every level on the dataset folder, ending with the artifacts (L5)."""
     from .build import compile_corpus, render_outputs, stale_outputs
+    from .output import JOURNAL
 
+    if (layout.root / JOURNAL).exists():
+        yield Incident(layout.rel(layout.root / JOURNAL), None, "L5", "build-interrupted", "", "a build was stopped while switching its outputs in: the dataset may mix two builds", CHECKS["build-interrupted"].fix)
     try:
         corpus = compile_corpus(layout)
     except IncidentError as exc:
