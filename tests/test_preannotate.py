@@ -57,7 +57,7 @@ def test_preannotate_refuses_an_existing_file_and_a_bad_name_and_writes_nothing(
     before = (root / "dataset/entities.yaml").read_bytes()
     raw = str(root / "dataset/raw" / RAWS[0].name)
     assert main(["--root", str(root), "preannotate", raw]) == 1
-    assert "draft-exists" in capsys.readouterr().out
+    assert "out-exists" in capsys.readouterr().out
     odd = tmp_path / "new-article.txt"
     odd.write_text("Kabul (ANI): The Taliban said on Monday that talks would resume.\n", "utf-8")
     assert main(["--root", str(root), "preannotate", str(odd)]) == 1

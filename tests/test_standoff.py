@@ -83,4 +83,5 @@ def test_a_missing_raw_file_is_named(tmp_path, capsys):
     shutil.copytree(ROOT / "dataset/raw", raw)
     (raw / "004_f31936eab82d1273.txt").unlink()
     assert main(["--root", str(ROOT), "rehydrate", str(standoff), "--raw", str(raw), "--out", str(tmp_path / "r.jsonl")]) == 1
-    assert "raw-missing: no 004_f31936eab82d1273.txt" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "L5 raw-missing" in printed and "no 004_f31936eab82d1273.txt" in printed

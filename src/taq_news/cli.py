@@ -102,12 +102,27 @@ def cmd_checks(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from .sources import write_manifest
+    from .sources import update_manifest
 
     layout = _layout(args)
-    for line in write_manifest(layout.raw, layout.manifest):
-        print(line)
+    rehash = frozenset(Path(x).name for x in args.rehash or [])
+    unknown = sorted(n for n in rehash if not (layout.raw / n).exists() and n not in _listed(layout))
+    if unknown:
+        print(f"taq-news manifest: --rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest (fix: name a raw file, e.g. 000_e764413d3f418c65.txt)", file=sys.stderr)
+        return 2
+    data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash)
+    _write_files_atomically({layout.manifest: data})
+    for line in changes:
+        print(f"  {line}")
+    n_files = data.count(b"\n")
+    print(f"{layout.rel(layout.manifest)}: {n_files} raw files, {len(changes)} change(s)")
     return 0
+
+
+def _listed(layout: Layout) -> set[str]:
+    from .sources import read_manifest
+
+    return set(read_manifest(layout.manifest, layout.rel(layout.manifest))) if layout.manifest.is_file() else set()
 
 
 def _write_atomically(out: str, lines: list[bytes], command: str = "export", force: bool = False) -> None:
@@ -216,33 +231,57 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     registry = load_registry(registry_path, layout.rel(registry_path) if registry_path.is_absolute() else str(registry_path))
     out_dir = Path(args.out_dir) if args.out_dir else layout.annotations
     id_pattern = load_schemas(str(layout.schema_dir)).by_file["document.schema.json"]["properties"]["id"].get("pattern")
-    problems = []
-    jobs = []
-    for raw_arg in args.raw:
-        raw_path = Path(raw_arg)
-        doc_id = raw_path.stem
-        target = out_dir / f"{doc_id}.yaml"
-        if not raw_path.is_file():
-            problems.append(f"{raw_arg}: preannotate raw-missing: no such file (fix: give the path of a raw .txt article)")
-        elif id_pattern and not re.match(id_pattern, doc_id):
-            problems.append(f"{raw_arg}: preannotate raw-name: {doc_id!r} is not a document id matching {id_pattern} (fix: name the file NNN_<16 hex digits>.txt)")
-        elif target.exists() and not args.force:
-            problems.append(f"{target}: preannotate draft-exists: an annotation file is already there (fix: pass --force to replace it, or move it away)")
-        else:
-            try:
-                jobs.append((doc_id, raw_path.read_bytes().decode("utf-8"), target))
-            except UnicodeDecodeError as exc:
-                problems.append(f"{raw_arg}: preannotate utf8-invalid: byte {exc.start} is not valid UTF-8 (fix: save the article as UTF-8)")
-    if problems:
-        for p in problems:
-            print(p)
-        print(f"*** FAILED *** {len(problems)} problem(s); nothing was written")
-        return 1
     try:
         nlp = make_nlp(registry, args.model)
     except ModelMissing as exc:
         print(f"taq-news preannotate: {exc}", file=sys.stderr)
         return 2
+    from .checks import CHECKS
+
+    problems: list[Incident] = []
+
+    def bad(file: str, line: int | None, check: str, message: str, fix: str) -> None:
+        problems.append(Incident(file, line, CHECKS[check].level, check, "", message, fix))
+
+    jobs = []
+    seen: dict[str, str] = {}
+    for raw_arg in args.raw:
+        raw_path = Path(raw_arg)
+        doc_id = raw_path.stem
+        target = out_dir / f"{doc_id}.yaml"
+        if not raw_path.is_file():
+            bad(raw_arg, None, "file-unreadable", "is a folder, not a file" if raw_path.is_dir() else "no such file", "give the path of a raw .txt article")
+        elif raw_path.suffix != ".txt" or (id_pattern and not re.fullmatch(id_pattern, doc_id)):
+            bad(raw_arg, None, "raw-name-invalid", f"{raw_path.name!r} is not '<document id>.txt' with an id matching {id_pattern}", "name the file NNN_<16 hex digits>.txt")
+        elif doc_id in seen:
+            bad(raw_arg, None, "id-duplicate", f"gives the document id {doc_id} that {seen[doc_id]} gives too: one draft would overwrite the other", "pre-annotate one of them; document ids are unique")
+        elif target.is_dir() or target.is_symlink():
+            bad(str(target), None, "out-not-file", "a folder or link stands where the draft would be written", "move it away")
+        elif target.exists() and not args.force:
+            bad(str(target), None, "out-exists", "an annotation file is already there", "pass --force to replace it, or move it away")
+        else:
+            seen[doc_id] = raw_arg
+            try:
+                data = raw_path.read_bytes()
+            except OSError as exc:
+                bad(raw_arg, None, "file-unreadable", str(exc.strerror or exc), "check the file")
+                continue
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad(raw_arg, data[: exc.start].count(b"\n") + 1, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save the article as UTF-8")
+                continue
+            if "\0" in raw:
+                bad(raw_arg, raw[: raw.index("\0")].count("\n") + 1, "control-character", "the article holds a NUL byte", "remove it: a raw article is text")
+            elif len(raw) > nlp.max_length:
+                bad(raw_arg, None, "text-too-long", f"{len(raw):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it")
+            else:
+                jobs.append((doc_id, raw, target))
+    if problems:
+        for inc in problems:
+            print(inc.format_text())
+        print(f"*** FAILED *** {len(problems)} problem(s); nothing was written")
+        return 1
     outputs: dict[Path, bytes] = {}
     proposed = {}
     for doc_id, raw, target in jobs:
@@ -347,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("checks", help="list every check id (the registry behind docs/checks.md)")
     p.add_argument("--markdown", action="store_true", help="print docs/checks.md")
     p.set_defaults(func=cmd_checks)
-    p = sub.add_parser("manifest", help="record the SHA-256 of every raw file in dataset/raw/SHA256SUMS")
+    p = sub.add_parser("manifest", help="record the SHA-256 of new raw files in dataset/raw/SHA256SUMS (listed files stay locked)")
+    p.add_argument("--rehash", action="append", metavar="FILE", help="re-record this listed raw file as it is now (its new hash, or its removal if it is gone); repeatable")
     p.set_defaults(func=cmd_manifest)
     p = sub.add_parser("export", help="write the published records as JSONL, standoff (no article text), CoNLL IOB2, a spaCy DocBin or brat")
     p.add_argument("--format", choices=("jsonl", "standoff", "conll", "spacy", "brat"), required=True)

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import CHECKS
+from .incidents import Incident, IncidentError
 from .registry import ONTONOTES_LABELS, Entity
 from .scoring import PRF, entity_scores, quote_scores
 
@@ -38,6 +40,7 @@ class GoldDoc:
     entities: list[dict] | None  # None: the gold has no entity layer
     removed: set[int] | None = None  # raw offsets of removed furniture, when known
     raw: str | None = None
+    file: str | None = None  # where the gold came from, for incidents
 
 
 def _span(text: str, a: int, b: int) -> dict:
@@ -71,13 +74,15 @@ def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
         raw_path = raw_dir / Path(r["source"]["file"]).name
         removed = {i for x in r["source"]["removed"] if x["reason"] not in ("title", "dateline", "byline", "highlight") for i in range(x["raw_start"], x["raw_end"])}
         out.append(GoldDoc(r["id"], r["text"], r["quotes"], [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in r["entities"]],
-                           removed, raw_path.read_text("utf-8") if raw_path.is_file() else None))
+                           removed, raw_path.read_text("utf-8") if raw_path.is_file() else None, file=r["source"]["file"]))
     return out
 
 
 # --- gold from brat ---------------------------------------------------------
 
 _T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
+# Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines we skip.
+_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
 _E = re.compile(r"^(E\d+)\t(.+)$")
 _R = re.compile(r"^R\d+\t(\S+) Arg1:(T\d+) Arg2:(T\d+)")
 
@@ -91,19 +96,40 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
     boundary errors only. Off by default: the gold is read as it is.
     """
     anns = sorted(folder.rglob("*.ann"))
-    texts = {p.stem: p for p in folder.rglob("*.txt")}
     docs = []
+    problems: list[Incident] = []
+
+    def bad(file: Path, line: int | None, check: str, message: str, fix: str) -> None:
+        problems.append(Incident(str(file), line, CHECKS[check].level, check, "", message, fix))
+
     for ann in anns:
         stem = ann.stem
-        txt = texts.get(stem) or texts.get(stem.rsplit("_", 1)[0])
+        # The .txt beside the .ann, or in a sibling text/ folder; never one of the same name elsewhere.
+        near = [d / f"{s}.txt" for d in (ann.parent, ann.parent.parent / "text") for s in dict.fromkeys((stem, stem.rsplit("_", 1)[0]))]
+        txt = next((p for p in near if p.is_file()), None)
         if txt is None:
-            raise FileNotFoundError(f"{ann}: no .txt file for it (looked for {stem}.txt and {stem.rsplit('_', 1)[0]}.txt)")
-        with open(txt, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
-            text = fh.read()
+            elsewhere = sorted(str(p) for s in {stem, stem.rsplit("_", 1)[0]} for p in folder.rglob(f"{s}.txt") if p not in near)
+            bad(ann, None, "brat-unpaired", f"no {stem}.txt beside it" + (f" (a file of that name is in another folder: {', '.join(elsewhere)}; brat pairs files by folder)" if elsewhere else ""), "put the .txt the .ann was annotated on in the same folder")
+            continue
+        texts = []
+        for path in (txt, ann):
+            try:
+                with open(path, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
+                    texts.append(fh.read())
+            except UnicodeDecodeError as exc:
+                bad(path, None, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save it as UTF-8")
+            except OSError as exc:
+                bad(path, None, "file-unreadable", "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc), "check the path")
+        if len(texts) < 2:
+            continue
+        text, ann_text = texts
         spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
         events: list[dict] = []
         relations: list[tuple[str, str, str]] = []
-        for line in ann.read_text("utf-8").splitlines():
+        for n, line in enumerate(ann_text.splitlines(), 1):
+            if line.strip() and not _LINE.match(line):
+                bad(ann, n, "brat-syntax", f"not a brat annotation line: {line[:60]!r}", "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)")
+                continue
             m = _T.match(line)
             if m:
                 parts = [tuple(int(x) for x in piece.split()) for piece in m.group(3).split(";")]
@@ -145,8 +171,17 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
                 "speaker_entity_id": None,
             })
         ents = [{"start": s[0][0], "end": s[-1][1], "label": label} for label, s in spans.values() if label in ONTONOTES_LABELS]
-        docs.append(GoldDoc(ann.stem, text, quotes, ents or None))
+        docs.append(GoldDoc(ann.stem, text, quotes, ents or None, file=str(ann)))
+    if problems:
+        raise IncidentError(problems)
     return docs
+
+
+def _length_problems(gold: list[GoldDoc], nlp) -> None:
+    """spaCy refuses a text over its max_length with a ValueError mid-run: say so first, with the file."""
+    long = [g for g in gold if len(g.text) > nlp.max_length]
+    if long:
+        raise IncidentError([Incident(g.file or g.name, None, CHECKS["text-too-long"].level, "text-too-long", "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it") for g in long])
 
 
 # --- scoring ----------------------------------------------------------------
@@ -214,6 +249,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
     from .preannotate.furniture import find_parts
 
     gold = corpus_gold(records, raw_dir)
+    _length_problems(gold, nlp)
     preds, pred_registry = {}, dict(registry)
     for g in gold:
         q, e, extra = predict(g.text, g.name, registry, nlp)
@@ -228,6 +264,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
 
 def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp, our_content_rules: bool = False) -> list[Row]:
     gold = read_brat(folder, our_content_rules)
+    _length_problems(gold, nlp)
     preds = {}
     cache: dict[str, tuple] = {}
     for g in gold:

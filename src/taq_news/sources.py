@@ -43,10 +43,45 @@ def read_manifest(path: Path, display: str) -> dict[str, str]:
     return entries
 
 
-def write_manifest(raw_dir: Path, manifest: Path) -> list[str]:
-    lines = [f"{sha256_file(p)}  {p.name}" for p in sorted(raw_dir.glob("*.txt"))]
-    manifest.write_text("\n".join(lines) + "\n", "utf-8")
-    return lines
+def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] = frozenset()) -> tuple[bytes, list[str]]:
+    """The manifest's new bytes and what changed. New raw files are added; a listed file whose bytes
+    changed, or that is gone, is refused (the lock is the point) unless named in ``rehash``."""
+    listed = read_manifest(manifest, rel(manifest)) if manifest.exists() else {}
+    problems: list[Incident] = []
+    entries: dict[str, str] = {}
+    changes: list[str] = []
+    present = sorted(raw_dir.glob("*.txt"))
+    names = {p.name for p in present}
+    for name in sorted(set(listed) - names):
+        if name in rehash:
+            changes.append(f"dropped {name} (gone, and named by --rehash)")
+        else:
+            problems.append(Incident(rel(manifest), None, "L5", "raw-missing", name, f"{name} is in the manifest but not in {rel(raw_dir)}; the manifest keeps it",
+                                     f"restore it with 'git checkout -- {rel(raw_dir / name)}', or pass --rehash {name} to drop it on purpose"))
+            entries[name] = listed[name]
+    for path in present:
+        name = path.name
+        try:
+            digest = sha256_file(path)
+        except OSError as exc:
+            what = "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc)
+            problems.append(Incident(rel(path), None, "L1", "file-unreadable", name, what, "raw sources are files: move it away"))
+            continue
+        old = listed.get(name)
+        if old is None:
+            changes.append(f"added {name}")
+        elif digest != old:
+            if name not in rehash:
+                problems.append(Incident(rel(path), None, "L5", "raw-hash-mismatch", name, f"sha256 is {digest[:12]}..., the manifest says {old[:12]}...: the raw file changed, and the manifest keeps the old hash",
+                                         f"raw sources are immutable: restore it with 'git checkout -- {rel(path)}'; only if the change is meant, pass --rehash {name}"))
+                digest = old
+            else:
+                changes.append(f"rehashed {name} ({old[:12]}... -> {digest[:12]}...)")
+        entries[name] = digest
+    if problems:
+        raise IncidentError(problems)
+    text = "".join(f"{digest}  {name}\n" for name, digest in sorted(entries.items()))
+    return text.encode("utf-8"), changes
 
 
 def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
@@ -58,7 +93,12 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
     for name in sorted(set(listed) - set(present)):
         problems.append(Incident(rel(manifest), None, "L5", "raw-missing", name, f"{name} is in the manifest but not in {rel(raw_dir)}", "restore the file from the repository"))
     for name, path in present.items():
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            what = "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc)
+            problems.append(Incident(rel(path), None, "L1", "file-unreadable", name, what, "raw sources are files: move it away"))
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if name not in listed:
             problems.append(Incident(rel(path), None, "L5", "raw-unlisted", name, "raw file is not in the hash manifest", "if it is a new source, run 'taq-news manifest' and commit the manifest"))
@@ -71,6 +111,10 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             problems.append(Incident(rel(path), line, "L1", "utf8-invalid", name, f"byte {exc.start} is not valid UTF-8", "raw files must be UTF-8"))
+            continue
+        if "\0" in text:  # scraped pages keep their other controls (C1 ones occur); a NUL is never text
+            line = text[: text.index("\0")].count("\n") + 1
+            problems.append(Incident(rel(path), line, "L1", "control-character", name, "the raw file holds a NUL byte", "a raw file with NUL bytes was damaged on saving: scrape it again"))
             continue
         sources.append(RawSource(path.stem, path, digest, text))
     if problems:
