@@ -312,7 +312,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         for key in sorted(set(q) - QUOTE_KEYS):
             ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}", "L2")
         qid = q.get("id")
-        if not isinstance(qid, str) or not re.match(r"^q\d+$", qid):
+        if not isinstance(qid, str) or not re.fullmatch(r"q[0-9]+", qid):
             ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...", "L2")
             qid = f"q{i + 1:02d}"
         if qid in seen_ids:
@@ -347,7 +347,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
                 ctx.add(line_of(q["via"], j), "entity-unknown", f"{path}.via[{j}]", f"{v!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
             via.append(str(v))
         cluster = q.get("cluster")
-        if cluster is not None and not re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", str(cluster)):
+        if cluster is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(cluster)):
             ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active", "L2")
         quotes.append({
             "id": f"{doc_id}-{qid}",

@@ -31,14 +31,18 @@ import pyarrow.compute as pc
 
 from .registry import Entity
 from .schema import SchemaSet, arrow_schema
+from .strict import WHITESPACE_POINTS, WHITESPACE_RE2, nfc_unsafe_points
 
 KNOWN = {
     "type", "$ref", "pattern", "minimum", "properties", "required", "unevaluatedProperties",
     "additionalProperties", "enum", "items", "anyOf", "minLength", "format", "const", "minItems",
     "description", "title", "$schema", "$id", "version", "$defs", "$comment", "examples",
 }
-# ECMA-262 WhiteSpace + LineTerminator: what \s means to JSON Schema and to jsonschema-rs.
-ECMA_SPACE = r"\t\n\x0B\f\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"
+# ECMA-262 WhiteSpace + LineTerminator: what \s means to JSON Schema and to jsonschema-rs
+# (defined once, in strict.py, for every path).
+ECMA_SPACE = WHITESPACE_RE2
+# The span rule: no whitespace at either edge (the schema's pattern for span texts).
+SPAN_RULE = r"^\S(?:[\s\S]*\S)?$"
 SAFE_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-^$()|?*+{},:")
 
 
@@ -173,10 +177,7 @@ _EDGES = re.compile(rf"^\^{_ONE_CHAR}\(\?:\[\\s\\S\]\*{_ONE_CHAR}\)\?\$$")
 
 
 # The same set as code points, for checks that run on decoded arrays.
-ECMA_SPACE_POINTS = np.array(
-    [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF],
-    dtype=np.uint32,
-)
+ECMA_SPACE_POINTS = WHITESPACE_POINTS
 
 
 def _point_test(group: str):
@@ -502,6 +503,8 @@ class ColumnarPath:
     # L3 ---------------------------------------------------------------
     def _spans_ok(self, batch: pa.RecordBatch) -> bool:
         texts = Texts(batch.column("text"))
+        if not texts.nfc_safe():
+            return False  # a character that may break NFC: the row path decides (strict.py)
         ents = batch.column("entities")
         ev = ents.flatten()
         erec = _parents(ents)
@@ -524,6 +527,8 @@ class ColumnarPath:
                 return False
         nq = batch.column("non_quotes")
         nv = nq.flatten()
+        if len(nv) and (nv.field("text").null_count or not _all(edge_mask(SPAN_RULE, _decoded(nv.field("text"))))):
+            return False  # the span rule's edges, which the schema does not state for non-quotes
         return texts.spans_ok(_parents(nq), nv.field("start"), nv.field("end"), nv.field("text"))
 
     # L4 ---------------------------------------------------------------
@@ -692,6 +697,7 @@ class Texts:
         self.byte_end = offsets[1:]  # where each record's text ends in the buffer
         raw = np.frombuffer(self.data, dtype=np.uint8)[self.base : int(offsets[-1])]
         leads = np.flatnonzero(raw >= 0xC0)
+        self.leads = leads  # byte positions (from base) of multi-byte characters
         lead_bytes = raw[leads]
         extra = 1 + (lead_bytes >= 0xE0).astype(np.int64) + (lead_bytes >= 0xF0)  # continuation bytes
         self.cum_extra = np.cumsum(extra)
@@ -700,6 +706,20 @@ class Texts:
         continuation = np.concatenate(([0], self.cum_extra))[np.searchsorted(leads, offsets - self.base)]
         self.length = np.diff(offsets) - np.diff(continuation)
         self.offset = np.concatenate(([0], np.cumsum(self.length)[:-1])).astype(np.int64) if len(self.length) else self.length
+
+    def nfc_safe(self) -> bool:
+        """No text holds a character that could make it, or a slice of it, not NFC.
+
+        Exact where it says yes (``strict.nfc_unsafe_points`` is a superset of the
+        characters whose NFC quick check is not Yes); the span texts equal slices of
+        the texts (``spans_ok``), so they are NFC too. ASCII is never looked at.
+        """
+        if not len(self.leads):
+            return True
+        points = _decode_at(np.frombuffer(self.data, dtype=np.uint8), self.leads + self.base)
+        unsafe = nfc_unsafe_points()
+        at = np.minimum(np.searchsorted(unsafe, points), len(unsafe) - 1)
+        return not bool((unsafe[at] == points).any())
 
     def _bytes(self, points: np.ndarray) -> np.ndarray:
         """Batch-global code-point offsets -> byte offsets into the text buffer."""

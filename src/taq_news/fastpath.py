@@ -15,6 +15,7 @@ import copy
 
 from .registry import Entity
 from .schema import SchemaSet
+from .strict import IntegerFields, has_space_edge, is_nfc
 
 MISSING = object()
 APPLICATORS = {"$ref", "$dynamicRef", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "prefixItems"}
@@ -43,6 +44,7 @@ class FastPath:
         self.registry = registry
         self.raw_text = raw_text  # name -> raw text or None, when raw files are at hand
         self._wikidata = {eid: e.wikidata for eid, e in (registry or {}).items()}
+        self.integers = IntegerFields.of(schemas)
         self.rs = None
         if engine in ("auto", "rs"):
             try:
@@ -62,6 +64,10 @@ class FastPath:
         if self.rs is None or not self.rs.is_valid(rec):
             return False
         text = rec["text"]
+        # What JSON Schema cannot say (strict.py): integers are JSON integers, texts are NFC.
+        # Span texts are checked too: a slice of an NFC text need not be NFC.
+        if not self.integers.ok(rec) or not is_nfc(text):
+            return False
         reg = self.registry
         wikidata = self._wikidata
         prefix = rec["id"] + "-"
@@ -70,7 +76,7 @@ class FastPath:
         prev_end = prev_start = -1
         for m in rec["entities"]:
             s, e, t = m["start"], m["end"], m["text"]
-            if s < prev_end or s < prev_start or e - s != len(t) or text[s:e] != t:
+            if s < prev_end or s < prev_start or e - s != len(t) or text[s:e] != t or not is_nfc(t):
                 return False
             prev_start, prev_end = s, e
             if reg is not None and m["entity_id"] is not None and wikidata.get(m["entity_id"], MISSING) != m["wikidata_id"]:
@@ -79,12 +85,12 @@ class FastPath:
             last = -1
             for sp in q["content"]:
                 s, e, t = sp["start"], sp["end"], sp["text"]
-                if s < last or e - s != len(t) or text[s:e] != t:
+                if s < last or e - s != len(t) or text[s:e] != t or not is_nfc(t):
                     return False
                 last = e
             for key in ("cue", "speaker", "addressee"):
                 sp = q[key]
-                if sp is not None and (sp["end"] - sp["start"] != len(sp["text"]) or text[sp["start"] : sp["end"]] != sp["text"]):
+                if sp is not None and (sp["end"] - sp["start"] != len(sp["text"]) or text[sp["start"] : sp["end"]] != sp["text"] or not is_nfc(sp["text"])):
                     return False
             if (q["addressee"] is None) != (q["addressee_entity_id"] is None):
                 return False
@@ -98,7 +104,9 @@ class FastPath:
                     if v not in reg:
                         return False
         for sp in rec["non_quotes"]:
-            if sp["end"] - sp["start"] != len(sp["text"]) or text[sp["start"] : sp["end"]] != sp["text"]:
+            # the schema has no edge pattern for non-quotes: the span rule's whitespace (strict.py) is tested here
+            t = sp["text"]
+            if sp["end"] - sp["start"] != len(t) or text[sp["start"] : sp["end"]] != t or has_space_edge(t) or not is_nfc(t):
                 return False
         outlet = rec["outlet"]
         if reg is not None:

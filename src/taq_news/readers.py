@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .incidents import Incident
+from .strict import (
+    MAX_DEPTH, NumberOutOfRange, may_hold_big_number, may_hold_surrogate, parse_constant, parse_float, parse_int,
+    surrogate_path, too_deep, too_deep_at,
+)
 
 if TYPE_CHECKING:  # pyarrow is imported where a Parquet file or an Arrow read needs it
     import pyarrow as pa
@@ -60,7 +64,23 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
 
 
 def _loads(text: str):
-    return json.loads(text, object_pairs_hook=_no_duplicates)
+    return json.loads(text, object_pairs_hook=_no_duplicates, parse_int=parse_int, parse_float=parse_float, parse_constant=parse_constant)
+
+
+def _strict_decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_int=parse_int, parse_float=parse_float, parse_constant=parse_constant)
+
+
+TOO_DEEP_FIX = f"nest arrays and objects at most {MAX_DEPTH} deep (records need far fewer)"
+NUMBER_FIX = "write integers within signed 64 bits; the format has no larger numbers"
+UNICODE_FIX = "write the character itself or a valid surrogate pair; a lone \\ud800-\\udfff escape is not Unicode"
+
+
+def _surrogate_incident(obj: object, display: str, line: int | None) -> Incident | None:
+    where = surrogate_path(obj)
+    if where is None:
+        return None
+    return Incident(display, line, "L1", "unicode-invalid", where, "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode and cannot be written as UTF-8", UNICODE_FIX)
 
 
 try:  # msgspec decodes in C; without it every line takes the precise path
@@ -80,8 +100,8 @@ def fast_loads(raw: bytes):
     (then we do not decide here). If a key were repeated, the decoder would keep
     one, and the re-encoded object would have fewer colons than the input.
     """
-    if _DECODER is None or b"\\u003" in raw:
-        return None
+    if _DECODER is None or b"\\u003" in raw or may_hold_big_number(raw) or may_hold_surrogate(raw):
+        return None  # an escaped colon, a possible >64-bit integer or lone surrogate: the precise reader decides
     try:
         obj = _DECODER.decode(raw)
     except (msgspec.DecodeError, UnicodeDecodeError, ValueError):
@@ -100,7 +120,12 @@ def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iter
     """Records line by line; with ``arrow`` (``columnar.loose_schema`` of the
     documents schema), runs of lines become batches wherever that is exact
     (``jsonl_arrow.read_batch``)."""
-    with path.open("rb") as fh:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield Incident(display, None, "L1", "file-unreadable", "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
+        return
+    with fh:
         if arrow is None:
             yield from _jsonl_items(fh, display, 1)
             return
@@ -131,6 +156,10 @@ def _line_runs(fh) -> Iterator[list[bytes]]:
 
 def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[Item | Incident]:
     for n, raw in enumerate(lines, first):
+        if too_deep(raw):
+            # before any decoder: they recurse, and a deep enough line would exhaust the stack
+            yield Incident(display, n, "L1", "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
+            continue
         obj = fast_loads(raw)
         if obj is not None:
             yield Item(display, n, obj)
@@ -143,48 +172,91 @@ def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[I
         if not line.strip():
             continue
         try:
-            yield Item(display, n, _loads(line))
+            obj = _loads(line)
         except DuplicateKey as exc:
             yield Incident(display, n, "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
+            continue
+        except NumberOutOfRange as exc:
+            yield Incident(display, n, "L1", "number-out-of-range", "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
+            continue
         except json.JSONDecodeError as exc:
             yield Incident(display, n, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
+            continue
+        except ValueError as exc:  # NaN / Infinity (parse_constant)
+            yield Incident(display, n, "L1", "json-syntax", "", str(exc), "each line must be one complete JSON object")
+            continue
+        bad = _surrogate_incident(obj, display, n) if may_hold_surrogate(line) else None
+        yield bad if bad is not None else Item(display, n, obj)
+
+
+_JSON_SPACE = " \t\n\r"  # JSON's whitespace; str.isspace would also skip U+00A0, U+2028, ...
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _JSON_SPACE:
+        pos += 1
+    return pos
+
+
+def _short(literal: str) -> str:
+    return literal if len(literal) <= 24 else f"{literal[:12]}...{literal[-6:]} ({len(literal)} characters)"
 
 
 def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
+    """One JSON value, or an array of records; nothing may follow it."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        yield Incident(display, None, "L1", "utf8-invalid", "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Incident(display, None, "L1", "file-unreadable", "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
         return
-    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicates)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Incident(display, data.count(b"\n", 0, exc.start) + 1, "L1", "utf8-invalid", "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")
+        return
+    if too_deep(data):
+        deep = too_deep_at(data)
+        yield Incident(display, data.count(b"\n", 0, deep or 0) + 1, "L1", "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
+        return
+    decoder = _strict_decoder()
+    surrogates = may_hold_surrogate(text)
 
     def at(pos: int) -> int:
         return text.count("\n", 0, pos) + 1
 
-    pos = len(text) - len(text.lstrip())
+    def item(start: int, obj: object) -> Item | Incident:
+        bad = _surrogate_incident(obj, display, at(start)) if surrogates else None
+        return bad if bad is not None else Item(display, at(start), obj)
+
+    pos = _skip_space(text, 0)
     try:
         if text[pos : pos + 1] != "[":
-            yield Item(display, at(pos), decoder.decode(text))
+            yield item(pos, decoder.decode(text))
             return
         pos += 1
         while True:
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
+            pos = _skip_space(text, pos)
             if text[pos : pos + 1] == "]":
-                return
+                break
             start = pos
             obj, pos = decoder.raw_decode(text, pos)
-            yield Item(display, at(start), obj)
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
+            yield item(start, obj)
+            pos = _skip_space(text, pos)
             if text[pos : pos + 1] == ",":
                 pos += 1
             elif text[pos : pos + 1] != "]":
                 raise json.JSONDecodeError("expected ',' or ']'", text, pos)
+        end = _skip_space(text, pos + 1)
+        if end < len(text):
+            raise json.JSONDecodeError("data after the JSON value (nothing may follow the closing ']')", text, end)
     except DuplicateKey as exc:
         yield Incident(display, at(pos), "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
+    except NumberOutOfRange as exc:
+        yield Incident(display, at(pos), "L1", "number-out-of-range", "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
     except json.JSONDecodeError as exc:
         yield Incident(display, exc.lineno, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
+    except ValueError as exc:  # NaN / Infinity (parse_constant)
+        yield Incident(display, at(pos), "L1", "json-syntax", "", str(exc), "fix the JSON syntax at this line")
 
 
 # Rows per Parquet batch (at most; a batch ends with its row group): the columnar
@@ -208,7 +280,7 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
             # No dictionaries, or row groups too small to batch one by one: read plainly
             # across row groups (streamed: a large file never sits in memory whole).
             for batch in plain.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                yield Batch(display, n + 1, batch)
+                yield from _checked(display, n + 1, batch)
                 n += batch.num_rows
             return
         coded = pq.ParquetFile(path, read_dictionary=wanted)
@@ -217,7 +289,7 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
             try:
                 # a batch never spans row groups: each has its own dictionaries
                 for batch in coded.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
-                    yield Batch(display, n + 1, batch)
+                    yield from _checked(display, n + 1, batch)
                     n += batch.num_rows
                     done += batch.num_rows
             except pa.ArrowNotImplementedError:
@@ -227,10 +299,36 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
                     skip = min(done, batch.num_rows)
                     done -= skip
                     if skip < batch.num_rows:
-                        yield Batch(display, n + 1, batch.slice(skip))
+                        yield from _checked(display, n + 1, batch.slice(skip))
                         n += batch.num_rows - skip
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
-        yield Incident(display, None, "L1", "parquet-unreadable", "", str(exc).splitlines()[0], "rebuild the file")
+        message = (str(exc).splitlines() or [type(exc).__name__])[0]
+        yield Incident(display, None, "L1", "parquet-unreadable", "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file")
+
+
+def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Incident]:
+    """The batch, once its strings are known to be valid UTF-8 (Parquet readers copy string bytes unchecked).
+
+    A batch with a bad row is given row by row: each bad row an L1 incident, the rest as records.
+    """
+    import pyarrow as pa
+
+    try:
+        batch.validate(full=True)
+    except pa.ArrowException:
+        pass
+    else:
+        yield Batch(display, first, batch)
+        return
+    for k in range(batch.num_rows):
+        row = batch.slice(k, 1)
+        try:
+            row.validate(full=True)
+            record = row.to_pylist()[0]
+        except (pa.ArrowException, UnicodeDecodeError):
+            yield Incident(display, first + k, "L1", "utf8-invalid", "", "a string in this row is not valid UTF-8", "rebuild the file from valid UTF-8 text")
+            continue
+        yield Item(display, first + k, record)
 
 
 def _stored_as_dictionary(f, wanted: Collection[str]) -> list[str]:

@@ -19,6 +19,7 @@ from .incidents import Incident
 from .registry import WIKIDATA_PATTERN, Entity
 from .schema import SchemaSet
 from .shapes import listed
+from .strict import has_space_edge, is_uri_reference, pattern_matches
 
 
 class SchemaValidator:
@@ -37,9 +38,7 @@ class SchemaValidator:
             except ImportError:
                 if engine == "rs":
                     raise
-        from jsonschema import Draft202012Validator
-
-        self._py = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        self._py = strict_python_validator(schema)
         self.engine = "python"
 
     def is_valid(self, record: object) -> bool:
@@ -52,6 +51,23 @@ class SchemaValidator:
         else:
             found = [(_path(e.absolute_path), e.message) for e in self._py.iter_errors(record)]
         return sorted(set(found))
+
+
+def strict_python_validator(schema: dict):
+    """python-jsonschema read as jsonschema-rs reads the schema (``strict``): ``pattern`` as an
+    ECMA-262 regex (``$`` is the end, ``\\s`` ECMA whitespace; python-jsonschema would use
+    Python's ``re``), and format ``uri-reference`` asserted (RFC 3986) as jsonschema-rs does."""
+    from jsonschema import Draft202012Validator, ValidationError, validators
+
+    def pattern(validator, patrn, instance, schema):
+        if validator.is_type(instance, "string") and not pattern_matches(patrn, instance):
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = type(checker)(formats=dict(checker.checkers))
+    checker.checks("uri-reference")(is_uri_reference)
+    cls = validators.extend(Draft202012Validator, {"pattern": pattern})
+    return cls(schema, format_checker=checker)
 
 
 def _path(parts: Iterable) -> str:
@@ -73,7 +89,7 @@ def _span_problem(text: str, s: object) -> tuple[str, str] | None:
         return "span-out-of-range", f"offsets {start}-{end} are outside the text (length {len(text)})"
     if text[start:end] != stext:
         return "span-text-mismatch", f"text[{start}:{end}] is {text[start:end]!r}, the span says {stext!r}"
-    if stext[0].isspace() or stext[-1].isspace():
+    if has_space_edge(stext):  # ECMA-262 whitespace, as the schema's span pattern has it (strict.py)
         return "span-whitespace-edge", f"span {stext!r} starts or ends with whitespace"
     return None
 
@@ -146,7 +162,7 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
         return ent
 
     def wikidata(value: object, ent: Entity | None, path: str) -> None:
-        if value is not None and not (isinstance(value, str) and WIKIDATA_PATTERN.match(value)):
+        if value is not None and not (isinstance(value, str) and WIKIDATA_PATTERN.fullmatch(value)):
             bad("wikidata-id-invalid", path, f"{value!r} is not a Wikidata id", "use Q followed by digits, or null")
         elif ent is not None and value != ent.wikidata:
             bad("wikidata-mismatch", path, f"{value!r} but the registry has {ent.wikidata!r} for {ent.id!r}", "rebuild the record from the registry")

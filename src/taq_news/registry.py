@@ -59,7 +59,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
         for key in sorted(set(data) - allowed):
             bad(line_of(item, key), "registry-key-unknown", f"{where}.{key}", f"unknown key {key!r}", f"use only {sorted(allowed)}")
         eid = data.get("id")
-        if not isinstance(eid, str) or not ID_PATTERN.match(eid):
+        if not isinstance(eid, str) or not ID_PATTERN.fullmatch(eid):
             bad(line, "registry-id-invalid", f"{where}.id", f"id {eid!r} is not lower-case words joined by hyphens", "use an id like 'al-qaeda'")
             continue
         if eid in entities:
@@ -77,7 +77,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
         qid = data.get("wikidata")
         check = data.get("wikidata_check")
         if qid is not None:
-            if not isinstance(qid, str) or not WIKIDATA_PATTERN.match(qid):
+            if not isinstance(qid, str) or not WIKIDATA_PATTERN.fullmatch(qid):
                 bad(line_of(item, "wikidata"), "wikidata-id-invalid", f"{where}.wikidata", f"{qid!r} is not a Wikidata id", "use Q followed by digits, e.g. Q42")
             if not isinstance(check, dict) or not check.get("method"):
                 bad(line_of(item, "wikidata"), "wikidata-unchecked", f"{where}.wikidata", f"{eid!r} has a Wikidata id but no record of how it was checked", "add wikidata_check: {method: ..., source: ...} or set wikidata: null")

@@ -22,6 +22,7 @@ from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
 from .shapes import kind, listed
 from .strict import IntegerFields, strict_incidents
+from .strict import IntegerFields, strict_incidents
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
 
@@ -85,6 +86,7 @@ def validate_records(
     """
     validator = SchemaValidator(schemas, engine)
     integers = IntegerFields.of(schemas)
+    integers = IntegerFields.of(schemas)
     raw_text = _raw_cache(layout) if layout else None
     fast = FastPath(schemas, registry, engine, raw_text) if _fast_wanted(selection, engine) else None
     if columnar is _DECIDE:
@@ -117,6 +119,8 @@ def validate_records(
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
                 yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
+        if selection.runs(2):
+            yield from strict_incidents(rec, file, line, integers)
         if selection.runs(2):
             yield from strict_incidents(rec, file, line, integers)
         if selection.runs(3):
