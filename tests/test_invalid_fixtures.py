@@ -4,6 +4,9 @@ with tests/fixtures/make_invalid.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +15,8 @@ import yaml
 
 from taq_news import validate
 from taq_news.checks import CHECKS
+from taq_news.cli import main
+from taq_news.incidents import Incident
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
@@ -20,6 +25,8 @@ CASES = yaml.safe_load((FIXTURES / "EXPECTED.yaml").read_text("utf-8"))
 
 def run_case(case: dict, tmp_path: Path, engine: str = "auto"):
     mode = case["mode"]
+    if mode == "command":
+        return run_command(case, tmp_path)
     if mode in ("records", "registry"):
         return validate([FIXTURES / case["fixture"]], engine=engine)
     if mode == "records-alone":  # outside any checkout: no registry, no raw articles
@@ -37,6 +44,29 @@ def run_case(case: dict, tmp_path: Path, engine: str = "auto"):
     if mode == "annotation":
         return validate([target], engine=engine)
     return validate([tmp_path / "dataset"], engine=engine)
+
+
+INCIDENT_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+))?: (?P<level>L\d) (?P<check>[a-z0-9-]+) (?P<path>\S+): (?P<message>.*?)(?: \(fix: (?P<fix>.*)\))?$")
+
+
+def run_command(case: dict, tmp_path: Path) -> list[Incident]:
+    """A check a command makes: run the real command line on a copy of the checkout, read back its incidents."""
+    root, scratch = tmp_path / "root", tmp_path / "scratch"
+    for part in ("schema", "dataset"):
+        shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("passes", "__pycache__"))
+    fixture = scratch / case["fixture"]
+    fixture.parent.mkdir(parents=True)
+    fixture.write_text((FIXTURES / case["fixture"]).read_text("utf-8") * case.get("repeat", 1), "utf-8")
+    subs = {"{root}": str(root), "{fixture}": str(fixture), "{fixtures}": str(FIXTURES), "{tmp}": str(scratch)}
+    argv = [re.sub("|".join(map(re.escape, subs)), lambda m: subs[m.group()], a) for a in case["argv"]]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), *argv])
+    text = out.getvalue() + err.getvalue()
+    assert code == 1 and "Traceback" not in text, text
+    assert not (scratch / "rehydrated.jsonl").exists() and not (scratch / "drafts").exists(), "a failed command wrote output"
+    found = [INCIDENT_LINE.match(line) for line in text.splitlines()]
+    return [Incident(m["file"], int(m["line"]) if m["line"] else None, m["level"], m["check"], m["path"], m["message"], m["fix"] or "") for m in found if m]
 
 
 def test_every_check_has_a_fixture():
