@@ -16,8 +16,8 @@ from .anchors import AnchorError, Span, resolve
 from .checks import CHECKS
 from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
-from .quote_marks import unaccounted
-from .registry import NAME_LABELS, ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
+from .record_rules import precision_of, record_incidents
+from .registry import ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
 from .shapes import WORDS, kind
 from .yamlio import line_of, plain
 
@@ -30,7 +30,6 @@ REMOVE_REASONS = (
 NON_QUOTE_REASONS = ("scare-quote", "title", "term", "headline")
 RELATION_TYPES = ("rewrites", "cites")
 METHODS = ("manual", "adjudicated", "machine")
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 TOP_KEYS = {"document", "guidelines", "annotation", "source", "metadata", "entities", "quotes", "non_quotes", "relations"}
 QUOTE_KEYS = {"id", "type", "content", "cue", "speaker", "speaker_entity", "addressee", "addressee_entity", "via", "cluster", "note", "origin"}
 # Which parts are mappings and which lists (null stands for an empty one).
@@ -41,14 +40,48 @@ SHAPES: dict[str, type] = {
 }
 
 
+# Record fields named otherwise in the annotation file.
+YAML_KEYS = {"entity_id": "entity", "wikidata_id": "entity", "addressee_entity_id": "addressee_entity", "speaker_entity_id": "speaker_entity",
+             "evidence_span": "evidence", "precision": "date", "cluster_id": "cluster"}
+RECORD_PATH = re.compile(r"^(\w+)(\[\d+\])?(\.\w+)?")
+
+
 @dataclass
 class Context:
     file: str
     problems: list[Incident] = field(default_factory=list)
+    # Where the parts of the assembled record come from: record path -> (YAML line, YAML path).
+    where: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+    # Record paths whose annotation already has an incident (an anchor that did not resolve, ...):
+    # the record rules' findings there would only repeat it.
+    failed: set[str] = field(default_factory=set)
+    _rehomed: set[tuple] = field(default_factory=set)
 
     def add(self, line: int | None, check: str, path: str, message: str, fix: str, level: str | None = None) -> None:
         # The level always comes from the check registry, so one id has one level everywhere.
         self.problems.append(Incident(self.file, line, CHECKS[check].level, check, path, message, fix))
+
+    def rehome(self, inc: Incident) -> None:
+        """A record rule's incident, moved to the annotation line and path the record part came from."""
+        if any(inc.path == f or inc.path.startswith((f + ".", f + "[")) for f in self.failed):
+            return
+        m = RECORD_PATH.match(inc.path)
+        line, path = None, inc.path
+        if m:
+            head, idx, fld = m.group(1), m.group(2) or "", m.group(3) or ""
+            for key in (head + idx + fld, head + idx, head):
+                if key in self.where:
+                    line, base = self.where[key]
+                    rest = inc.path[len(key):]
+                    if key == head + idx and fld:
+                        rest = "." + YAML_KEYS.get(fld[1:], fld[1:]) + rest[len(fld):]
+                    path = base + rest
+                    break
+        new = Incident(self.file, line, inc.level, inc.check, path, inc.message, inc.fix)
+        key = (new.line, new.check, new.path, new.message)
+        if key not in self._rehomed:  # one annotation item can make several record items (occurrence: all)
+            self._rehomed.add(key)
+            self.problems.append(new)
 
 
 def _span(s: Span) -> dict:
@@ -72,16 +105,13 @@ def _one(ctx: Context, text: str, parent: Any, key: Any, path: str) -> Span | No
     return spans[0] if spans else None
 
 
-def _date_precision(date: str) -> str:
-    return {4: "year", 7: "month", 10: "day"}[len(date)]
-
-
 def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[str, Entity], metadata_line: int | None = None) -> dict:
     meta = node.get(key) if isinstance(node, dict) else None
     path = f"metadata.{key}"
     if not isinstance(meta, dict):
         where = line_of(node, key) if isinstance(node, dict) and key in node else metadata_line
         ctx.add(where, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known", "L2")
+        ctx.failed.add(key)
         return {}
     allowed = {"name", "entity", "basis", "evidence", "note"} if key == "outlet" else {"date", "basis", "evidence", "note"}
     for extra in sorted(set(meta) - allowed):
@@ -95,14 +125,13 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     note = meta.get("note")
     value_key = "name" if key == "outlet" else "date"
     value = meta.get(value_key)
-    if basis == "stated" and meta.get("evidence") is None:
-        ctx.add(line_of(meta, "evidence") if "evidence" in meta else line_of(meta, "basis"), "stated-without-evidence", path, f"{key} is 'stated' but quotes no evidence from the raw text", "quote the raw words that state it under evidence:")
-    if basis in ("inferred", "external", "unknown") and not note:
-        ctx.add(line_of(meta, "basis"), "basis-without-note", path, f"{key} is '{basis}' but gives no reason", "explain in note: how the value was found, or why it is unknown")
-    if basis == "unknown" and value is not None:
-        ctx.add(line_of(meta, value_key), "unknown-with-value", f"{path}.{value_key}", f"{key} is 'unknown' but has a value", f"set {value_key}: null, or give the basis")
-    if basis != "unknown" and value is None:
-        ctx.add(line_of(meta, value_key), "value-missing", f"{path}.{value_key}", f"{key} has basis {basis!r} but no value", "give the value or set basis: unknown")
+    if meta.get("evidence") is not None and evidence_span is None:
+        ctx.failed.add(f"{key}.evidence")  # the anchor's incident says why
+    # basis, evidence, note and value policy: record_rules, run on the assembled record
+    fallback = line_of(meta, "basis") if "basis" in meta else metadata_line
+    for fld in ("basis", "evidence", "note", value_key, "entity", "date"):
+        ctx.where[f"{key}.{fld}"] = (line_of(meta, fld) if fld in meta else fallback, f"{path}.{fld}")
+    ctx.where[key] = (fallback, path)
     out: dict[str, Any] = {}
     if key == "outlet":
         eid = meta.get("entity")
@@ -111,11 +140,8 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
             ctx.add(line_of(meta, "entity"), "entity-unknown", f"{path}.entity", f"outlet entity {eid!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
         out = {"name": value, "entity_id": eid, "wikidata_id": ent.wikidata if ent else None}
     else:
-        date = None if value is None else str(value)
-        if date is not None and not DATE_PATTERN.match(date):
-            ctx.add(line_of(meta, "date"), "date-invalid", f"{path}.date", f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD", "write e.g. '2021-05-06' in quotes")
-            date = None
-        out = {"date": date, "precision": _date_precision(date) if date else None}
+        date = None if value is None else str(value)  # date-invalid is a record rule
+        out = {"date": date, "precision": precision_of(date)}
     out.update({
         "basis": basis,
         "evidence": evidence_span.text if evidence_span else None,
@@ -216,23 +242,16 @@ def assemble(
         ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published", "L2")
 
     body = resolve_body(ctx, doc_id, text, ann, registry)
-    if complete:
-        # Every passage in quotation marks is a quote or a listed non-quote.
-        for passage in unaccounted({"text": text, **body}):
-            snippet = text[passage.start : passage.end]
-            snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-            ctx.add(line_of(ann, "quotes") if "quotes" in ann else 1, "quote-marks-unaccounted", f"text[{passage.start}:{passage.end}]",
-                    f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote",
-                    "annotate it as a quote, or list it under non_quotes: with its reason")
+    # Unaccounted quotation marks (quote-marks-unaccounted) are reported on the quotes: list.
+    ctx.where["text"] = (line_of(ann, "quotes") if "quotes" in ann else 1, "text")
+    ctx.where["source"] = (line_of(ann, "source") if "source" in ann else 1, "source")
 
     annotation = ann.get("annotation") or {}
     method = annotation.get("method")
     if method not in METHODS:
         ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}", "L2")
-    if ctx.problems:
-        raise IncidentError(ctx.problems)
 
-    return {
+    record = {
         "id": doc_id,
         "schema_version": SCHEMA_VERSION,
         "language": "en",
@@ -257,6 +276,12 @@ def assemble(
             "file": ann_file,
         },
     }
+    # The rules on the record's content are the validator's own (record_rules): one place for each.
+    for inc in record_incidents(record, ann_file, None, registry, raw=raw, skip=() if complete else ("quote-marks",)):
+        ctx.rehome(inc)
+    if ctx.problems:
+        raise IncidentError(ctx.problems)
+    return record
 
 
 def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> dict:
@@ -273,23 +298,19 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         if label not in ONTONOTES_LABELS:
             ctx.add(line, "label-invalid", f"{path}.label", f"label {label!r} is not an OntoNotes type", f"use one of {list(ONTONOTES_LABELS)}", "L2")
             continue
+        # Which labels take a registry id is a record rule (entity-id-missing, value-entity-linked):
+        # an id that does not resolve stays in the record, so that rule does not fire on it too.
         eid = item.get("entity")
-        ent = None
-        if label in NAME_LABELS:
-            if eid is None:
-                ctx.add(line, "entity-id-missing", path, f"a {label} mention needs a registry id", "add entity: <registry id>", "L4")
-            else:
-                ent = _entity_ref(ctx, registry, item, "entity", path)
-        elif eid is not None:
-            ctx.add(line, "value-entity-linked", f"{path}.entity", f"{label} is a value type and takes no registry id", "remove entity:", "L4")
+        ent = _entity_ref(ctx, registry, item, "entity", path) if label not in VALUE_LABELS else None
         selector = {k: v for k, v in plain(item).items() if k not in ("label", "entity", "origin")}
         for s in _anchor(ctx, text, selector, ann["entities"], i, path, many=True):
             mentions.append({
                 "start": s.start, "end": s.end, "text": s.text, "label": label,
-                "entity_id": ent.id if ent else None,
+                "entity_id": ent.id if ent else eid,
                 "wikidata_id": ent.wikidata if ent else None,
                 "origin": item.get("origin", "curated"),
                 "_line": line,
+                "_path": path,
             })
     mentions.sort(key=lambda m: (m["start"], m["end"]))
     for a, b in zip(mentions, mentions[1:]):
@@ -297,12 +318,11 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             ctx.add(b["_line"], "entity-overlap", "entities", f"{b['text']!r} at {b['start']}-{b['end']} overlaps {a['text']!r} at {a['start']}-{a['end']} (line {a['_line']})", "mentions are flat: keep the longest name and list occurrences explicitly")
     entities = []
     for n, m in enumerate(mentions, 1):
-        m.pop("_line")
+        ctx.where[f"entities[{n - 1}]"] = (m.pop("_line"), m.pop("_path"))
         entities.append({"id": f"{doc_id}-e{n:03d}", **m})
 
     # --- quotes
     quotes: list[dict] = []
-    seen_ids: dict[str, int | None] = {}
     for i, q in enumerate(ann.get("quotes") or []):
         path = f"quotes[{i}]"
         line = line_of(ann["quotes"], i)
@@ -315,9 +335,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         if not isinstance(qid, str) or not re.fullmatch(r"q[0-9]+", qid):
             ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...", "L2")
             qid = f"q{i + 1:02d}"
-        if qid in seen_ids:
-            ctx.add(line, "quote-id-duplicate", f"{path}.id", f"quote id {qid!r} is already used on line {seen_ids[qid]}", "give each quote its own id", "L4")
-        seen_ids[qid] = line
+        # two quotes with one id: quote-id-duplicate, a record rule
         qtype = q.get("type")
         if qtype not in QUOTE_TYPES:
             ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect", "L2")
@@ -326,21 +344,24 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:", "L2")
             content_nodes = []
         content = []
+        failed = []
         for j, _ in enumerate(content_nodes):
             s = _one(ctx, text, content_nodes, j, f"{path}.content[{j}]")
             if s:
                 content.append(s)
+            elif content_nodes[j] is not None:
+                failed.append(".content")
         cue = _one(ctx, text, q, "cue", f"{path}.cue") if q.get("cue") is not None else None
         speaker = _one(ctx, text, q, "speaker", f"{path}.speaker") if q.get("speaker") is not None else None
         addressee = _one(ctx, text, q, "addressee", f"{path}.addressee") if q.get("addressee") is not None else None
+        if q.get("addressee") is not None and addressee is None:
+            failed.append(".addressee")
         spk = _entity_ref(ctx, registry, q, "speaker_entity", path)
         if q.get("speaker_entity") is None:
             ctx.add(line_of(q, "speaker_entity") if "speaker_entity" in q else line, "speaker-unresolved", f"{path}.speaker_entity", "the quote has no resolved speaker", "set speaker_entity to a registry id (anonymous sources get a described entry)", "L4")
         elif spk is not None and spk.kind not in SPEAKER_KINDS:
             ctx.add(line_of(q, "speaker_entity"), "speaker-kind-invalid", f"{path}.speaker_entity", f"{spk.id!r} has kind {spk.kind!r}, which cannot speak", f"give the registry entry one of {list(SPEAKER_KINDS)}", "L4")
-        addr = _entity_ref(ctx, registry, q, "addressee_entity", path)
-        if (q.get("addressee") is None) != (q.get("addressee_entity") is None):
-            ctx.add(line, "addressee-incomplete", path, "addressee and addressee_entity go together", "give both or neither", "L4")
+        addr = _entity_ref(ctx, registry, q, "addressee_entity", path)  # addressee-incomplete: a record rule
         via = []
         for j, v in enumerate(q.get("via") or []):
             if str(v) not in registry:
@@ -359,13 +380,18 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             "speaker_name": spk.name if spk else None,
             "speaker_kind": spk.kind if spk else None,
             "addressee": _span(addressee) if addressee else None,
-            "addressee_entity_id": addr.id if addr else None,
+            "addressee_entity_id": addr.id if addr else q.get("addressee_entity"),
             "via": via,
             "cluster_id": str(cluster) if cluster is not None else None,
             "note": str(q["note"]) if q.get("note") is not None else None,
             "origin": q.get("origin", "curated"),
+            "_where": (line, path, failed),
         })
     quotes.sort(key=lambda r: (r["content"][0]["start"] if r["content"] else -1, r["id"]))
+    for k, r in enumerate(quotes):
+        line, path, failed = r.pop("_where")
+        ctx.where[f"quotes[{k}]"] = (line, path)
+        ctx.failed.update(f"quotes[{k}]{f}" for f in failed)
 
     non_quotes = []
     for i, item in enumerate(ann.get("non_quotes") or []):
@@ -385,12 +411,10 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         if not isinstance(item, dict) or item.get("type") not in RELATION_TYPES:
             ctx.add(line, "relation-type-invalid", path, "a relation needs type rewrites or cites", f"use one of {list(RELATION_TYPES)}", "L2")
             continue
-        target_doc, target_ent = item.get("document"), item.get("entity")
-        if (target_doc is None) == (target_ent is None):
-            ctx.add(line, "relation-target-invalid", path, "a relation points to exactly one document or one entity", "give document: or entity:", "L4")
-            continue
+        target_doc, target_ent = item.get("document"), item.get("entity")  # exactly one of them: relation-target-invalid, a record rule
         if target_ent is not None:
             _entity_ref(ctx, registry, item, "entity", path)
+        ctx.where[f"relations[{len(relations)}]"] = (line, path)
         relations.append({"type": item["type"], "document": target_doc, "entity_id": target_ent})
 
     return {"entities": entities, "quotes": quotes, "non_quotes": non_quotes, "relations": relations}

@@ -8,7 +8,6 @@ inputs give byte-identical outputs.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,8 @@ from .incidents import Incident, IncidentError
 from .output import commit_files
 from .paths import CONFIGS, Layout
 from .stats import render_stats
-from .record_checks import SchemaValidator, span_incidents
+from .checks import CHECKS
+from .record_checks import CorpusIndex, SchemaValidator, span_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, arrow_schema, load_schemas
 from .sources import load_sources
@@ -68,7 +68,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
 
     ann_files = {p.stem: p for p in sorted(layout.annotations.glob("*.yaml"))}
     for stem in sorted(set(ann_files) - {s.doc_id for s in sources}):
-        problems.append(Incident(layout.rel(ann_files[stem]), None, "L4", "annotation-orphan", "", f"no raw file {stem}.txt for this annotation file", "add the raw file (and its manifest line) or remove the annotation file"))
+        problems.append(annotation_orphan(layout.rel(ann_files[stem]), stem))
     records = []
     validator = SchemaValidator(schemas)
     for src in sources:
@@ -92,22 +92,19 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
     return Corpus(records, registry, schemas)
 
 
+def annotation_orphan(display: str, stem: str) -> Incident:
+    """An annotation file without its raw file (build and ``validate FILE.yaml`` report it alike)."""
+    c = CHECKS["annotation-orphan"]
+    return Incident(display, None, c.level, c.id, "", f"no raw file {stem}.txt for this annotation file", c.fix)
+
+
 def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:
-    """Cross-document checks: unique ids, resolvable relations."""
-    out = []
-    doc_ids = {r["id"] for r in records}
-    seen = Counter()
+    """Cross-document checks: unique ids, resolvable relations, clusters of two or more; the
+    validator's own (CorpusIndex), so the build and ``validate`` give one verdict."""
+    index = CorpusIndex()
     for r in records:
-        for item in [r, *r["entities"], *r["quotes"]]:
-            seen[item["id"]] += 1
-    for rid, n in sorted(seen.items()):
-        if n > 1:
-            out.append(Incident(layout.rel(layout.annotations), None, "L4", "id-duplicate", rid, f"id {rid!r} is used {n} times in the corpus", "ids must be unique across the corpus"))
-    for r in records:
-        for i, rel in enumerate(r["relations"]):
-            if rel["document"] is not None and rel["document"] not in doc_ids:
-                out.append(Incident(r["annotation"]["file"], None, "L4", "relation-unresolved", f"relations[{i}]", f"document {rel['document']!r} is not in the corpus", "point to an existing document id"))
-    return out
+        index.add(r, r["annotation"]["file"], None)
+    return index.incidents()
 
 
 def _parquet_bytes(table: pa.Table) -> bytes:

@@ -189,9 +189,7 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
         ent = known(q.get("speaker_entity_id"), f"quotes[{i}].speaker_entity_id")
         if ent is not None and (q.get("speaker_name") != ent.name or q.get("speaker_kind") != ent.kind):
             bad("speaker-name-mismatch", f"quotes[{i}]", f"speaker {q.get('speaker_name')!r} ({q.get('speaker_kind')}) but the registry says {ent.name!r} ({ent.kind})", "rebuild the record from the registry")
-        known(q.get("addressee_entity_id"), f"quotes[{i}].addressee_entity_id")
-        if (q.get("addressee") is None) != (q.get("addressee_entity_id") is None):
-            bad("addressee-incomplete", f"quotes[{i}]", "addressee and addressee_entity_id go together", "give both or neither")
+        known(q.get("addressee_entity_id"), f"quotes[{i}].addressee_entity_id")  # addressee-incomplete: record_rules
         for j, v in enumerate(listed(q.get("via"))):
             known(v, f"quotes[{i}].via[{j}]")
     for i, r in enumerate(listed(record.get("relations"))):
