@@ -138,6 +138,7 @@ def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force:
     if path.exists() and _file_command(path) != command and not force:
         raise OutputRefused("out-exists", str(path), "exists and was not written by this command", "pass --force to replace it, or choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
+    _drop_temps(path)
     tmp = _temp_path(path.parent, path.name)
     try:
         _write_new(tmp, data)
@@ -147,6 +148,17 @@ def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return path
+
+
+def _drop_temps(path: Path) -> None:
+    """Temporary files a killed write of ``path`` left beside it."""
+    for leftover in path.parent.glob(f"{STAGING}{glob_escape(path.name)}.*"):
+        if leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 # --- folders ---------------------------------------------------------------
@@ -280,7 +292,7 @@ def recover_siblings(parent: Path, name: str) -> None:
     """Finish or clean what a killed ``write_tree`` of ``parent/name`` left behind."""
     target = parent / name
     # A folder left as "<staging>.old" is handled first: it tells whether the staged folder beside it is the new one.
-    for leftover in sorted(parent.glob(f"{STAGING}{name}.*"), key=lambda p: (not p.name.endswith(".old"), p.name)):
+    for leftover in sorted(parent.glob(f"{STAGING}{glob_escape(name)}.*"), key=lambda p: (not p.name.endswith(".old"), p.name)):
         if not (leftover.exists() or leftover.is_symlink()):
             continue
         if leftover.name.endswith(".old") and not target.exists():
@@ -441,6 +453,7 @@ def replace_files(files: dict[Path, bytes]) -> None:
     try:
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
+            _drop_temps(path)
             tmp = _temp_path(path.parent, path.name)
             staged.append((tmp, path))
             _write_new(tmp, data)
