@@ -151,7 +151,7 @@ REFUSED = {
     "repeated nested key": (_raw(b'"basis":', b'"basis":"stated","basis":'), True),
     "unknown nested key": (_raw(b'"basis":', b'"confidence":null,"basis":'), True),
     "start as a string": (lambda ls: _as_string_start(ls), True),
-    "start as a float": (lambda ls: _float_start(ls), None),
+    "start as a float": (lambda ls: _float_start(ls), True),  # integer-invalid (strict.py)
     "two objects on one line": (_two_on_one_line, True),
     "an object over two lines": (_spread_over_two_lines, True),
     "a blank line": (lambda ls: [ls[0], b"\n", *ls[1:]], False),
@@ -159,7 +159,7 @@ REFUSED = {
     "an escaped colon": (lambda ls: _escaped_colon(ls), False),
     "missing here, escaped colon there": (lambda ls: _escaped_colon(_drop(("title",))(ls)), True),
     "invalid UTF-8": (_raw(b'"language":"en"', b'"language":"e\xffn"'), True),
-    "a lone surrogate escape": (lambda ls: _lone_surrogate(ls), None),
+    "a lone surrogate escape": (lambda ls: _lone_surrogate(ls), True),  # unicode-invalid
     "a byte order mark": (lambda ls: [b"\xef\xbb\xbf" + ls[0], *ls[1:]], True),
     "not an object": (lambda ls: [ls[0], b"[1, 2]\n", *ls[2:]], True),
     "a raw line break in a string, between } and {": (lambda ls: _break_in_string(ls), True),
