@@ -185,6 +185,36 @@ def test_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
     assert "*** PASSED ***" not in text.splitlines()
 
 
+def test_io_error_a_write_the_system_refuses(capsys):
+    for argv in (["render", "--out", "/proc/taq-news-site"], ["export", "--format", "jsonl", "--out", "/sys/taq-news.jsonl"]):
+        code, text = run(capsys, "--root", str(ROOT), *argv)
+        assert code == 2 and "L0 io-error" in text
+
+
+def test_checkout_missing_is_named(tmp_path, capsys, monkeypatch):
+    code, text = run(capsys, "--root", str(tmp_path), "render", "--out", str(tmp_path / "site"))
+    assert code == 2 and "L0 checkout-missing" in text and not (tmp_path / "site").exists()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("taq_news.paths.__file__", str(tmp_path / "x.py"))
+    code, text = run(capsys, "build")
+    assert code == 2 and "checkout-missing" in text
+
+
+def test_a_folder_command_refuses_standard_output(capsys):
+    code, text = run(capsys, "--root", str(ROOT), "export", "--format", "brat", "--out", "-")
+    assert code == 2 and "out-not-folder" in text and not Path("-").exists()
+
+
+def test_build_never_writes_through_a_link_in_the_checkout(repo_copy, tmp_path_factory, capsys):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    shutil.move(repo_copy.data, elsewhere / "data")
+    repo_copy.data.symlink_to(elsewhere / "data")
+    before = tree(elsewhere)
+    code, text = run(capsys, "--root", str(repo_copy.root), "build")
+    assert code == 2 and "out-symlink" in text
+    assert tree(elsewhere) == before
+
+
 def test_every_l0_check_has_a_case_here():
     source = Path(__file__).read_text("utf-8")
     missing = [c.id for c in CHECKS.values() if c.level == "L0" and f"def test_{c.id.replace('-', '_')}" not in source]

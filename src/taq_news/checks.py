@@ -49,6 +49,8 @@ register("out-exists", "L0", "--out is an existing file that this command did no
 register("out-not-ours", "L0", "--out is a folder holding files this command did not write.", "Give a new or empty folder, or pass --force: only the command's own files are then replaced.")
 register("out-name-unsafe", "L0", "A file name derived from the data is not a plain file name (it would write outside --out).", "Fix the ids the names come from.")
 register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
+register("io-error", "L0", "The system refused a read or write (permissions, a full disk, a read-only file system).", "Check permissions and free space; nothing half-written was left in place.")
+register("checkout-missing", "L0", "The command needs a TAQ-News checkout (schema/ and dataset/) and found none.", "Run it inside a checkout, or pass --root.")
 register("internal-error", "L0", "An unexpected error inside taq-news (a defect of ours, not of your input).", "Report it with the command and its input; nothing half-written was left in place.")
 
 # L1: syntax and encoding

@@ -8,13 +8,19 @@ import signal
 import sys
 from pathlib import Path
 
-from .incidents import Incident, IncidentError, escape
+from .incidents import Incident, IncidentError
 from .output import OutputRefused, replace_files, write_file, write_tree
-from .paths import Layout, find_root
+from .checks import CHECKS
+from .paths import CheckoutMissing, Layout, find_root
 
 
 def _layout(args: argparse.Namespace) -> Layout:
-    return Layout(Path(args.root).resolve() if args.root else find_root())
+    if not args.root:
+        return Layout(find_root())
+    root = Path(args.root).resolve()
+    if not ((root / "schema" / "document.schema.json").is_file() and (root / "dataset").is_dir()):
+        raise CheckoutMissing(f"--root {args.root} is not a TAQ-News checkout (no schema/document.schema.json and dataset/)")
+    return Layout(root)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -432,8 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     except OutputRefused as exc:
         print(Incident(exc.target, None, "L0", exc.check, "--out", exc.message, exc.fix).format_text(), file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
-        print(f"taq-news: {escape(exc)}", file=sys.stderr)
+    except CheckoutMissing as exc:
+        print(Incident(f"taq-news {args.command}", None, "L0", "checkout-missing", "--root", str(exc), CHECKS["checkout-missing"].fix).format_text(), file=sys.stderr)
+        return 2
+    except OSError as exc:  # the system refused (permissions, a full disk, a read-only file system)
+        where = exc.filename or f"taq-news {getattr(args, 'command', '')}"
+        print(Incident(str(where), None, "L0", "io-error", "-", f"{exc.strerror or exc}",
+                       "check permissions and free space; nothing half-written was left in place").format_text(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("taq-news: interrupted; nothing half-written was left in place", file=sys.stderr)

@@ -65,6 +65,8 @@ def check_target(out: str | os.PathLike[str], *, folder: bool) -> Path:
     text = os.fspath(out)
     if not text or not text.strip() or "\0" in text:
         raise OutputRefused("out-invalid", repr(text), "no usable path was given", "pass --out PATH")
+    if folder and text == "-":
+        raise OutputRefused("out-not-folder", text, "this command writes a folder, which standard output cannot hold", "give a folder path")
     path = Path(text)
     if path.is_symlink():
         raise OutputRefused("out-symlink", text, "is a symbolic link; taq-news never writes through one", "give the real path")
@@ -362,8 +364,13 @@ def commit_files(root: Path, files: dict[Path, bytes], folders: dict[Path, dict[
 
 def _inside(root: Path, target: Path) -> Path:
     target = Path(os.path.abspath(target))
-    if not target.is_relative_to(root) or target.is_symlink():
-        raise OutputRefused("out-outside", str(target), f"is outside {root} or a symbolic link", "report this as a bug")
+    if not target.is_relative_to(root):
+        raise OutputRefused("out-outside", str(target), f"is outside {root}", "report this as a bug")
+    for p in [target, *target.parents]:
+        if p == root:
+            break
+        if p.is_symlink():  # a link inside the checkout could lead the write anywhere
+            raise OutputRefused("out-symlink", str(p), "is a symbolic link where the command writes; taq-news never writes through one", "replace the link with a real folder or file")
     return target
 
 

@@ -9,6 +9,10 @@ CONFIGS = ("documents", "quotes", "entities", "ner")
 SPLIT = "train"
 
 
+class CheckoutMissing(FileNotFoundError):
+    """A command that needs a TAQ-News checkout found none."""
+
+
 def find_root(start: Path | None = None) -> Path:
     """The checkout that holds schema/ and dataset/: cwd upwards, then the package's own checkout."""
     candidates = []
@@ -18,7 +22,7 @@ def find_root(start: Path | None = None) -> Path:
     for c in candidates:
         if (c / "schema" / "document.schema.json").is_file() and (c / "dataset").is_dir():
             return c
-    raise FileNotFoundError("no TAQ-News checkout found (a folder with schema/document.schema.json and dataset/); pass --root")
+    raise CheckoutMissing("no TAQ-News checkout found (a folder with schema/document.schema.json and dataset/); pass --root")
 
 
 @dataclass(frozen=True)
