@@ -332,6 +332,16 @@ def test_build_killed_at_any_instant_is_repaired_by_the_next_build(repo_copy):
         assert not [p for p in root.rglob(f"{output.STAGING}*")] and not (root / output.JOURNAL).exists()
 
 
+def test_two_builds_at_once_take_turns_and_leave_one_whole_dataset(repo_copy):
+    cmd = [sys.executable, "-m", "taq_news.cli", "--root", str(repo_copy.root), "build"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    good = tree(repo_copy.dataset)
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [r[1][-500:] for r in results]
+    assert tree(repo_copy.dataset) == good
+
+
 def test_a_failure_in_the_middle_of_the_switch_is_completed_by_the_next_run(repo_copy, monkeypatch):
     from taq_news.build import build
 
