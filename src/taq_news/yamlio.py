@@ -29,8 +29,9 @@ from .incidents import Incident, IncidentError
 # count it as a line break); the noncharacters U+FFFE/U+FFFF. Written as escapes ("\x83") in
 # double-quoted text they are fine: scraped articles hold C1 controls that anchors must quote.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# The only keys whose values are numbers; everything else that is not null is text.
-INTEGER_KEYS = frozenset({"occurrence"})
+# The only keys whose values are numbers; everything else that is not null is text. start and end
+# are not in the formats, but a curator who types offsets gets the clearer anchor-key-unknown.
+INTEGER_KEYS = frozenset({"occurrence", "start", "end"})
 MAX_DEPTH = 32  # the formats nest four or five levels; ruamel's composer recurses
 MAX_INCIDENTS = 20  # per kind and file: a binary file must not print a line per byte
 # Tags that change nothing: "!" (non-specific, text) and !!str.
