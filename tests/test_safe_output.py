@@ -215,6 +215,35 @@ def test_build_never_writes_through_a_link_in_the_checkout(repo_copy, tmp_path_f
     assert tree(elsewhere) == before
 
 
+def test_argument_invalid_names_the_argument(tmp_path, capsys):
+    cases = [
+        ["validate", "--select", "no-such-check", str(DOCS)],
+        ["rehydrate", str(DOCS), "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o.jsonl")],
+        ["evaluate", "--brat", str(tmp_path / "nowhere")],
+        ["manifest", "--rehash", "no_such_file.txt"],
+    ]
+    for argv in cases:
+        code, text = run(capsys, "--root", str(ROOT), *argv)
+        assert code == 2 and "L0 argument-invalid" in text and "(fix: " in text, argv
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_model_missing_is_a_usage_error(capsys):
+    for cmd in ("evaluate", "preannotate"):
+        argv = [cmd, "--model", "no_such_model_xyz"] + ([str(ROOT / "dataset/raw/000_e764413d3f418c65.txt"), "--out-dir", "/nonexistent-taq"] if cmd == "preannotate" else [])
+        code, text = run(capsys, "--root", str(ROOT), *argv)
+        assert code == 2 and "L0 model-missing" in text
+    assert not Path("/nonexistent-taq").exists()
+
+
+def test_readme_markers_missing_leaves_the_readme_alone(repo_copy, capsys):
+    readme = repo_copy.root / "README.md"
+    readme.write_text("# a README without the evaluation markers\n")
+    code, text = run(capsys, "--root", str(repo_copy.root), "evaluate", "--readme")
+    assert code == 2 and "L0 readme-markers-missing" in text
+    assert readme.read_text() == "# a README without the evaluation markers\n"
+
+
 def test_every_l0_check_has_a_case_here():
     source = Path(__file__).read_text("utf-8")
     missing = [c.id for c in CHECKS.values() if c.level == "L0" and f"def test_{c.id.replace('-', '_')}" not in source]
@@ -389,3 +418,31 @@ def test_one_incident_is_one_line_whatever_the_data(evil):
     assert len(lines) == 4 and lines[-1].startswith("*** FAILED ***")
     assert "*** PASSED ***" not in [ln.strip() for ln in lines]
     assert all(ln.isprintable() for ln in lines)
+
+
+# --- every id a command can print is registered --------------------------------
+
+ID_SITES = [
+    r'Incident\([^()]*?"L[0-5]",\s*"([a-z0-9-]+)"',  # Incident(file, line, "L2", "schema", ...)
+    r'CHECKS\["([a-z0-9-]+)"\]',
+    r'_usage\([^()]*?,\s*"([a-z0-9-]+)"',
+    r'OutputRefused\("([a-z0-9-]+)"',
+    r'\bbad\([^()]*?,\s*"([a-z0-9-]+)"',
+    r'check="([a-z0-9-]+)"',
+]
+
+
+def test_every_check_id_in_the_source_is_registered_and_documented():
+    import re
+
+    docs = (ROOT / "docs/checks.md").read_text("utf-8")
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "src/taq_news").rglob("*.py")):
+        source = path.read_text("utf-8")
+        for pattern in ID_SITES:
+            for m in re.finditer(pattern, source, re.S):
+                found.setdefault(m.group(1), path.relative_to(ROOT).as_posix())
+    assert len(found) > 40, "the scan finds the ids"
+    unregistered = {i: where for i, where in found.items() if i not in CHECKS}
+    assert not unregistered
+    assert all(f"`{i}`" in docs for i in found)

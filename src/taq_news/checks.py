@@ -51,6 +51,9 @@ register("out-name-unsafe", "L0", "A file name derived from the data is not a pl
 register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
 register("io-error", "L0", "The system refused a read or write (permissions, a full disk, a read-only file system).", "Check permissions and free space; nothing half-written was left in place.")
 register("checkout-missing", "L0", "The command needs a TAQ-News checkout (schema/ and dataset/) and found none.", "Run it inside a checkout, or pass --root.")
+register("argument-invalid", "L0", "A command-line argument names something that is not there or not known (a check id, a folder, a raw file).", "Correct the argument; 'taq-news CMD --help' lists them.")
+register("model-missing", "L0", "The spaCy model named by --model is not installed.", "Install it (pip install the model package) or leave --model out for blank English.")
+register("readme-markers-missing", "L0", "README.md lacks the generated-block markers that 'evaluate --readme' writes between.", "Restore the markers from git.")
 register("internal-error", "L0", "An unexpected error inside taq-news (a defect of ours, not of your input).", "Report it with the command and its input; nothing half-written was left in place.")
 
 # L1: syntax and encoding

@@ -14,6 +14,12 @@ from .checks import CHECKS
 from .paths import CheckoutMissing, Layout, find_root
 
 
+def _usage(target: str, check: str, message: str, fix: str | None = None) -> int:
+    """A refused argument: one incident line on standard error, exit 2."""
+    print(Incident(target, None, CHECKS[check].level, check, "-", message, fix or CHECKS[check].fix).format_text(), file=sys.stderr)
+    return 2
+
+
 def _layout(args: argparse.Namespace) -> Layout:
     if not args.root:
         return Layout(find_root())
@@ -76,8 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             max_errors=args.max_errors, engine=args.engine, registry=args.registry, schema_dir=args.schema_dir,
         )
     except ValueError as exc:  # unknown check ids
-        print(f"taq-news validate: {exc}", file=sys.stderr)
-        return 2
+        return _usage("taq-news validate", "argument-invalid", str(exc), "see 'taq-news checks' for the ids")
     truncated = args.max_errors is not None and len(incidents) >= args.max_errors
     sys.stdout.write(render(incidents, args.format, truncated, args.strict))
     return exit_code(incidents, args.strict)
@@ -114,8 +119,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     rehash = frozenset(Path(x).name for x in args.rehash or [])
     unknown = sorted(n for n in rehash if not (layout.raw / n).exists() and n not in _listed(layout))
     if unknown:
-        print(f"taq-news manifest: --rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest (fix: name a raw file, e.g. 000_e764413d3f418c65.txt)", file=sys.stderr)
-        return 2
+        return _usage("taq-news manifest", "argument-invalid", f"--rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest", "name a raw file, e.g. 000_e764413d3f418c65.txt")
     data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash)
     _write_files_atomically({layout.manifest: data})
     for line in changes:
@@ -186,8 +190,7 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
 
     raw_dir = Path(args.raw)
     if not raw_dir.is_dir():
-        print(f"taq-news rehydrate: --raw {args.raw} is not a folder (fix: point it at your copies of the raw articles)", file=sys.stderr)
-        return 2
+        return _usage(args.raw, "argument-invalid", "--raw is not a folder", "point it at your copies of the raw articles")
     standoff = Path(args.standoff)
     if not standoff.is_file():
         raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", "is a folder, not a file" if standoff.is_dir() else "no such file", "give the file 'taq-news export --format standoff' wrote")])
@@ -240,8 +243,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     try:
         nlp = make_nlp(registry, args.model)
     except ModelMissing as exc:
-        print(f"taq-news preannotate: {exc}", file=sys.stderr)
-        return 2
+        return _usage("taq-news preannotate", "model-missing", str(exc))
     from .checks import CHECKS
 
     problems: list[Incident] = []
@@ -324,18 +326,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     try:
         nlp = make_nlp(registry, args.model)
     except ModelMissing as exc:
-        print(f"taq-news evaluate: {exc}", file=sys.stderr)
-        return 2
+        return _usage("taq-news evaluate", "model-missing", str(exc))
     if args.brat:
         folder = Path(args.brat)
         if not folder.is_dir():
-            print(f"taq-news evaluate: --brat {args.brat} is not a folder (fix: point it at a folder of .ann and .txt files)", file=sys.stderr)
-            return 2
+            return _usage(args.brat, "argument-invalid", "--brat is not a folder", "point it at a folder of .ann and .txt files")
         try:
             rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
         except ValueError as exc:
-            print(f"taq-news evaluate: {exc} (fix: pair each .ann with the .txt it was annotated on)", file=sys.stderr)
-            return 2
+            return _usage(args.brat, "brat-syntax", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text")
         if not args.per_document:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")
@@ -349,8 +348,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         begin, end = "<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n", "\n<!-- END EVALUATION -->"
         text = readme.read_text("utf-8")
         if begin not in text or end not in text:
-            print(f"{readme}: evaluate readme-markers: the evaluation markers are missing (fix: restore them from git)", file=sys.stderr)
-            return 1
+            return _usage(str(readme), "readme-markers-missing", "the evaluation markers are missing")
         head, rest = text.split(begin, 1)
         _write_files_atomically({readme: (head + begin + table + end + rest.split(end, 1)[1]).encode("utf-8")})
     return 0
