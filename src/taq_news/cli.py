@@ -11,7 +11,7 @@ from pathlib import Path
 from .incidents import Incident, IncidentError
 from .output import OutputRefused, replace_files, write_file, write_tree
 from .checks import CHECKS
-from .paths import CheckoutMissing, Layout, find_root
+from .paths import CheckoutMissing, Layout, find_root, packaged_schema_dir
 
 
 def _usage(target: str, check: str, message: str, fix: str | None = None) -> int:
@@ -194,15 +194,20 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
     standoff = Path(args.standoff)
     if not standoff.is_file():
         raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", "is a folder, not a file" if standoff.is_dir() else "no such file", "give the file 'taq-news export --format standoff' wrote")])
-    layout = _layout(args)  # the schema (and the registry, when there is one) every rebuilt record must pass
-    schemas = load_schemas(str(layout.schema_dir))
+    try:  # the schema (and the registry, when there is one) every rebuilt record must pass
+        layout: Layout | None = _layout(args)
+    except CheckoutMissing:
+        if args.root:
+            raise
+        layout = None  # an installed package: its own schema, no registry
+    schemas = load_schemas(str(layout.schema_dir if layout else packaged_schema_dir()))
     id_pattern = schemas.by_file["document.schema.json"]["properties"]["id"].get("pattern")
     try:
         data = standoff.read_bytes()
     except OSError as exc:
         raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", str(exc.strerror or exc), "check the path")]) from None
     rebuilt, problems = rehydrate_file(data, args.standoff, raw_dir, id_pattern)
-    registry = load_registry(layout.registry, layout.rel(layout.registry)) if layout.registry.is_file() else None
+    registry = load_registry(layout.registry, layout.rel(layout.registry)) if layout and layout.registry.is_file() else None
     # The full validator, exactly as on published records: what rehydrate writes must be a valid release.
     # Cross-record checks (clusters, relations) only over a complete file: a line that failed would
     # only make its partners look alone.

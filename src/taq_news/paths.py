@@ -9,6 +9,13 @@ CONFIGS = ("documents", "quotes", "entities", "ner")
 SPLIT = "train"
 
 
+def packaged_schema_dir() -> Path:
+    """The JSON Schemas shipped inside the package (the checkout's schema/, linked in)."""
+    from importlib.resources import files
+
+    return Path(str(files("taq_news") / "schemas"))
+
+
 class CheckoutMissing(FileNotFoundError):
     """A command that needs a TAQ-News checkout found none."""
 

@@ -17,11 +17,10 @@ from .paths import Layout
 from .readers import READERS, Batch, Item, read_jsonl, read_parquet
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
-from .record_rules import record_incidents
+from .record_rules import batch_incidents, record_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
 from .shapes import kind, listed
-from .strict import IntegerFields, strict_incidents
 from .strict import IntegerFields, strict_incidents
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
@@ -64,9 +63,10 @@ def _dataset_root(path: Path) -> Layout | None:
 
 
 def _default_schema_dir() -> Path:
-    from .paths import find_root
+    """Outside a checkout, the schema the installed package ships."""
+    from .paths import packaged_schema_dir
 
-    return find_root() / "schema"
+    return packaged_schema_dir()
 
 
 def validate_records(
@@ -86,7 +86,6 @@ def validate_records(
     """
     validator = SchemaValidator(schemas, engine)
     integers = IntegerFields.of(schemas)
-    integers = IntegerFields.of(schemas)
     raw_text = _raw_cache(layout) if layout else None
     fast = FastPath(schemas, registry, engine, raw_text) if _fast_wanted(selection, engine) else None
     if columnar is _DECIDE:
@@ -104,7 +103,12 @@ def validate_records(
             if selection.runs(LEVEL_NUMBER[inc.level]):
                 yield inc
 
-    for item in _rows(items, columnar, index, rules):
+    def batch_rules(batch, file: str, first_line: int) -> Iterator[Incident]:
+        """The same rules on the rows of a batch the columnar path accepted (no raw files there)."""
+        if selection.runs(2):
+            yield from (inc for inc in batch_incidents(batch, file, first_line, registry) if selection.runs(LEVEL_NUMBER[inc.level]))
+
+    for item in _rows(items, columnar, index, batch_rules):
         if isinstance(item, Incident):
             yield item
             continue
@@ -119,8 +123,6 @@ def validate_records(
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
                 yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
-        if selection.runs(2):
-            yield from strict_incidents(rec, file, line, integers)
         if selection.runs(2):
             yield from strict_incidents(rec, file, line, integers)
         if selection.runs(3):
@@ -295,14 +297,13 @@ def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
 
 def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex, rules=None) -> Iterator[Item | Incident]:
     """Rows to check one by one; whole batches the columnar path accepts are indexed and
-    skip the row checks, but not ``rules`` (record_rules), which run on their rows as objects."""
+    skip the row checks, but not ``rules`` (record_rules.batch_incidents), which run on them."""
     for item in items:
         if isinstance(item, Batch):
             if columnar is not None and _batch_accepted(columnar, item):
                 columnar.index_batch(item.batch, item.file, item.first_line, index)
                 if rules is not None:
-                    for k, row in enumerate(item.batch.to_pylist()):
-                        yield from rules(row, item.file, item.first_line + k)
+                    yield from rules(item.batch, item.file, item.first_line)
                 continue
             yield from item.items()
         else:
