@@ -38,22 +38,26 @@ def shift_span(span: dict | None, k: int) -> dict | None:
 
 def variant(base: dict, i: int, batch_ids: dict[str, str]) -> dict:
     new_id = batch_ids[base["id"]]
+    # The preamble opens the first paragraph (so source.segments still map the paragraphs), and a
+    # dropped quote's content becomes a non-quote (so its quotation marks stay accounted for).
     preamble = f"Copy {i} of {base['id']}."
-    k = len(preamble) + 2
+    k = len(preamble) + 1
     entities = [m for j, m in enumerate(base["entities"]) if (i + j) % 7]
-    quotes = [q for j, q in enumerate(base["quotes"]) if (i + j) % 5 or len(base["quotes"]) < 3]
+    keep = [(i + j) % 5 or len(base["quotes"]) < 3 for j in range(len(base["quotes"]))]
+    quotes = [q for q, kept in zip(base["quotes"], keep) if kept]
+    dropped = [dict(s, reason="term") for q, kept in zip(base["quotes"], keep) if not kept for s in q["content"]]
     rec = dict(base)
     rec["id"] = new_id
-    rec["text"] = preamble + "\n\n" + base["text"]
+    rec["text"] = preamble + " " + base["text"]
     rec["entities"] = [{**m, "id": f"{new_id}-e{n:03d}", "start": m["start"] + k, "end": m["end"] + k} for n, m in enumerate(entities, 1)]
     rec["quotes"] = [
         {**q, "id": f"{new_id}-q{n:02d}", "content": [shift_span(s, k) for s in q["content"]],
          "cue": shift_span(q["cue"], k), "speaker": shift_span(q["speaker"], k), "addressee": shift_span(q["addressee"], k)}
         for n, q in enumerate(quotes, 1)
     ]
-    rec["non_quotes"] = [{**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["non_quotes"]]
+    rec["non_quotes"] = sorted(({**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["non_quotes"] + dropped), key=lambda s: (s["start"], s["end"]))
     rec["relations"] = [{**r, "document": batch_ids.get(r["document"]) if r["document"] else None} for r in base["relations"]]
-    rec["source"] = {**base["source"], "segments": [{**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["source"]["segments"]]}
+    rec["source"] = {**base["source"], "segments": [{**s, "start": s["start"] + k if n else 0, "end": s["end"] + k} for n, s in enumerate(base["source"]["segments"])]}
     return rec
 
 

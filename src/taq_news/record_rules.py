@@ -15,7 +15,9 @@ and fix come from the check registry. Rules that need the raw file take it as
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -120,7 +122,7 @@ _YEAR = r"(?P<{0}>\d{{4}})"
 # A day is a day of the month inside one of these, never a part of a time (07:43) or a year.
 _EDGE_L, _EDGE_R = r"(?<![\w:.\-/])", r"(?![\w:\-/]|[.,]\d)"
 DATE_EXPRESSIONS = [re.compile(p, re.IGNORECASE) for p in (
-    _EDGE_L + _YEAR.format("y") + r"-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>0[1-9]|[12]\d|3[01]))?" + _EDGE_R,
+    _EDGE_L + _YEAR.format("y") + r"-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>0[1-9]|[12]\d|3[01]))?(?:(?=T\d\d:)|" + _EDGE_R + ")",  # ISO, also before a time
     _EDGE_L + _MONTH.format("mn") + r"\s+" + _DAY.format("d") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
     _EDGE_L + _DAY.format("d") + r"\s+(?:of\s+)?" + _MONTH.format("mn") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
     _EDGE_L + _MONTH.format("mn") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
@@ -220,8 +222,12 @@ def quote_marks_rules(record: dict, file: str, line: int | None, registry=None) 
         return
     covered = [sp for q in listed(record.get("quotes")) if isinstance(q, dict) for sp in _spans(listed(q.get("content")))]
     covered += _spans(listed(record.get("non_quotes")))
+    covered.sort()
+    starts = [a for a, _ in covered]
+    reach = list(itertools.accumulate((b for _, b in covered), max))  # the furthest end among spans starting here or before
     for p in find_passages(text):
-        if not any(a < p.end and p.start < b for a, b in covered):
+        k = bisect.bisect_left(starts, p.end)  # spans starting before the passage ends
+        if not (k and reach[k - 1] > p.start):  # ... and one of them ends after it starts: overlap
             snippet = text[p.start : p.end]
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
             yield incident(file, line, "quote-marks-unaccounted", f"text[{p.start}:{p.end}]", f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote")
@@ -323,3 +329,196 @@ CHECK_IDS = frozenset({
     "value-entity-linked", "quote-id-duplicate", "quote-duplicate", "addressee-incomplete", "relation-target-invalid",
     "quote-marks-unaccounted", "segment-invalid", "raw-offset-mismatch",
 })
+
+
+# What each rule reads of a record. For the rows of a batch the columnar path accepted, only
+# these parts become Python objects (a whole row costs several times what the rules do), and
+# rules that a vectorised test clears for the whole batch (_cleared) do not run on its rows.
+_SPAN = {"start": None, "end": None}
+RULE_FIELDS: dict[str, dict] = {
+    "basis": {"outlet": None, "published": None},
+    "date": {"published": None},
+    "evidence-span": {"outlet": None, "published": None},
+    "stated-evidence": {"outlet": None, "published": None},
+    "entity-id": {"entities": {"label": None, "entity_id": None, "wikidata_id": None}},
+    "quotes": {"quotes": {"id": None, "content": _SPAN, "addressee": _SPAN, "addressee_entity_id": None}},
+    "relations": {"relations": None},
+    "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
+    "segments": {"text": None, "source": {"segments": None}},
+}
+
+
+def _merge(a: dict | None, b: dict | None) -> dict | None:
+    """The union of two field specs (None: the whole value)."""
+    if a is None or b is None:
+        return None
+    out = dict(a)
+    for key, sub in b.items():
+        out[key] = _merge(out[key], sub) if key in out else sub
+    return out
+
+
+def _narrow(arr, spec):
+    import pyarrow as pa
+
+    if spec is None:
+        return arr
+    mask = arr.is_null() if arr.null_count else None
+    if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+        return type(arr).from_arrays(arr.offsets, _narrow(arr.values, spec), mask=mask)
+    if pa.types.is_struct(arr.type):
+        return pa.StructArray.from_arrays([_narrow(arr.field(name), sub) for name, sub in spec.items()], names=list(spec), mask=mask)
+    return arr
+
+
+def _rows(batch, spec: dict) -> list[dict]:
+    import pyarrow as pa
+
+    return pa.StructArray.from_arrays([_narrow(batch.column(name), sub) for name, sub in spec.items()], names=list(spec)).to_pylist()
+
+
+def _offsets(lst) -> "np.ndarray":
+    off = lst.offsets.to_numpy(zero_copy_only=False).astype("int64")
+    return off - off[0]
+
+
+def _cleared(batch) -> set[str]:
+    """Rules that provably find nothing in this batch, by vectorised tests (each one sufficient,
+    not necessary: when it fails, the rule runs on the rows and decides)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def none(mask) -> bool:
+        return not pc.any(mask).as_py()
+
+    def decoded(arr):
+        return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
+
+    out = set()
+    ents = batch.column("entities").flatten()
+    if len(ents) == 0:
+        out.add("entity-id")
+    else:
+        name = pc.is_in(decoded(ents.field("label")), value_set=pa.array(sorted(NAME_LABELS)))
+        linked = pc.is_valid(ents.field("entity_id"))
+        if none(pc.if_else(name, pc.invert(linked), pc.or_(linked, pc.is_valid(ents.field("wikidata_id"))))):
+            out.add("entity-id")
+    rels = batch.column("relations").flatten()
+    if len(rels) == 0 or none(pc.equal(pc.is_null(rels.field("document")), pc.is_null(rels.field("entity_id")))):
+        out.add("relations")
+    quotes_col = batch.column("quotes")
+    quotes = quotes_col.flatten()
+    if len(quotes) == 0:
+        out.add("quotes")
+    else:
+        content = quotes.field("content")
+        c_off = _offsets(content)
+        if (np.diff(c_off) > 0).all() and none(pc.not_equal(pc.is_null(quotes.field("addressee")), pc.is_null(quotes.field("addressee_entity_id")))) \
+                and pc.count_distinct(quotes.field("id")).as_py() == len(quotes):
+            spans = content.flatten()
+            first = pa.array(c_off[:-1])
+            start = spans.field("start").take(first).to_numpy(zero_copy_only=False)
+            end = spans.field("end").take(first).to_numpy(zero_copy_only=False)
+            row = np.repeat(np.arange(len(batch)), np.diff(_offsets(quotes_col)))
+            order = np.lexsort((end, start, row))
+            key = np.stack([row[order], start[order], end[order]])
+            if not (key[:, 1:] == key[:, :-1]).all(axis=0).any():  # no two quotes of a record share a first span
+                out.add("quotes")
+    if _opening_marks_covered(batch):
+        out.add("quote-marks")
+    segs_col = pc.struct_field(batch.column("source"), "segments")
+    paras = pc.split_pattern(batch.column("text"), "\n\n")
+    s_off, p_off = _offsets(segs_col), _offsets(paras)
+    if np.array_equal(s_off, p_off):
+        lens = pc.utf8_length(paras.flatten()).to_numpy(zero_copy_only=False).astype("int64")
+        row = np.repeat(np.arange(len(batch)), np.diff(p_off))
+        before = np.cumsum(lens + 2) - (lens + 2)  # where each paragraph starts, counted over the batch
+        start = before - before[p_off[:-1]][row] if len(lens) else before
+        segs = segs_col.flatten()
+        get = {k: segs.field(k).to_numpy(zero_copy_only=False) for k in ("start", "end", "raw_start", "raw_end")}
+        same = row[1:] == row[:-1]
+        if (np.array_equal(get["start"], start) and np.array_equal(get["end"], start + lens) and (get["raw_start"] < get["raw_end"]).all()
+                and (get["raw_start"][1:][same] >= get["raw_end"][:-1][same]).all()):
+            out.add("segments")
+    return out
+
+
+def _opening_marks_covered(batch) -> bool:
+    """Every mark that can open a passage (“ " ‘ '' ``) lies inside a quote's content or a non-quote.
+
+    Sufficient for quote_marks_rules to find nothing: a passage starts at its opening
+    mark, so a span holding that mark overlaps the passage. Mark offsets come from
+    splitting each text at the mark (code points, left to right without overlap, as
+    quote_marks finds them); spans are looked up by (row, offset) in one sorted key.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(batch)
+    text = batch.column("text")
+    if n == 0:
+        return True
+    width = int(pc.max(pc.binary_length(text)).as_py() or 0) + 1  # bytes: at least the code points
+    quotes = batch.column("quotes")
+    q_row = np.repeat(np.arange(n), np.diff(_offsets(quotes)))
+    content = quotes.flatten().field("content")
+    spans = content.flatten()
+    nq = batch.column("non_quotes")
+    nqs = nq.flatten()
+    rows = np.concatenate([q_row[np.repeat(np.arange(len(content)), np.diff(_offsets(content)))], np.repeat(np.arange(n), np.diff(_offsets(nq)))])
+    starts = np.concatenate([spans.field("start").to_numpy(zero_copy_only=False), nqs.field("start").to_numpy(zero_copy_only=False)]).astype("int64")
+    ends = np.concatenate([spans.field("end").to_numpy(zero_copy_only=False), nqs.field("end").to_numpy(zero_copy_only=False)]).astype("int64")
+    key = rows * width + starts
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    # The furthest end among spans that start at or before each key; ends of earlier rows stay
+    # below the next row's keys, so a running maximum over the whole batch is safe.
+    reach = np.maximum.accumulate(rows[order] * width + ends[order]) if len(key) else key
+    for mark in ("\u201c", '"', "\u2018", "''", "``"):
+        pieces = pc.split_pattern(text, mark)  # (splitting is cheaper than testing for the mark first)
+        p_off = _offsets(pieces)
+        if len(p_off) - 1 == p_off[-1]:
+            continue  # one piece per text: no such mark anywhere
+        lens = pc.utf8_length(pieces.flatten()).to_numpy(zero_copy_only=False).astype("int64")
+        step = lens + len(mark)
+        p_row = np.repeat(np.arange(n), np.diff(p_off))
+        begin = np.cumsum(step) - step
+        pos = begin - begin[p_off[:-1]][p_row] + lens  # the mark right after each piece ...
+        last = np.zeros(len(lens), bool)
+        last[p_off[1:] - 1] = True  # ... but the last piece of a text has none after it
+        at = (p_row * width + pos)[~last]
+        if len(at) == 0:
+            continue
+        if not len(key):
+            return False
+        idx = np.searchsorted(key, at, side="right") - 1
+        if not ((idx >= 0) & (reach[np.maximum(idx, 0)] > at)).all():
+            return False
+    return True
+
+
+def batch_incidents(batch, file: str, first_line: int, registry: dict[str, Entity] | None = None) -> list[Incident]:
+    """record_incidents for every row of an Arrow batch (one the columnar path accepted), with the
+    same verdicts: rules the batch is cleared of are skipped, the rest read only their fields."""
+    import pyarrow as pa
+
+    try:
+        cleared = _cleared(batch)
+    except (KeyError, ValueError, TypeError, IndexError, pa.ArrowException):
+        cleared = set()
+    spec: dict | None = {}
+    for name in RULES:
+        if name not in cleared:
+            spec = _merge(spec, RULE_FIELDS[name])
+    if not spec:
+        return []
+    try:
+        rows = _rows(batch, spec)
+    except (KeyError, ValueError, TypeError, pa.ArrowException):
+        rows = batch.to_pylist()
+    out: list[Incident] = []
+    for k, row in enumerate(rows):
+        out += record_incidents(row, file, first_line + k, registry, skip=cleared)
+    return out
