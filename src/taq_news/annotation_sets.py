@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import Context, resolve_body
+from .assemble import Context, check_body, resolve_body
 from .incidents import IncidentError
 from .registry import Entity, load_registry
 from .yamlio import load_yaml
@@ -35,6 +35,7 @@ def load_annotation_set(folder: Path, texts: dict[str, str], rel) -> AnnotationS
         ctx = Context(rel(path))
         try:
             body = resolve_body(ctx, doc_id, texts[doc_id], load_yaml(path, rel(path)), registry)
+            check_body(ctx, texts[doc_id], body, registry)  # the record rules on the body: one place for each
         except IncidentError as exc:
             problems += exc.incidents
             continue

@@ -16,7 +16,8 @@ from .anchors import AnchorError, Span, resolve
 from .checks import CHECKS
 from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
-from .record_rules import precision_of, record_incidents
+from .record_checks import span_incidents
+from .record_rules import RULES, precision_of, record_incidents
 from .registry import ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
 from .shapes import WORDS, kind
 from .yamlio import line_of, plain
@@ -129,8 +130,10 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
         ctx.failed.add(f"{key}.evidence")  # the anchor's incident says why
     # basis, evidence, note and value policy: record_rules, run on the assembled record
     fallback = line_of(meta, "basis") if "basis" in meta else metadata_line
-    for fld in ("basis", "evidence", "note", value_key, "entity", "date"):
-        ctx.where[f"{key}.{fld}"] = (line_of(meta, fld) if fld in meta else fallback, f"{path}.{fld}")
+    record_fields = {"name": "name", "entity_id": "entity", "wikidata_id": "entity", "basis": "basis", "evidence": "evidence",
+                     "evidence_span": "evidence", "note": "note", "date": "date", "precision": "date"}
+    for fld, yaml_key in record_fields.items():  # record field -> the annotation key it comes from
+        ctx.where[f"{key}.{fld}"] = (line_of(meta, yaml_key) if yaml_key in meta else fallback, f"{path}.{yaml_key}")
     ctx.where[key] = (fallback, path)
     out: dict[str, Any] = {}
     if key == "outlet":
@@ -276,12 +279,24 @@ def assemble(
             "file": ann_file,
         },
     }
-    # The rules on the record's content are the validator's own (record_rules): one place for each.
-    for inc in record_incidents(record, ann_file, None, registry, raw=raw, skip=() if complete else ("quote-marks",)):
+    # The rules on the record's content are the validator's own (record_rules, and the span
+    # checks of record_checks): one place for each.
+    for inc in [*span_incidents(record, ann_file), *record_incidents(record, ann_file, None, registry, raw=raw, skip=() if complete else ("quote-marks",))]:
         ctx.rehome(inc)
     if ctx.problems:
         raise IncidentError(ctx.problems)
     return record
+
+
+BODY_RULES = ("entity-id", "quotes", "relations")
+
+
+def check_body(ctx: Context, text: str, body: dict, registry: dict[str, Entity]) -> None:
+    """The record rules on a body alone (entities, quotes, relations: an annotation pass), into ctx."""
+    partial = {"text": text, **body}
+    skip = [name for name in RULES if name not in BODY_RULES]
+    for inc in [*span_incidents(partial, ctx.file), *record_incidents(partial, ctx.file, None, registry, skip=skip)]:
+        ctx.rehome(inc)
 
 
 def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> dict:
@@ -312,10 +327,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
                 "_line": line,
                 "_path": path,
             })
-    mentions.sort(key=lambda m: (m["start"], m["end"]))
-    for a, b in zip(mentions, mentions[1:]):
-        if b["start"] < a["end"]:
-            ctx.add(b["_line"], "entity-overlap", "entities", f"{b['text']!r} at {b['start']}-{b['end']} overlaps {a['text']!r} at {a['start']}-{a['end']} (line {a['_line']})", "mentions are flat: keep the longest name and list occurrences explicitly")
+    mentions.sort(key=lambda m: (m["start"], m["end"]))  # overlaps: entity-overlap, record_checks.span_incidents
     entities = []
     for n, m in enumerate(mentions, 1):
         ctx.where[f"entities[{n - 1}]"] = (m.pop("_line"), m.pop("_path"))
