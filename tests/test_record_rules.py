@@ -117,6 +117,14 @@ CASES = [
     ("quote-marks-unaccounted", D4, drop_q05,
      _set(D4, lambda r: r["quotes"].remove(quote(r, "q05")))),
     ("segment-invalid", D4, None, _set(D4, lambda r: r["source"]["segments"].pop(3))),
+    ("speaker-unresolved", D3, replace_once("    speaker_entity: taliban\n", "    speaker_entity: null\n"),
+     _set(D3, lambda r: next(q for q in r["quotes"] if q["speaker_entity_id"] == "taliban").update(speaker_entity_id=None))),
+    ("speaker-kind-invalid", D3, replace_once("    speaker_entity: taliban\n", "    speaker_entity: afghanistan\n"),
+     _set(D3, lambda r: next(q for q in r["quotes"] if q["speaker_entity_id"] == "taliban").update(
+         speaker_entity_id="afghanistan", speaker_name=REGISTRY["afghanistan"].name, speaker_kind=REGISTRY["afghanistan"].kind))),
+    # A reference check of record_checks, which the build now runs on the record it assembles.
+    ("entity-unknown", D3, replace_once("  - {exact: CNN, label: ORG, entity: cnn}", "  - {exact: CNN, label: ORG, entity: nobody-we-know}"),
+     _set(D3, lambda r: mention(r, "CNN").update(entity_id="nobody-we-know", wikidata_id=None))),
     # A span check of record_checks, which the build now runs on the record it assembles (no copy of its own).
     ("entity-overlap", D3, replace_once("  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n", "  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n  - {exact: \"Al-Qaeda\u2019s bond\", label: ORG, entity: al-qaeda}\n"),
      _set(D3, _overlap)),
@@ -163,7 +171,12 @@ def test_the_rules_report_only_registered_ids_and_the_gold_is_clean():
 def test_jsonl_and_parquet_report_the_check_on_the_mutated_record(check, doc, edit, mutate, tmp_path):
     records = mutated(mutate)
     line = [r["id"] for r in records].index(doc) + 1
-    for path in (write_jsonl(tmp_path / "r.jsonl", records), write_parquet(tmp_path / "r.parquet", records)):
+    paths = [write_jsonl(tmp_path / "r.jsonl", records)]
+    try:
+        paths.append(write_parquet(tmp_path / "r.parquet", records))
+    except pa.ArrowInvalid:
+        assert check == "speaker-unresolved"  # a null speaker id cannot be written to the published Parquet schema
+    for path in paths:
         for fast in (True, False):  # the fast and columnar paths, and the precise one
             got = found(validate([path], registry=REGISTRY_PATH, fast=fast))
             assert (check, line) in got, (path.suffix, fast, got)
@@ -195,7 +208,10 @@ def test_batches_the_columnar_path_accepts_still_get_the_rules(check, doc, edit,
     if check not in CHECK_IDS:
         pytest.skip("not a record rule")
     records = mutated(mutate)
-    batch = pa.Table.from_pylist(records, schema=ARROW).to_batches()[0]
+    try:
+        batch = pa.Table.from_pylist(records, schema=ARROW).to_batches()[0]
+    except pa.ArrowInvalid:
+        pytest.skip("not representable in the Arrow schema")
     rows = [i for k, r in enumerate(batch.to_pylist()) for i in record_incidents(r, "f", k + 1, REGISTRY)]
     assert batch_incidents(batch, "f", 1, REGISTRY) == rows
     assert check in {i.check for i in rows}

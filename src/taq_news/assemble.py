@@ -16,9 +16,9 @@ from .anchors import AnchorError, Span, resolve
 from .checks import CHECKS
 from .cleaning import OverlapError, clean
 from .incidents import Incident, IncidentError
-from .record_checks import span_incidents
+from .record_checks import reference_incidents, span_incidents
 from .record_rules import RULES, precision_of, record_incidents
-from .registry import ONTONOTES_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
+from .registry import ONTONOTES_LABELS, Entity
 from .shapes import WORDS, kind
 from .yamlio import line_of, plain
 
@@ -138,9 +138,7 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     out: dict[str, Any] = {}
     if key == "outlet":
         eid = meta.get("entity")
-        ent = registry.get(eid) if isinstance(eid, str) else None
-        if eid and ent is None:
-            ctx.add(line_of(meta, "entity"), "entity-unknown", f"{path}.entity", f"outlet entity {eid!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
+        ent = _entity_ref(registry, meta, "entity")  # an unknown id stays in the record: entity-unknown
         out = {"name": value, "entity_id": eid, "wikidata_id": ent.wikidata if ent else None}
     else:
         date = None if value is None else str(value)  # date-invalid is a record rule
@@ -171,14 +169,11 @@ def _check_shapes(ctx: Context, ann: dict) -> None:
         check(q, "via", f"quotes[{i}].via", list)
 
 
-def _entity_ref(ctx: Context, registry: dict[str, Entity], parent: Any, key: str, path: str) -> Entity | None:
+def _entity_ref(registry: dict[str, Entity], parent: Any, key: str) -> Entity | None:
+    """The registry entry an id names, or None. An id the registry lacks stays in the record,
+    where record_checks.reference_incidents reports it (entity-unknown): one place for the check."""
     eid = parent.get(key)
-    if eid is None:
-        return None
-    ent = registry.get(str(eid))
-    if ent is None:
-        ctx.add(line_of(parent, key), "entity-unknown", f"{path}.{key}", f"{eid!r} is not in the registry", "add an entry to dataset/entities.yaml or fix the id", "L4")
-    return ent
+    return registry.get(str(eid)) if eid is not None else None
 
 
 def assemble(
@@ -281,7 +276,8 @@ def assemble(
     }
     # The rules on the record's content are the validator's own (record_rules, and the span
     # checks of record_checks): one place for each.
-    for inc in [*span_incidents(record, ann_file), *record_incidents(record, ann_file, None, registry, raw=raw, skip=() if complete else ("quote-marks",))]:
+    checks = [*span_incidents(record, ann_file), *reference_incidents(record, ann_file, None, registry)]
+    for inc in [*checks, *record_incidents(record, ann_file, None, registry, raw=raw, skip=() if complete else ("quote-marks",))]:
         ctx.rehome(inc)
     if ctx.problems:
         raise IncidentError(ctx.problems)
@@ -295,7 +291,7 @@ def check_body(ctx: Context, text: str, body: dict, registry: dict[str, Entity])
     """The record rules on a body alone (entities, quotes, relations: an annotation pass), into ctx."""
     partial = {"text": text, **body}
     skip = [name for name in RULES if name not in BODY_RULES]
-    for inc in [*span_incidents(partial, ctx.file), *record_incidents(partial, ctx.file, None, registry, skip=skip)]:
+    for inc in [*span_incidents(partial, ctx.file), *reference_incidents(partial, ctx.file, None, registry), *record_incidents(partial, ctx.file, None, registry, skip=skip)]:
         ctx.rehome(inc)
 
 
@@ -316,7 +312,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         # Which labels take a registry id is a record rule (entity-id-missing, value-entity-linked):
         # an id that does not resolve stays in the record, so that rule does not fire on it too.
         eid = item.get("entity")
-        ent = _entity_ref(ctx, registry, item, "entity", path) if label not in VALUE_LABELS else None
+        ent = _entity_ref(registry, item, "entity")
         selector = {k: v for k, v in plain(item).items() if k not in ("label", "entity", "origin")}
         for s in _anchor(ctx, text, selector, ann["entities"], i, path, many=True):
             mentions.append({
@@ -368,17 +364,14 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         addressee = _one(ctx, text, q, "addressee", f"{path}.addressee") if q.get("addressee") is not None else None
         if q.get("addressee") is not None and addressee is None:
             failed.append(".addressee")
-        spk = _entity_ref(ctx, registry, q, "speaker_entity", path)
-        if q.get("speaker_entity") is None:
-            ctx.add(line_of(q, "speaker_entity") if "speaker_entity" in q else line, "speaker-unresolved", f"{path}.speaker_entity", "the quote has no resolved speaker", "set speaker_entity to a registry id (anonymous sources get a described entry)", "L4")
-        elif spk is not None and spk.kind not in SPEAKER_KINDS:
-            ctx.add(line_of(q, "speaker_entity"), "speaker-kind-invalid", f"{path}.speaker_entity", f"{spk.id!r} has kind {spk.kind!r}, which cannot speak", f"give the registry entry one of {list(SPEAKER_KINDS)}", "L4")
-        addr = _entity_ref(ctx, registry, q, "addressee_entity", path)  # addressee-incomplete: a record rule
-        via = []
-        for j, v in enumerate(q.get("via") or []):
-            if str(v) not in registry:
-                ctx.add(line_of(q["via"], j), "entity-unknown", f"{path}.via[{j}]", f"{v!r} is not in the registry", "add it to dataset/entities.yaml", "L4")
-            via.append(str(v))
+        # speaker-unresolved, speaker-kind-invalid, addressee-incomplete are record rules, and
+        # entity-unknown a record check: ids the registry lacks stay in the record for them.
+        spk = _entity_ref(registry, q, "speaker_entity")
+        addr = _entity_ref(registry, q, "addressee_entity")
+        via = [str(v) for v in q.get("via") or []]
+        fields = {f: (line_of(q, key) if key in q else line, f"{path}.{key}")
+                  for f, key in (("speaker_entity_id", "speaker_entity"), ("speaker_name", "speaker_entity"), ("speaker_kind", "speaker_entity"),
+                                 ("addressee_entity_id", "addressee_entity"), ("via", "via"), ("cluster_id", "cluster"))}
         cluster = q.get("cluster")
         if cluster is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(cluster)):
             ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active", "L2")
@@ -388,7 +381,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             "content": [_span(s) for s in content],
             "cue": _span(cue) if cue else None,
             "speaker": _span(speaker) if speaker else None,
-            "speaker_entity_id": spk.id if spk else None,
+            "speaker_entity_id": spk.id if spk else (None if q.get("speaker_entity") is None else str(q["speaker_entity"])),
             "speaker_name": spk.name if spk else None,
             "speaker_kind": spk.kind if spk else None,
             "addressee": _span(addressee) if addressee else None,
@@ -397,12 +390,13 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             "cluster_id": str(cluster) if cluster is not None else None,
             "note": str(q["note"]) if q.get("note") is not None else None,
             "origin": q.get("origin", "curated"),
-            "_where": (line, path, failed),
+            "_where": (line, path, failed, fields),
         })
     quotes.sort(key=lambda r: (r["content"][0]["start"] if r["content"] else -1, r["id"]))
     for k, r in enumerate(quotes):
-        line, path, failed = r.pop("_where")
+        line, path, failed, fields = r.pop("_where")
         ctx.where[f"quotes[{k}]"] = (line, path)
+        ctx.where.update({f"quotes[{k}].{f}": where for f, where in fields.items()})
         ctx.failed.update(f"quotes[{k}]{f}" for f in failed)
 
     non_quotes = []
@@ -424,8 +418,6 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
             ctx.add(line, "relation-type-invalid", path, "a relation needs type rewrites or cites", f"use one of {list(RELATION_TYPES)}", "L2")
             continue
         target_doc, target_ent = item.get("document"), item.get("entity")  # exactly one of them: relation-target-invalid, a record rule
-        if target_ent is not None:
-            _entity_ref(ctx, registry, item, "entity", path)
         ctx.where[f"relations[{len(relations)}]"] = (line, path)
         relations.append({"type": item["type"], "document": target_doc, "entity_id": target_ent})
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from .checks import CHECKS
 from .incidents import Incident
 from .quote_marks import find_passages
-from .registry import NAME_LABELS, VALUE_LABELS, Entity
+from .registry import NAME_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
 from .shapes import listed
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -182,7 +182,8 @@ def entity_id_rules(record: dict, file: str, line: int | None, registry=None) ->
 
 
 def quote_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
-    """Quote ids are unique in the record, no quote is listed twice, addressee and its entity come together."""
+    """Quote ids are unique in the record, no quote is listed twice, addressee and its entity come
+    together, and the speaker is resolved to an entity that can speak."""
     ids: dict[str, int] = {}
     contents: dict[tuple, int] = {}
     for i, q in enumerate(listed(record.get("quotes"))):
@@ -202,6 +203,10 @@ def quote_rules(record: dict, file: str, line: int | None, registry=None) -> Ite
                 contents[spans] = i
         if (q.get("addressee") is None) != (q.get("addressee_entity_id") is None):
             yield incident(file, line, "addressee-incomplete", f"quotes[{i}].addressee", "addressee and its entity id go together")
+        if q.get("speaker_entity_id") is None:
+            yield incident(file, line, "speaker-unresolved", f"quotes[{i}].speaker_entity_id", "the quote has no resolved speaker")
+        elif q.get("speaker_kind") is not None and q.get("speaker_kind") not in SPEAKER_KINDS:
+            yield incident(file, line, "speaker-kind-invalid", f"quotes[{i}].speaker_kind", f"{q['speaker_entity_id']!r} has kind {q['speaker_kind']!r}, which cannot speak")
 
 
 def relation_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -326,7 +331,8 @@ def record_incidents(record: object, file: str, line: int | None, registry: dict
 CHECK_IDS = frozenset({
     "stated-without-evidence", "basis-without-note", "unknown-with-value", "value-missing", "date-invalid",
     "date-precision-mismatch", "evidence-span-mismatch", "stated-evidence-mismatch", "entity-id-missing",
-    "value-entity-linked", "quote-id-duplicate", "quote-duplicate", "addressee-incomplete", "relation-target-invalid",
+    "value-entity-linked", "quote-id-duplicate", "quote-duplicate", "addressee-incomplete", "speaker-unresolved",
+    "speaker-kind-invalid", "relation-target-invalid",
     "quote-marks-unaccounted", "segment-invalid", "raw-offset-mismatch",
 })
 
@@ -341,7 +347,7 @@ RULE_FIELDS: dict[str, dict] = {
     "evidence-span": {"outlet": None, "published": None},
     "stated-evidence": {"outlet": None, "published": None},
     "entity-id": {"entities": {"label": None, "entity_id": None, "wikidata_id": None}},
-    "quotes": {"quotes": {"id": None, "content": _SPAN, "addressee": _SPAN, "addressee_entity_id": None}},
+    "quotes": {"quotes": {"id": None, "content": _SPAN, "addressee": _SPAN, "addressee_entity_id": None, "speaker_entity_id": None, "speaker_kind": None}},
     "relations": {"relations": None},
     "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
     "segments": {"text": None, "source": {"segments": None}},
@@ -415,7 +421,8 @@ def _cleared(batch) -> set[str]:
         content = quotes.field("content")
         c_off = _offsets(content)
         if (np.diff(c_off) > 0).all() and none(pc.not_equal(pc.is_null(quotes.field("addressee")), pc.is_null(quotes.field("addressee_entity_id")))) \
-                and pc.count_distinct(quotes.field("id")).as_py() == len(quotes):
+                and pc.count_distinct(quotes.field("id")).as_py() == len(quotes) and quotes.field("speaker_entity_id").null_count == 0 \
+                and pc.all(pc.is_in(decoded(quotes.field("speaker_kind")), value_set=pa.array(list(SPEAKER_KINDS)))).as_py():
             spans = content.flatten()
             first = pa.array(c_off[:-1])
             start = spans.field("start").take(first).to_numpy(zero_copy_only=False)
