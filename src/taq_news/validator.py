@@ -3,7 +3,8 @@
 Returns incidents; never raises on bad input. Levels run in order, L1 to the
 requested level. The whole ``dataset/`` folder gets every level, L5 included:
 raw hashes, committed files against a rebuild, schema agreement across
-artifacts, and evidence for every ``stated`` value.
+artifacts. Every record, whichever path accepts it, also gets the build's rules
+on record content (``record_rules``).
 """
 
 from __future__ import annotations
