@@ -12,9 +12,15 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from taq_news import validate
+from taq_news import validate as _validate
 from taq_news.checks import CHECKS, render_markdown
 from taq_news.cli import main
+
+
+def validate(*args, **kwargs):
+    """Errors only: these tests judge verdicts; the warnings a lone file gets (no registry or raw
+    articles at hand) are tested in tests/test_safe_output.py and the fixtures."""
+    return [i for i in _validate(*args, **kwargs) if i.severity != "warning"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -177,7 +183,9 @@ def test_wrong_yaml_shapes_are_named_not_tracebacks(repo_copy, target, dotted, v
         path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
     _yaml_edit(path, _set(dotted, value))
     found = validate([path], level=5)
-    assert any(i.check == check and i.line for i in found), found
+    # An unquoted number or boolean is named as such by the YAML reader, before the shape checks.
+    named = {check} if isinstance(value, str) else {check, "value-not-text"}
+    assert any(i.check in named and i.line for i in found), found
 
 
 def test_a_record_that_is_not_an_object_is_named_in_json_words(tmp_path):

@@ -200,10 +200,12 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
         except IncidentError as exc:
             yield from exc.incidents
             return
-    elif selection.runs(4):
-        yield _cannot_run("registry-unavailable", str(files[0]), "no entity registry was given or found beside the records: entity ids, speakers and Wikidata links were not checked against one")
+    # Said after the records' own incidents, so that real errors come first.
+    cannot_run = []
+    if reg_path is None and selection.runs(4):
+        cannot_run.append(_cannot_run("registry-unavailable", str(files[0]), "no entity registry was given or found beside the records: entity ids, speakers and Wikidata links were not checked against one"))
     if layout is None and selection.runs(3):
-        yield _cannot_run("raw-unavailable", str(files[0]), "the raw articles are not at hand (not in a checkout): removals and metadata evidence were not checked against the raw text")
+        cannot_run.append(_cannot_run("raw-unavailable", str(files[0]), "the raw articles are not at hand (not in a checkout): removals and metadata evidence were not checked against the raw text"))
 
     dictionary = _dictionary_leaves(schemas) if any(f.suffix == ".parquet" for f in files) else []
     columnar = _columnar_for(schemas, registry, selection, engine, layout)
@@ -227,6 +229,7 @@ def _validate_record_files(files: list[Path], selection: Selection, engine: str,
                 yield Incident(str(f), None, "L1", "file-empty", "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout, columnar=columnar)
+    yield from cannot_run
 
 
 def _cannot_run(check: str, file: str, message: str) -> Incident:
