@@ -86,6 +86,33 @@ def test_force_replaces_only_the_commands_own_files(cmd, precious, capsys):
     assert output.MARKER in after and any(k.endswith((".html", ".ann")) for k in after)
 
 
+@pytest.mark.parametrize("cmd", COMMANDS, ids=["render", "brat"])
+def test_force_never_replaces_a_file_of_the_same_name_that_we_did_not_write(cmd, precious, capsys):
+    for name in ("index.html", "annotation.conf"):
+        (precious / name).write_text("mine\n")
+    before = tree(precious)
+    code, text = run(capsys, "--root", str(ROOT), *cmd, str(precious), "--force")
+    assert code == 2 and "out-not-ours" in text
+    assert tree(precious) == before
+
+
+def test_force_into_the_raw_folder_keeps_the_raw_articles(tmp_path, capsys):
+    for part in ("schema", "dataset"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    before = tree(tmp_path)
+    code, text = run(capsys, "--root", str(tmp_path), "export", "--format", "brat", "--out", str(tmp_path / "dataset/raw"), "--force")
+    assert code == 2 and "out-not-ours" in text
+    assert tree(tmp_path) == before
+
+
+def test_a_changed_file_in_our_output_is_no_longer_ours(tmp_path, capsys):
+    site = tmp_path / "site"
+    assert run(capsys, "--root", str(ROOT), "render", "--out", str(site))[0] == 0
+    (site / "index.html").write_text("edited by hand\n")
+    code, text = run(capsys, "--root", str(ROOT), "render", "--out", str(site), "--force")
+    assert code == 2 and "out-not-ours" in text and (site / "index.html").read_text() == "edited by hand\n"
+
+
 def test_out_not_ours_the_checkout_and_its_dataset_are_refused(tmp_path, capsys):
     for part in ("schema", "dataset"):
         shutil.copytree(ROOT / part, tmp_path / part)
@@ -394,6 +421,21 @@ def test_a_failure_in_the_middle_of_the_switch_is_completed_by_the_next_run(repo
     monkeypatch.setattr(output.os, "replace", real)
     assert output.recover(repo_copy.root, [repo_copy.dataset])
     assert tree(repo_copy.dataset) == good
+
+
+def test_a_forged_or_damaged_journal_moves_nothing(repo_copy, capsys):
+    raw = repo_copy.raw / "000_e764413d3f418c65.txt"
+    ann = repo_copy.annotations / "000_e764413d3f418c65.yaml"
+    journal = {"entries": [{"kind": "file", "staged": str(ann), "target": str(raw), "sha256": "00"},
+                           {"kind": "file", "staged": str(repo_copy.dataset / f"{output.STAGING}README.md.x"), "target": str(repo_copy.card), "sha256": "00"}]}
+    (repo_copy.dataset / f"{output.STAGING}README.md.x").write_text("half a card")
+    (repo_copy.root / output.JOURNAL).write_text(__import__("json").dumps(journal))
+    before = {p: p.read_bytes() for p in (raw, ann, repo_copy.card)}
+    code, _ = run(capsys, "--root", str(repo_copy.root), "build")
+    assert code == 0
+    assert raw.read_bytes() == before[raw] and ann.read_bytes() == before[ann]
+    assert repo_copy.card.read_bytes() != b"half a card"
+    assert not (repo_copy.root / output.JOURNAL).exists()
 
 
 def test_staging_left_by_a_killed_run_is_removed(repo_copy):

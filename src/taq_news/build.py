@@ -21,7 +21,7 @@ from .citation import bibtex, citation_block, cff_with_version, load_cff
 from .croissant import croissant, croissant_bytes
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
-from .output import commit_files
+from .output import commit_files, locked, recover
 from .paths import CONFIGS, Layout
 from .stats import render_stats
 from .checks import CHECKS
@@ -166,6 +166,9 @@ def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
 
 
 def build(layout: Layout, check_only: bool = False) -> tuple[Corpus, dict[Path, bytes]]:
+    if not check_only:  # finish what a killed build left before reading anything
+        with locked(layout.root):
+            recover(layout.root, [layout.dataset])
     corpus = compile_corpus(layout)
     outputs = render_outputs(corpus, layout)
     if not check_only:

@@ -166,32 +166,36 @@ def glob_escape(name: str) -> str:
 # --- folders ---------------------------------------------------------------
 
 
-def _marker_bytes(command: str, names: list[str]) -> bytes:
+def _marker_bytes(command: str, files: dict[str, bytes]) -> bytes:
+    """What a folder output says about itself: the command, and each file it wrote with its hash."""
     from . import __version__
 
-    return (json.dumps({"tool": "taq-news", "command": command, "version": __version__, "files": names}, indent=2) + "\n").encode()
+    listing = {name: _sha(data) for name, data in sorted(files.items())}
+    return (json.dumps({"tool": "taq-news", "command": command, "version": __version__, "files": listing}, indent=2) + "\n").encode()
 
 
-def _read_marker(folder: Path) -> dict | None:
+def _ours(folder: Path, command: str) -> set[str]:
+    """The files in ``folder`` that ``command`` wrote and nobody changed since (their hash is the marker's)."""
     try:
         data = json.loads((folder / MARKER).read_bytes())
     except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("tool") != "taq-news" or not isinstance(data.get("files"), list):
-        return None
-    return data
+        return set()
+    if not isinstance(data, dict) or data.get("tool") != "taq-news" or data.get("command") != command or not isinstance(data.get("files"), dict):
+        return set()
+    mine = set()
+    for name, digest in data["files"].items():
+        path = folder / str(name)
+        if safe_name(str(name)) and path.is_file() and not path.is_symlink() and _sha(path.read_bytes()) == digest:
+            mine.add(str(name))
+    return mine
 
 
 def _ours_only(folder: Path, command: str) -> bool | None:
-    """True: a previous output of ``command`` holding nothing else; False: something else; None: empty."""
+    """True: a previous output of ``command`` holding nothing else, unchanged; False: anything else; None: empty."""
     entries = set(os.listdir(folder))
     if not entries:
         return None
-    marker = _read_marker(folder)
-    if marker is None or marker.get("command") != command:
-        return False
-    listed = {n for n in marker["files"] if isinstance(n, str)}
-    return entries <= listed | {MARKER} and all((folder / n).is_file() and not (folder / n).is_symlink() for n in entries)
+    return entries == _ours(folder, command) | {MARKER} and MARKER in entries
 
 
 _libc = None
@@ -254,7 +258,7 @@ def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command:
         try:
             for name in names:
                 _write_new(staged / name, files[name])
-            _write_new(staged / MARKER, _marker_bytes(command, names))
+            _write_new(staged / MARKER, _marker_bytes(command, files))
             os.chmod(staged, 0o755)  # mkdtemp makes it private
             _fsync_dir(staged)
             swap_in(staged, path)
@@ -265,13 +269,14 @@ def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command:
 
 
 def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
-    """``--force`` into a folder that holds other things: replace our names only, never a folder or link."""
-    for name in files:
-        existing = folder / name
-        if existing.is_symlink() or (existing.exists() and not existing.is_file()):
-            raise OutputRefused("out-not-ours", str(existing), "is a folder or link where this command would write a file", "move it away")
+    """``--force`` into a folder that holds other things: add our files and replace the ones this
+    command wrote there before; anything else in the way (a file of the same name that we did not
+    write or that was changed since, a folder, a link) is refused and nothing is written."""
+    mine = _ours(folder, command)
+    clash = sorted(n for n in files if (os.path.lexists(folder / n)) and n not in mine)
+    if clash:
+        raise OutputRefused("out-not-ours", str(folder), f"holds {len(clash)} file(s) this command did not write under names it would write ({', '.join(clash[:3])}{', ...' if len(clash) > 3 else ''}); even --force replaces only the command's own files", "move them away, or choose another folder")
     _sweep(folder)
-    previous = _read_marker(folder)
     for name, data in sorted(files.items()):
         tmp = _temp_path(folder, name)
         try:
@@ -280,13 +285,10 @@ def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-    if previous and previous.get("command") == command:  # names this command wrote last time and no longer makes
-        for name in set(previous["files"]) - set(files):
-            stale = folder / str(name)
-            if safe_name(str(name)) and stale.is_file() and not stale.is_symlink():
-                stale.unlink()
+    for name in mine - set(files):  # files this command wrote last time and no longer makes
+        (folder / name).unlink()
     tmp = _temp_path(folder, MARKER)
-    _write_new(tmp, _marker_bytes(command, sorted(files)))
+    _write_new(tmp, _marker_bytes(command, files))
     os.replace(tmp, folder / MARKER)
 
 
@@ -394,9 +396,13 @@ def _apply(root: Path, entries: list[dict]) -> None:
     """Switch every staged piece in; safe to run again after a kill at any point."""
     for e in entries:
         staged, target = Path(e["staged"]), Path(e["target"])
+        if staged.parent != target.parent or not staged.name.startswith(f"{STAGING}{target.name}."):
+            continue  # not a piece this module staged: a journal that was edited or damaged
         if e["kind"] == "file":
-            if staged.exists():
+            if staged.is_file() and not staged.is_symlink() and _sha(staged.read_bytes()) == e.get("sha256"):
                 os.replace(staged, target)
+            elif staged.exists():
+                staged.unlink()  # incomplete or changed: the old file stays
             continue
         if _folder_matches(target, e["files"]):
             if staged.exists():
@@ -404,6 +410,8 @@ def _apply(root: Path, entries: list[dict]) -> None:
             continue
         if _folder_matches(staged, e["files"]):
             swap_in(staged, target)
+        elif staged.is_dir():
+            shutil.rmtree(staged, ignore_errors=True)
     _fsync_dir(root)
     with contextlib.suppress(FileNotFoundError):
         (root / JOURNAL).unlink()
@@ -417,7 +425,7 @@ def recover(root: Path, places: list[Path] | None = None) -> list[str]:
     if journal.is_file():
         try:
             entries = json.loads(journal.read_bytes())["entries"]
-            entries = [e for e in entries if _inside(root, Path(e["staged"])) and _inside(root, Path(e["target"]))]
+            entries = [e for e in entries if _inside(root, Path(e["staged"])) and _inside(root, Path(e["target"])) and e["kind"] in ("file", "folder")]
         except (OSError, ValueError, KeyError, TypeError, OutputRefused):
             entries = None
         if entries is not None:
