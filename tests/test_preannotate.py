@@ -198,11 +198,11 @@ def test_a_missing_model_is_a_usage_error_not_a_traceback(capsys):
     assert "not installed" in capsys.readouterr().err
 
 
-def test_brat_offsets_outside_the_text_are_a_usage_error(tmp_path, capsys):
+def test_brat_offsets_outside_the_text_are_bad_data(tmp_path, capsys):
     (tmp_path / "doc.txt").write_text("Short text.", "utf-8")
     (tmp_path / "doc.ann").write_text("T1\tContent 0 500\tShort text.\nE1\tAttribution:T1 Content:T1\n", "utf-8")
-    assert main(["evaluate", "--brat", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
+    assert main(["evaluate", "--brat", str(tmp_path)]) == 1
+    err = capsys.readouterr().out
     assert "doc.ann" in err and "offsets outside" in err and "fix:" in err
 
 

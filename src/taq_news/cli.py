@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .incidents import Incident, IncidentError
-from .output import OutputRefused, replace_files, write_file, write_tree
+from .output import OutputRefused, check_target, replace_files, write_file, write_tree
 from .checks import CHECKS
 from .paths import CheckoutMissing, Layout, find_root, packaged_schema_dir
 
@@ -120,7 +120,10 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     unknown = sorted(n for n in rehash if not (layout.raw / n).exists() and n not in _listed(layout))
     if unknown:
         return _usage("taq-news manifest", "argument-invalid", f"--rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest", "name a raw file, e.g. 000_e764413d3f418c65.txt")
-    data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash)
+    from .schema import load_schemas
+
+    id_pattern = load_schemas(str(layout.schema_dir)).by_file["document.schema.json"]["properties"]["id"]["pattern"]
+    data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash, id_pattern)
     _write_files_atomically({layout.manifest: data})
     for line in changes:
         print(f"  {line}")
@@ -192,6 +195,8 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
     if not raw_dir.is_dir():
         return _usage(args.raw, "argument-invalid", "--raw is not a folder", "point it at your copies of the raw articles")
     standoff = Path(args.standoff)
+    if args.out != "-" and Path(args.out).exists() and standoff.exists() and Path(args.out).resolve() == standoff.resolve():
+        return _usage(args.out, "argument-invalid", "--out is the standoff file being read", "write the records to another file")
     if not standoff.is_file():
         raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", "is a folder, not a file" if standoff.is_dir() else "no such file", "give the file 'taq-news export --format standoff' wrote")])
     try:  # the schema (and the registry, when there is one) every rebuilt record must pass
@@ -207,6 +212,8 @@ def cmd_rehydrate(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise IncidentError([Incident(args.standoff, None, "L1", "file-unreadable", "", str(exc.strerror or exc), "check the path")]) from None
     rebuilt, problems = rehydrate_file(data, args.standoff, raw_dir, id_pattern)
+    if not rebuilt and not problems:
+        problems.append(Incident(args.standoff, None, "L1", "file-empty", "", "the standoff file holds no records", CHECKS["file-empty"].fix))
     registry = load_registry(layout.registry, layout.rel(layout.registry)) if layout and layout.registry.is_file() else None
     # The full validator, exactly as on published records: what rehydrate writes must be a valid release.
     # Cross-record checks (clusters, relations) only over a complete file: a line that failed would
@@ -243,7 +250,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     layout = _layout(args)
     registry_path = Path(args.registry) if args.registry else layout.registry
     registry = load_registry(registry_path, layout.rel(registry_path) if registry_path.is_absolute() else str(registry_path))
-    out_dir = Path(args.out_dir) if args.out_dir else layout.annotations
+    out_dir = check_target(args.out_dir, folder=True) if args.out_dir else layout.annotations
     id_pattern = load_schemas(str(layout.schema_dir)).by_file["document.schema.json"]["properties"]["id"].get("pattern")
     try:
         nlp = make_nlp(registry, args.model)
@@ -339,7 +346,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         try:
             rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
         except ValueError as exc:
-            return _usage(args.brat, "brat-syntax", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text")
+            print(Incident(args.brat, None, "L1", "brat-syntax", "-", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text").format_text())
+            print("*** FAILED *** with 1 error")
+            return 1
         if not args.per_document:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")

@@ -483,7 +483,7 @@ class ColumnarPath:
             ids = sorted(registry)
             self.reg_ids = pa.array(ids, pa.string())
             # Wikidata ids as codes: "" (no id) is one of the values, so null compares as a value.
-            values = sorted({registry[i].wikidata or "" for i in ids})
+            values = sorted({""} | {registry[i].wikidata or "" for i in ids})
             code = {v: n for n, v in enumerate(values)}
             self.wikidata_values = pa.array(values, pa.string())
             self.no_wikidata = code[""]

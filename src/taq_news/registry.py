@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,11 @@ class Entity:
     wikidata_check: dict | None
     description: str | None
     line: int | None
+
+
+def _one_line(text: str) -> bool:
+    """No control characters and no line or paragraph separators (what ends a line anywhere)."""
+    return not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
 
 
 def load_registry(path: Path, display: str) -> dict[str, Entity]:
@@ -87,6 +93,9 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             bad(line_of(item, "aliases"), "registry-aliases-invalid", f"{where}.aliases", "aliases must be a list of strings", "write aliases: [..., ...]")
             aliases = []
+        for key, value in (("name", name), ("description", data.get("description")), *((f"aliases[{n}]", a) for n, a in enumerate(aliases))):
+            if isinstance(value, str) and not _one_line(value):
+                bad(line_of(item, key.split("[")[0]), "control-character", f"{where}.{key}", f"{key} {value[:40]!r} holds a line break or control character", "a name, alias or description is one line of text")
         entities[eid] = Entity(eid, str(name or ""), label, str(kind), tuple(aliases), qid, check, data.get("description"), line)
     if problems:
         raise IncidentError(problems)

@@ -10,7 +10,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import CHECKS
 from .incidents import Incident, IncidentError
+from .strict import pattern_matches
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def read_manifest(path: Path, display: str) -> dict[str, str]:
     return entries
 
 
-def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] = frozenset()) -> tuple[bytes, list[str]]:
+def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] = frozenset(), id_pattern: str | None = None) -> tuple[bytes, list[str]]:
     """The manifest's new bytes and what changed. New raw files are added; a listed file whose bytes
     changed, or that is gone, is refused (the lock is the point) unless named in ``rehash``."""
     listed = read_manifest(manifest, rel(manifest)) if manifest.exists() else {}
@@ -68,6 +70,10 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
             problems.append(Incident(rel(path), None, "L1", "file-unreadable", name, what, "raw sources are files: move it away"))
             continue
         old = listed.get(name)
+        if old is None and id_pattern is not None and not pattern_matches(id_pattern, path.stem):
+            problems.append(Incident(rel(path), None, CHECKS["raw-name-invalid"].level, "raw-name-invalid", name, f"{name!r} is not '<document id>.txt' (the id must match {id_pattern})",
+                                     "name raw files NNN_<16 hex digits>.txt, e.g. 005_0123456789abcdef.txt"))
+            continue
         if old is None:
             changes.append(f"added {name}")
         elif digest != old:
