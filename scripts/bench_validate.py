@@ -157,8 +157,8 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
 
     def run(path: Path, **kw):
         def go():
-            incidents = validate([path], level=4, registry=registry, **kw)
-            assert not incidents, incidents[:3]
+            incidents = [i for i in validate([path], level=4, registry=registry, **kw) if i.severity != "warning"]
+            assert not incidents, incidents[:3]  # (a warning says a check could not run here: no raw articles)
         return go
 
     # What reading JSONL costs before any check: the floor under the JSONL row.

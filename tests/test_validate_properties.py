@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from taq_news import record_rules
 from taq_news.readers import Item
 from taq_news.record_checks import CorpusIndex
 from taq_news.registry import load_registry
@@ -168,6 +169,8 @@ def test_fast_path_never_accepts_what_the_precise_checks_reject(i, data, junk):
     path, _ = data.draw(st.sampled_from(list(leaves(rec))))
     at(rec, path[:-1])[path[-1]] = junk
     precise = check(rec, "python")  # the pure-Python engine never uses the fast path
+    # The record rules run on every record, accepted or not: the fast path need not refuse what only they report.
+    precise = [inc for inc in precise if inc.check not in record_rules.CHECK_IDS - {"raw-offset-mismatch"}]
     try:
         accepted = FAST.accepts(rec)
     except (KeyError, TypeError, IndexError, AttributeError):

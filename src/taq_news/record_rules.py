@@ -173,6 +173,8 @@ def entity_id_rules(record: dict, file: str, line: int | None, registry=None) ->
         if not isinstance(m, dict):
             continue
         label = m.get("label")
+        if not isinstance(label, str):
+            continue  # the schema reports it
         if label in NAME_LABELS and m.get("entity_id") is None:
             yield incident(file, line, "entity-id-missing", f"entities[{i}].entity_id", f"a {label} mention needs a registry id")
         elif label in VALUE_LABELS:
@@ -195,8 +197,9 @@ def quote_rules(record: dict, file: str, line: int | None, registry=None) -> Ite
                 yield incident(file, line, "quote-id-duplicate", f"quotes[{i}].id", f"quote id {qid!r} is already used by quotes[{ids[qid]}]")
             else:
                 ids[qid] = i
-        spans = tuple((s.get("start"), s.get("end")) for s in listed(q.get("content")) if isinstance(s, dict))
-        if spans:
+        content = listed(q.get("content"))
+        spans = tuple(_spans(content))
+        if spans and len(spans) == len(content):  # (a span without integer offsets: the schema reports it)
             if spans in contents:
                 yield incident(file, line, "quote-duplicate", f"quotes[{i}].content", f"the same content as quotes[{contents[spans]}]: one quote is listed twice")
             else:
