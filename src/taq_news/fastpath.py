@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 
+from .raw_checks import raw_problems
 from .registry import Entity
 from .schema import SchemaSet
 from .strict import IntegerFields, has_space_edge, is_nfc
@@ -118,12 +119,6 @@ class FastPath:
                     return False
         if self.raw_text is not None:
             raw = self.raw_text(rec["source"]["file"])
-            if raw is not None:
-                for r in rec["source"]["removed"]:
-                    if raw[r["raw_start"] : r["raw_end"]] != r["text"]:
-                        return False
-                for meta in (outlet, rec["published"]):
-                    span = meta["evidence_span"]
-                    if span is not None and raw[span["start"] : span["end"]] != meta["evidence"]:
-                        return False
+            if raw is not None and next(raw_problems(rec, raw), None) is not None:
+                return False
         return True

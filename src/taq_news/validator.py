@@ -15,6 +15,7 @@ from pathlib import Path
 from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .paths import Layout
+from .raw_checks import RawFile, raw_problems, read_raw
 from .readers import READERS, Batch, Item, read_jsonl, read_parquet
 from .fastpath import FastPath
 from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
@@ -100,7 +101,7 @@ def validate_records(
             return
         source = rec.get("source")
         raw = raw_text(source.get("file")) if raw_text is not None and isinstance(source, dict) else None
-        for inc in record_incidents(rec, file, line, registry, raw=raw):
+        for inc in record_incidents(rec, file, line, registry, raw=raw.text if raw else None):
             if selection.runs(LEVEL_NUMBER[inc.level]):
                 yield inc
 
@@ -332,37 +333,36 @@ def _accepts(fast: FastPath, rec: dict) -> bool:
         return False  # the fast path assumes a well-formed record; anything else takes the precise path
 
 
-def _raw_cache(layout: Layout):
-    cache: dict[str, str | None] = {}
+def _raw_path(layout: Layout, name: object) -> Path | None:
+    """The raw file a record names, if it is a plain path inside the checkout and there."""
+    if not isinstance(name, str) or name.startswith("/") or ".." in name.split("/"):
+        return None
+    path = layout.root / name
+    return path if path.is_file() else None
 
-    def raw_text(name: object) -> str | None:
+
+def _raw_cache(layout: Layout):
+    cache: dict[str, RawFile | None] = {}
+
+    def raw_file(name: object) -> RawFile | None:
         if not isinstance(name, str):
             return None
         if name not in cache:
-            path = layout.root / name
-            ok = not name.startswith("/") and ".." not in name and path.is_file()
-            cache[name] = path.read_text("utf-8", errors="replace") if ok else None
+            path = _raw_path(layout, name)
+            cache[name] = read_raw(path) if path else None
         return cache[name]
 
-    return raw_text
+    return raw_file
 
 
 def raw_offset_incidents(rec: dict, file: str, line: int | None, layout: Layout) -> Iterator[Incident]:
-    """Removals and evidence point at the raw file, when the raw file is at hand."""
+    """The record against the raw file it names, when that file is at hand (raw_checks)."""
     source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
-    name = source.get("file")
-    path = layout.root / name if isinstance(name, str) and not name.startswith("/") and ".." not in name else None
-    if path is None or not path.is_file():
+    path = _raw_path(layout, source.get("file"))
+    if path is None:
         return
-    raw = path.read_text("utf-8", errors="replace")
-    for i, r in enumerate(listed(source.get("removed"))):
-        if isinstance(r, dict) and type(r.get("raw_start")) is int and type(r.get("raw_end")) is int and raw[r["raw_start"] : r["raw_end"]] != r.get("text"):
-            yield Incident(file, line, "L3", "raw-offset-mismatch", f"source.removed[{i}]", f"raw[{r['raw_start']}:{r['raw_end']}] is {raw[r['raw_start']:r['raw_end']]!r}, not {r.get('text')!r}", "rebuild the record from its annotation")
-    for key in ("outlet", "published"):
-        meta = rec.get(key) if isinstance(rec.get(key), dict) else {}
-        span = meta.get("evidence_span")
-        if isinstance(span, dict) and type(span.get("start")) is int and type(span.get("end")) is int and raw[span["start"] : span["end"]] != meta.get("evidence"):
-            yield Incident(file, line, "L3", "raw-offset-mismatch", f"{key}.evidence_span", f"raw[{span['start']}:{span['end']}] is not the evidence {meta.get('evidence')!r}", "rebuild the record from its annotation")
+    for check, where, message in raw_problems(rec, read_raw(path)):
+        yield Incident(file, line, CHECKS[check].level, check, where, message, CHECKS[check].fix)
 
 
 def _validate_yaml(path: Path, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
