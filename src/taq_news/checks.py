@@ -124,6 +124,7 @@ register("content-overlap", "L3", "Content spans of one quote overlap or are out
 register("removal-overlap", "L3", "Two furniture removals cover the same raw text.", "Remove each stretch once.")
 register("raw-offset-mismatch", "L3", "A removal's, evidence's or segment's raw offsets do not give its text in the raw file.", "Rebuild the record.")
 register("source-hash-mismatch", "L3", "A record's source.sha256 is not the SHA-256 of the raw file it names: it was made from another file.", "Rebuild the record from the raw file it names, or name the right file.")
+register("page-part-mismatch", "L3", "A record's title, dateline, byline or highlights are not the texts of the removals logged for them.", "Rebuild the record: page parts are lifted from the raw page, never written by hand.")
 register("raw-coverage-gap", "L3", "Raw page text lies in neither a kept paragraph nor a logged removal: it was dropped without a record.", "Log the removal (with its reason) or keep the text.")
 register("segment-invalid", "L3", "source.segments do not map the text's paragraphs one to one and in order, or their raw ranges are empty, overlap or go backwards.", "Rebuild the record from its annotation.")
 register("evidence-span-mismatch", "L3", "A metadata evidence and its evidence_span do not come together, or the span is not as long as the evidence.", "Rebuild the record from its annotation.")

@@ -219,6 +219,78 @@ def relation_rules(record: dict, file: str, line: int | None, registry=None) -> 
             yield incident(file, line, "relation-target-invalid", f"relations[{i}]", "a relation points to exactly one document or one entity")
 
 
+def self_relation_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """A document does not rewrite, follow or cite itself."""
+    for i, r in enumerate(listed(record.get("relations"))):
+        if isinstance(r, dict) and r.get("document") is not None and r.get("document") == record.get("id"):
+            yield incident(file, line, "relation-target-invalid", f"relations[{i}].document", "a relation points to its own document")
+
+
+# --- page parts and file names -------------------------------------------------------------
+
+PAGE_PARTS = (("title", "title"), ("dateline", "dateline"), ("byline", "byline"))
+
+
+def page_part_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """title, dateline, byline and highlights are the texts of the removals logged for them."""
+    removed = [r for r in listed((record.get("source") or {}).get("removed") if isinstance(record.get("source"), dict) else None) if isinstance(r, dict)]
+    for key, reason in PAGE_PARTS:
+        texts = [r.get("text") for r in removed if r.get("reason") == reason]
+        expected = texts[0] if len(texts) == 1 else None
+        value = record.get(key)
+        if len(texts) > 1 or value != expected:
+            yield incident(file, line, "page-part-mismatch", key, f"{key} is {str(value)[:40]!r} but the removals logged for it give {expected if len(texts) < 2 else texts!r}"[:300])
+    highlights = [r.get("text") for r in removed if r.get("reason") == "highlight"]
+    if isinstance(record.get("highlights"), list) and record["highlights"] != highlights:
+        yield incident(file, line, "page-part-mismatch", "highlights", f"the highlights are not the {len(highlights)} removal(s) logged as highlight, in raw order")
+
+
+def file_name_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """source.file is the document's raw file and annotation.file its annotation file, by name."""
+    doc = record.get("id")
+    if not isinstance(doc, str):
+        return
+    source = record.get("source") if isinstance(record.get("source"), dict) else {}
+    name = source.get("file")
+    if isinstance(name, str) and name not in (f"{doc}.txt", f"dataset/raw/{doc}.txt"):
+        yield incident(file, line, "raw-name-invalid", "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
+    ann = record.get("annotation") if isinstance(record.get("annotation"), dict) else {}
+    name = ann.get("file")
+    if isinstance(name, str) and (name.startswith("/") or ".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):
+        yield incident(file, line, "document-id-mismatch", "annotation.file", f"{name[:60]!r} is not the annotation file of {doc} ('dataset/annotations/{doc}.yaml')")
+
+
+# Text we write ourselves (names, notes, sources of relayed quotes): one line, no control characters.
+AUTHORED = (("outlet", "name"), ("outlet", "note"), ("published", "note"), ("annotation", "guidelines"))
+AUTHORED_LISTS = (("quotes", ("speaker_name", "note", "via")), ("annotation", ("annotators",)))
+
+
+def _bad_char(text: str) -> str | None:
+    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+
+
+def authored_text_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """Annotator-written strings hold no line breaks or control characters (article text may)."""
+    found: list[tuple[str, str]] = []
+    for key, sub in AUTHORED:
+        node = record.get(key)
+        if isinstance(node, dict) and isinstance(node.get(sub), str):
+            found.append((f"{key}.{sub}", node[sub]))
+    for i, q in enumerate(listed(record.get("quotes"))):
+        if isinstance(q, dict):
+            for sub in ("speaker_name", "note"):
+                if isinstance(q.get(sub), str):
+                    found.append((f"quotes[{i}].{sub}", q[sub]))
+            found += [(f"quotes[{i}].via[{j}]", v) for j, v in enumerate(listed(q.get("via"))) if isinstance(v, str)]
+    ann = record.get("annotation")
+    if isinstance(ann, dict):
+        found += [(f"annotation.annotators[{j}]", v) for j, v in enumerate(listed(ann.get("annotators"))) if isinstance(v, str)]
+    for path, text in found:
+        ch = _bad_char(text)
+        if ch is not None:
+            yield incident(file, line, "control-character", path, f"holds U+{ord(ch):04X}, a line break or control character")
+
+
 def _spans(items: Iterable) -> list[tuple[int, int]]:
     return [(s["start"], s["end"]) for s in items if isinstance(s, dict) and _int(s.get("start")) and _int(s.get("end"))]
 
@@ -310,6 +382,10 @@ RULES: dict[str, Rule] = {
     "relations": relation_rules,
     "quote-marks": quote_marks_rules,
     "segments": segment_rules,
+    "self-relation": self_relation_rules,
+    "page-parts": page_part_rules,
+    "file-names": file_name_rules,
+    "authored-text": authored_text_rules,
 }
 RAW_RULES: dict[str, Rule] = {"segments-raw": segment_raw_rules}
 
@@ -337,6 +413,7 @@ CHECK_IDS = frozenset({
     "value-entity-linked", "quote-id-duplicate", "quote-duplicate", "addressee-incomplete", "speaker-unresolved",
     "speaker-kind-invalid", "relation-target-invalid",
     "quote-marks-unaccounted", "segment-invalid", "raw-offset-mismatch",
+    "page-part-mismatch", "raw-name-invalid", "document-id-mismatch", "control-character",
 })
 
 
@@ -354,6 +431,11 @@ RULE_FIELDS: dict[str, dict] = {
     "relations": {"relations": None},
     "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
     "segments": {"text": None, "source": {"segments": None}},
+    "self-relation": {"id": None, "relations": None},
+    "page-parts": {"title": None, "dateline": None, "byline": None, "highlights": None, "source": {"removed": {"reason": None, "text": None}}},
+    "file-names": {"id": None, "source": {"file": None}, "annotation": {"file": None}},
+    "authored-text": {"outlet": {"name": None, "note": None}, "published": {"note": None}, "annotation": {"guidelines": None, "annotators": None},
+                      "quotes": {"speaker_name": None, "note": None, "via": None}},
 }
 
 
