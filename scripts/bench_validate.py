@@ -57,7 +57,9 @@ def variant(base: dict, i: int, batch_ids: dict[str, str]) -> dict:
     ]
     rec["non_quotes"] = sorted(({**s, "start": s["start"] + k, "end": s["end"] + k} for s in base["non_quotes"] + dropped), key=lambda s: (s["start"], s["end"]))
     rec["relations"] = [{**r, "document": batch_ids.get(r["document"]) if r["document"] else None} for r in base["relations"]]
-    rec["source"] = {**base["source"], "segments": [{**s, "start": s["start"] + k if n else 0, "end": s["end"] + k} for n, s in enumerate(base["source"]["segments"])]}
+    rec["source"] = {**base["source"], "file": f"dataset/raw/{new_id}.txt",
+                     "segments": [{**s, "start": s["start"] + k if n else 0, "end": s["end"] + k} for n, s in enumerate(base["source"]["segments"])]}
+    rec["annotation"] = {**base["annotation"], "file": f"dataset/annotations/{new_id}.yaml"}  # file names follow the id
     return rec
 
 

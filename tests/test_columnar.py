@@ -321,6 +321,8 @@ def _copies(n: int) -> list[dict]:
             # (a relation to neither is relation-target-invalid).
             r["relations"] = [x for x in r["relations"] if x["document"] is None]
             r["id"] = new
+            r["source"]["file"] = f"dataset/raw/{new}.txt"  # file names follow the id
+            r["annotation"]["file"] = f"dataset/annotations/{new}.yaml"
             out.append(r)
     return out
 

@@ -68,13 +68,35 @@ def cli(*argv: str) -> tuple[int, str]:
     return code, text
 
 
-def mutate_text(data: str, draw) -> str:
+class Pick:
+    """The choices a mutation makes, from hypothesis here and from a seeded generator in scripts/fuzz.py."""
+
+    def __init__(self, draw=None, rng=None):
+        self.draw, self.rng = draw, rng
+
+    def integer(self, a: int, b: int) -> int:
+        return self.draw(st.integers(a, b)) if self.draw else self.rng.randint(a, b)
+
+    def choice(self, values):
+        values = list(values)
+        return self.draw(st.sampled_from(values)) if self.draw else self.rng.choice(values)
+
+    def coin(self) -> bool:
+        return self.draw(st.booleans()) if self.draw else self.rng.random() < 0.5
+
+    def text(self, n: int) -> str:
+        if self.draw:
+            return self.draw(st.text(max_size=n))
+        return "".join(chr(self.rng.choice([self.rng.randint(0, 0x7F), self.rng.randint(0x80, 0x2FFF), self.rng.randint(0xD800, 0xDFFF)])) for _ in range(self.rng.randint(0, n)))
+
+
+def mutate_text(data: str, pick: Pick) -> str:
     """Insert, delete or replace a piece of the text with a hostile token."""
-    for _ in range(draw(st.integers(1, 3))):
-        i = draw(st.integers(0, len(data)))
-        j = draw(st.integers(i, min(len(data), i + 40)))
-        token = draw(st.sampled_from(TOKENS) | st.text(max_size=8))
-        data = data[:i] + token + data[j:] if draw(st.booleans()) else data[:i] + token + data[i:]
+    for _ in range(pick.integer(1, 3)):
+        i = pick.integer(0, len(data))
+        j = pick.integer(i, min(len(data), i + 40))
+        token = pick.choice(TOKENS) if pick.coin() else pick.text(8)
+        data = data[:i] + token + data[j:] if pick.coin() else data[:i] + token + data[i:]
     return data
 
 
@@ -85,27 +107,25 @@ def paths_of(node, path=()):
         yield from paths_of(v, (*path, k))
 
 
-def mutate_record(record: dict, draw) -> dict:
+def mutate_record(record: dict, pick: Pick) -> dict:
     rec = copy.deepcopy(record)
     paths = [p for p in paths_of(rec) if p]
-    for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(paths))
+    for _ in range(pick.integer(1, 3)):
+        path = pick.choice(paths)
         parent = rec
         try:
             for k in path[:-1]:
                 parent = parent[k]
-            if draw(st.integers(0, 9)) == 0 and isinstance(parent, dict):
+            if pick.integer(0, 9) == 0 and isinstance(parent, dict):
                 parent.pop(path[-1], None)  # a missing field
             else:
-                parent[path[-1]] = draw(st.sampled_from(HOSTILE))
+                parent[path[-1]] = pick.choice(HOSTILE)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation replaced a container on this path
     return rec
 
 
-@pytest.fixture(scope="module")
-def checkout(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("checkout")
+def make_checkout(root: Path) -> Path:
     for part in ("schema", "dataset"):
         shutil.copytree(ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__", "passes"))
     (root / "dataset/annotations/passes").mkdir()
@@ -115,19 +135,22 @@ def checkout(tmp_path_factory) -> Path:
 ANNOTATIONS = sorted((ROOT / "dataset/annotations").glob("*.yaml"))
 
 
-@SETTINGS
-@given(data=st.data())
-def test_build_on_mutated_yaml_fails_cleanly_and_writes_nothing(checkout, data):
-    target = data.draw(st.sampled_from([*ANNOTATIONS, ROOT / "dataset/entities.yaml"]))
-    copy_ = checkout / target.relative_to(ROOT)
+# --- one case per input kind: used by the tests below and by scripts/fuzz.py ------------------
+
+
+def case_yaml(root: Path, pick: Pick) -> int:
+    """A mutated annotation or registry: build fails cleanly and writes nothing; validate too."""
+    target = pick.choice([*ANNOTATIONS, ROOT / "dataset/entities.yaml"])
+    copy_ = root / target.relative_to(ROOT)
     original = target.read_text("utf-8")
     try:
-        copy_.write_text(mutate_text(original, data.draw), "utf-8", errors="surrogatepass")
-        before = tree(checkout)
-        code, _ = cli("--root", str(checkout), "build")
+        copy_.write_text(mutate_text(original, pick), "utf-8", errors="surrogatepass")
+        before = tree(root)
+        code, _ = cli("--root", str(root), "build")
         if code != 0:
-            assert tree(checkout) == before, "a failed build wrote something"
-        cli("--root", str(checkout), "validate", str(copy_))
+            assert tree(root) == before, "a failed build wrote something"
+        cli("--root", str(root), "validate", str(copy_))
+        return code
     finally:
         copy_.write_text(original, "utf-8")
 
@@ -136,59 +159,55 @@ def _jsonl(records: list) -> bytes:
     return b"".join(json.dumps(r, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n" for r in records)
 
 
-@SETTINGS
-@given(data=st.data())
-def test_validate_on_mutated_records_never_crashes_or_writes(tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("records")
-    recs = [mutate_record(r, data.draw) for r in RECORDS[: data.draw(st.integers(1, len(RECORDS)))]]
-    kind = data.draw(st.sampled_from(["jsonl", "jsonl-bytes", "parquet", "parquet-bytes", "json"]))
+RECORD_KINDS = ("jsonl", "jsonl-bytes", "json", "parquet", "parquet-bytes")
+
+
+def case_records(folder: Path, pick: Pick, kind: str) -> int | None:
+    """Mutated records as JSONL, JSON or Parquet (rows or bytes): validate never crashes or writes.
+    None when Arrow cannot hold the mutation at all."""
+    recs = [mutate_record(r, pick) for r in RECORDS[: pick.integer(1, len(RECORDS))]]
     if kind == "jsonl":
         path = folder / "r.jsonl"
         path.write_bytes(_jsonl(recs))
     elif kind == "jsonl-bytes":
         path = folder / "r.jsonl"
-        path.write_bytes(mutate_text(_jsonl(RECORDS[:2]).decode(), data.draw).encode("utf-8", "surrogatepass"))
+        path.write_bytes(mutate_text(_jsonl(RECORDS[:2]).decode(), pick).encode("utf-8", "surrogatepass"))
     elif kind == "json":
         path = folder / "r.json"
-        path.write_bytes(json.dumps(recs, ensure_ascii=False).encode("utf-8", "surrogatepass") + data.draw(st.sampled_from([b"", b"garbage", b"]"])))
+        path.write_bytes(json.dumps(recs, ensure_ascii=False).encode("utf-8", "surrogatepass") + pick.choice([b"", b"garbage", b"]"]))
     elif kind == "parquet":
         path = folder / "r.parquet"
-        try:
-            pq.write_table(pa.Table.from_pylist(recs), path)
-        except (pa.ArrowException, OverflowError, ValueError, TypeError, UnicodeEncodeError):
-            return  # Arrow cannot hold this mutation at all: nothing to validate
+        for schema in (SCHEMA, None):  # the published schema where the mutation fits it, else inferred types
+            try:
+                pq.write_table(pa.Table.from_pylist(recs, schema=schema), path)
+                break
+            except (pa.ArrowException, OverflowError, ValueError, TypeError, UnicodeEncodeError):
+                continue
+        else:
+            return None
     else:
         path = folder / "r.parquet"
         raw = bytearray(DOCS.read_bytes())
-        for _ in range(data.draw(st.integers(1, 8))):
-            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
-        path.write_bytes(bytes(raw[: data.draw(st.integers(1, len(raw)))]))
+        for _ in range(pick.integer(1, 8)):
+            raw[pick.integer(0, len(raw) - 1)] = pick.integer(0, 255)
+        path.write_bytes(bytes(raw[: pick.integer(1, len(raw))]))
     before = tree(folder)
-    for extra in ([], ["--engine", "python"], ["--level", "3"], ["--strict"]):
-        cli("validate", str(path), *extra)
-    assert tree(folder) == before
+    codes = [cli("validate", str(path), *extra)[0] for extra in ([], ["--engine", "python"], ["--level", "3"], ["--strict"])]
+    assert tree(folder) == before, "validate wrote something"
+    return codes[0]
 
 
-@pytest.fixture(scope="module")
-def standoff(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("standoff") / "s.jsonl"
-    assert cli("--root", str(ROOT), "export", "--format", "standoff", "--out", str(out))[0] == 0
-    return out
-
-
-@SETTINGS
-@given(data=st.data())
-def test_rehydrate_on_a_mutated_standoff_writes_all_or_nothing(standoff, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("rehydrate")
-    records = [json.loads(line) for line in standoff.read_text("utf-8").splitlines()]
-    i = data.draw(st.integers(0, len(records) - 1))
-    if data.draw(st.booleans()):
-        records[i] = mutate_record(records[i], data.draw)
-        src = folder / "in.jsonl"
+def case_standoff(standoff: Path, folder: Path, pick: Pick) -> int:
+    """A mutated standoff release: rehydrate writes records that validate, or nothing."""
+    text = standoff.read_text("utf-8")
+    records = [json.loads(line) for line in text.splitlines()]
+    src = folder / "in.jsonl"
+    if pick.coin():
+        i = pick.integer(0, len(records) - 1)
+        records[i] = mutate_record(records[i], pick)
         src.write_bytes(_jsonl(records))
     else:
-        src = folder / "in.jsonl"
-        src.write_text(mutate_text(standoff.read_text("utf-8"), data.draw), "utf-8", errors="surrogatepass")
+        src.write_text(mutate_text(text, pick), "utf-8", errors="surrogatepass")
     out = folder / "out" / "records.jsonl"
     before = tree(folder)
     code, _ = cli("--root", str(ROOT), "rehydrate", str(src), "--raw", str(ROOT / "dataset/raw"), "--out", str(out))
@@ -197,23 +216,65 @@ def test_rehydrate_on_a_mutated_standoff_writes_all_or_nothing(standoff, tmp_pat
         assert after == before, "a failed rehydrate wrote something"
     else:
         assert set(after) - set(before) <= {"out", "out/records.jsonl"}
-        assert cli("--root", str(ROOT), "validate", str(out))[0] == 0
+        assert cli("--root", str(ROOT), "validate", str(out))[0] == 0, "rehydrate wrote records that fail validate"
+    return code
+
+
+def case_brat(brat: Path, folder: Path, pick: Pick) -> int:
+    """A mutated brat gold: evaluate fails cleanly and writes nothing into it."""
+    gold = folder / "brat"
+    shutil.copytree(brat, gold)
+    target = pick.choice(sorted(gold.glob("*.ann")))
+    target.write_text(mutate_text(target.read_text("utf-8"), pick), "utf-8", errors="surrogatepass")
+    before = tree(folder)
+    code, _ = cli("--root", str(ROOT), "evaluate", "--brat", str(gold))
+    assert tree(folder) == before, "evaluate wrote into the gold folder"
+    return code
+
+
+def export(kind: str, out: Path) -> Path:
+    assert cli("--root", str(ROOT), "export", "--format", kind, "--out", str(out))[0] == 0
+    return out
+
+
+# --- the tests ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory) -> Path:
+    return make_checkout(tmp_path_factory.mktemp("checkout"))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_build_on_mutated_yaml_fails_cleanly_and_writes_nothing(checkout, data):
+    case_yaml(checkout, Pick(data.draw))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_validate_on_mutated_records_never_crashes_or_writes(tmp_path_factory, data):
+    pick = Pick(data.draw)
+    case_records(tmp_path_factory.mktemp("records"), pick, pick.choice(RECORD_KINDS))
+
+
+@pytest.fixture(scope="module")
+def standoff(tmp_path_factory) -> Path:
+    return export("standoff", tmp_path_factory.mktemp("standoff") / "s.jsonl")
+
+
+@SETTINGS
+@given(data=st.data())
+def test_rehydrate_on_a_mutated_standoff_writes_all_or_nothing(standoff, tmp_path_factory, data):
+    case_standoff(standoff, tmp_path_factory.mktemp("rehydrate"), Pick(data.draw))
 
 
 @pytest.fixture(scope="module")
 def brat(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("brat") / "brat"
-    assert cli("--root", str(ROOT), "export", "--format", "brat", "--out", str(out))[0] == 0
-    return out
+    return export("brat", tmp_path_factory.mktemp("brat") / "brat")
 
 
 @settings(SETTINGS, max_examples=max(3, EXAMPLES // 3))
 @given(data=st.data())
 def test_evaluate_on_mutated_brat_fails_cleanly(brat, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("gold") / "brat"
-    shutil.copytree(brat, folder)
-    target = data.draw(st.sampled_from(sorted(folder.glob("*.ann"))))
-    target.write_text(mutate_text(target.read_text("utf-8"), data.draw), "utf-8", errors="surrogatepass")
-    before = tree(folder.parent)
-    cli("--root", str(ROOT), "evaluate", "--brat", str(folder))
-    assert tree(folder.parent) == before
+    case_brat(brat, tmp_path_factory.mktemp("gold"), Pick(data.draw))

@@ -203,7 +203,7 @@ def _float_start(lines):
 
 def _escaped_colon(lines):
     rec = json.loads(lines[3])
-    rec["title"] = (rec["title"] or "Untitled") + ": a subtitle"
+    rec["quotes"][0]["note"] = (rec["quotes"][0]["note"] or "Noted") + ": a subtitle"  # a free-text field (a title must stay its raw text)
     lines[3] = json.dumps(rec, ensure_ascii=False).encode().replace(b": a subtitle", b"\\u003a a subtitle") + b"\n"
     return lines
 
@@ -314,5 +314,5 @@ FIXTURES = sorted(ROOT / "tests/fixtures/invalid" / c["fixture"] for c in yaml.s
 def test_every_invalid_jsonl_fixture_gets_the_same_incidents_read_into_arrow(fixture, tmp_path, monkeypatch):
     # Out of the checkout, where the JSONL Arrow path runs (raw-offset checks need the raw files, so not that one).
     found = both_paths(tmp_path, fixture.read_bytes(), monkeypatch)
-    if fixture.stem != "raw-offset-mismatch":
+    if fixture.stem not in ("raw-offset-mismatch", "source-hash-mismatch", "raw-coverage-gap"):
         assert any(f" {fixture.stem} " in line for line in found), found

@@ -256,7 +256,7 @@ def file_name_rules(record: dict, file: str, line: int | None, registry=None) ->
         yield incident(file, line, "raw-name-invalid", "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
     ann = record.get("annotation") if isinstance(record.get("annotation"), dict) else {}
     name = ann.get("file")
-    if isinstance(name, str) and (name.startswith("/") or ".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):
+    if isinstance(name, str) and (".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):
         yield incident(file, line, "document-id-mismatch", "annotation.file", f"{name[:60]!r} is not the annotation file of {doc} ('dataset/annotations/{doc}.yaml')")
 
 
