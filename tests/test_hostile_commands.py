@@ -60,3 +60,53 @@ def test_manifest_in_a_copy_without_the_schema_link(repo_copy, capsys):
     shutil.rmtree(repo_copy.root / "schema")
     code, text = run(capsys, "--root", str(repo_copy.root), "manifest")
     assert code == 2 and "checkout-missing" in text
+
+
+def test_preannotate_force_replaces_its_own_drafts_never_a_curated_annotation(repo_copy, tmp_path, capsys):
+    raw = repo_copy.raw / "002_761bafcaa80bbbf4.txt"
+    curated = repo_copy.annotations / "002_761bafcaa80bbbf4.yaml"
+    before = curated.read_bytes()
+    code, text = run(capsys, "--root", str(repo_copy.root), "preannotate", str(raw), "--force")
+    assert code == 1 and "out-not-ours" in text and curated.read_bytes() == before
+    drafts = tmp_path / "drafts"
+    reg = tmp_path / "entities.yaml"
+    shutil.copy(repo_copy.registry, reg)
+    args = ["--root", str(repo_copy.root), "preannotate", str(raw), "--out-dir", str(drafts), "--registry", str(reg)]
+    assert run(capsys, *args)[0] == 0
+    first = (drafts / "002_761bafcaa80bbbf4.yaml").read_bytes()
+    assert b"method: \"machine\"" in first or b"method: machine" in first
+    assert run(capsys, *args, "--force")[0] == 0, "its own draft is replaced with --force"
+
+
+def test_a_fifo_or_device_is_refused_not_waited_on(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "records.jsonl"
+    os.mkfifo(fifo)
+    (tmp_path / "a.yaml").symlink_to("/dev/zero")
+    code, text = run(capsys, "validate", str(fifo), "/dev/zero", str(tmp_path / "a.yaml"))
+    assert code == 2 and text.count("not a regular file") == 3
+
+
+def test_a_huge_line_is_skipped_unread(tmp_path, capsys, monkeypatch):
+    import taq_news.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 1 << 16)
+    path = tmp_path / "r.jsonl"
+    good = (ROOT / "tests/fixtures/invalid/registry-unavailable.jsonl").read_bytes()
+    path.write_bytes(good + b'{"id": "' + b"x" * (1 << 20) + b'"}\n' + good)
+    code, text = run(capsys, "validate", str(path))
+    assert code == 1 and f"{path}:2: L1 record-too-large" in text
+    assert ":1:" not in text and ":3: L1" not in text, "the records around it are read as usual"
+
+
+def test_a_whitespace_note_is_no_reason(tmp_path, capsys):
+    import json
+
+    rec = json.loads((ROOT / "tests/fixtures/invalid/registry-unavailable.jsonl").read_text("utf-8"))
+    assert rec["outlet"]["basis"] == "unknown"
+    rec["outlet"]["note"] = "   "
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(rec) + "\n")
+    code, text = run(capsys, "validate", "--registry", str(ROOT / "dataset/entities.yaml"), str(path))
+    assert code == 1 and "basis-without-note" in text

@@ -84,8 +84,8 @@ def test_fixture_triggers_its_check_at_its_line(case, tmp_path):
     for inc in incidents:
         assert inc.level == CHECKS[inc.check].level and inc.fix and inc.file
     if case["mode"] == "records" and case["line"] is not None:
-        # the valid line before the broken one stays clean
-        assert {line for _, line in found} <= {case["line"]}, found
+        # the valid line before the broken one stays clean (a warning about a check that could not run is no verdict)
+        assert {i.line for i in incidents if i.severity != "warning"} <= {case["line"]}, found
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["check"])

@@ -438,15 +438,60 @@ def test_a_forged_or_damaged_journal_moves_nothing(repo_copy, capsys):
     assert not (repo_copy.root / output.JOURNAL).exists()
 
 
-def test_staging_left_by_a_killed_run_is_removed(repo_copy):
+def test_staging_left_by_a_killed_run_is_removed_and_lookalikes_are_kept(repo_copy):
     from taq_news.build import build
 
-    leftovers = [repo_copy.dataset / ".build-staging-abc", repo_copy.dataset / f"{output.STAGING}data.x", repo_copy.dataset / f"{output.STAGING}README.md.y"]
-    leftovers[0].mkdir()
-    leftovers[1].mkdir()
-    leftovers[2].write_text("half")
+    ours = [repo_copy.dataset / f"{output.STAGING}data.x", repo_copy.dataset / f"{output.STAGING}README.md.y"]
+    ours[0].mkdir()
+    ours[1].write_text("half")
+    for p in ours:
+        output._mark_file(p, "staging")  # as the writer marks what it stages
+    theirs = [repo_copy.dataset / f"{output.STAGING}mine", repo_copy.dataset / ".build-staging-notes"]
+    theirs[0].mkdir()
+    (theirs[0] / "keep.txt").write_text("keep")
+    theirs[1].write_text("notes")
     build(repo_copy)
-    assert not any(p.exists() for p in leftovers)
+    assert not any(p.exists() for p in ours)
+    assert (theirs[0] / "keep.txt").read_text() == "keep" and theirs[1].read_text() == "notes"
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=["render", "brat"])
+def test_a_forged_marker_makes_nothing_ours(cmd, tmp_path, capsys):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("notes\n")
+    digest = hashlib.sha256(b"notes\n").hexdigest()
+    (folder / output.MARKER).write_text(__import__("json").dumps({"tool": "taq-news", "command": cmd[0] if cmd[0] == "render" else "export-brat", "version": "x", "files": {"notes.txt": digest}}))
+    before = tree(folder)
+    code, text = run(capsys, "--root", str(ROOT), *cmd, str(folder))
+    assert code == 2 and "out-not-ours" in text and tree(folder) == before
+    code, _ = run(capsys, "--root", str(ROOT), *cmd, str(folder), "--force")
+    assert code == 0 and (folder / "notes.txt").read_text() == "notes\n"
+
+
+def test_a_folder_named_like_the_marker_is_not_a_marker(tmp_path, capsys):
+    folder = tmp_path / "m"
+    (folder / output.MARKER).mkdir(parents=True)
+    (folder / output.MARKER / "data.txt").write_text("x")
+    before = tree(folder)
+    code, text = run(capsys, "--root", str(ROOT), "render", "--out", str(folder))
+    assert code == 2 and "out-not-ours" in text and tree(folder) == before
+
+
+def test_a_forged_journal_cannot_move_what_the_build_does_not_write(repo_copy, capsys):
+    keep = repo_copy.root / ".venv-mine"
+    keep.mkdir()
+    (keep / "keep.txt").write_text("keep")
+    staged = repo_copy.root / f"{output.STAGING}.venv-mine.x"
+    staged.mkdir()
+    (staged / "a").write_text("x")
+    output._mark_file(staged, "staging")  # even a staging folder of the right make
+    entry = {"kind": "folder", "staged": str(staged), "target": str(keep), "files": {"a": hashlib.sha256(b"x").hexdigest()}}
+    journal = repo_copy.root / output.JOURNAL
+    journal.write_text(__import__("json").dumps({"entries": [entry]}))
+    output._mark_file(journal, "taq-news")
+    assert run(capsys, "--root", str(repo_copy.root), "build")[0] == 0
+    assert (keep / "keep.txt").read_text() == "keep" and not journal.exists()
 
 
 # --- output that cannot be forged ------------------------------------------------

@@ -156,6 +156,11 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     return out
 
 
+def output_paths(layout: Layout) -> set[Path]:
+    """Every path the build may replace: the data folder as a whole, and the generated files."""
+    return {layout.data, layout.card, layout.croissant, layout.loading_script, layout.citation, layout.root / "README.md"}
+
+
 def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
     """Commit every output together (taq_news.output.commit_files): the data folder is
     swapped whole, the card, script, Croissant and citation renamed into place, and a
@@ -166,9 +171,9 @@ def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:
 
 
 def build(layout: Layout, check_only: bool = False) -> tuple[Corpus, dict[Path, bytes]]:
-    if not check_only:  # finish what a killed build left before reading anything
+    if not check_only:  # finish what a killed build left before reading anything, and only for its own outputs
         with locked(layout.root):
-            recover(layout.root, [layout.dataset])
+            recover(layout.root, [layout.root, layout.dataset], output_paths(layout))
     corpus = compile_corpus(layout)
     outputs = render_outputs(corpus, layout)
     if not check_only:

@@ -279,6 +279,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
             bad(str(target), None, "out-not-file", "a folder or link stands where the draft would be written", "move it away")
         elif target.exists() and not args.force:
             bad(str(target), None, "out-exists", "an annotation file is already there", "pass --force to replace it, or move it away")
+        elif target.exists() and not _is_machine_draft(target):
+            bad(str(target), None, "out-not-ours", "is a curated annotation (its method is not 'machine'); even --force replaces only preannotate's own drafts", "move it away first if you really mean to start over")
         else:
             seen[doc_id] = raw_arg
             try:
@@ -324,6 +326,18 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         print(f"  wrote {p}")
     print("check every item marked origin: machine; then 'taq-news build'")
     return 0
+
+
+def _is_machine_draft(path: Path) -> bool:
+    """An annotation file preannotate wrote and nobody curated: its method is still 'machine'."""
+    from .yamlio import load_yaml
+
+    try:
+        node = load_yaml(path, str(path))
+    except IncidentError:
+        return False
+    ann = node.get("annotation") if isinstance(node, dict) else None
+    return isinstance(ann, dict) and ann.get("method") == "machine"
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

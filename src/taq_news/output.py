@@ -101,8 +101,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Create ``path`` (which must not exist) with ``data``, flushed to disk."""
+def _write_new(path: Path, data: bytes, mode: int = 0o644, owner: str = "taq-news") -> None:
+    """Create ``path`` (which must not exist) with ``data``, flushed to disk, marked as ``owner``'s."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         with os.fdopen(fd, "wb", closefd=False) as fh:
@@ -112,6 +112,14 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644) -> None:
     finally:
         os.close(fd)
     os.chmod(path, mode)  # the umask may have narrowed it; these files are meant to be shared
+    _mark_file(path, owner)
+
+
+def _mkdtemp(parent: Path, name: str) -> Path:
+    """A staging folder, marked as ours so that only ours are ever cleaned up."""
+    staged = Path(tempfile.mkdtemp(prefix=f"{STAGING}{name}.", dir=parent))
+    _mark_file(staged, "staging")
+    return staged
 
 
 def _temp_path(folder: Path, name: str) -> Path:
@@ -122,29 +130,46 @@ def _temp_path(folder: Path, name: str) -> Path:
 
 
 def _mark_file(path: Path, command: str) -> None:
-    with contextlib.suppress(OSError):  # a file system without user xattrs: the file is just unmarked
+    # An extended attribute says who wrote a file: a copy (cp, git, an editor's save) loses it,
+    # so a user's file is never taken for ours by its name or content alone.
+    with contextlib.suppress(OSError, AttributeError):  # no user xattrs here: the file is just unmarked
         os.setxattr(path, XATTR, command.encode(), follow_symlinks=False)
 
 
+UNMARKABLE = "?"  # the file system keeps no extended attributes: ownership rests on names and hashes
+
+
 def _file_command(path: Path) -> str | None:
+    """Which command wrote ``path``: its mark, None if unmarked, UNMARKABLE where marks cannot exist."""
     try:
         return os.getxattr(path, XATTR, follow_symlinks=False).decode()
-    except (OSError, UnicodeDecodeError):
+    except AttributeError:
+        return UNMARKABLE
+    except OSError as exc:
+        return UNMARKABLE if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP) else None
+    except UnicodeDecodeError:
         return None
+
+
+def _wrote(path: Path, command: str | None = None) -> bool:
+    """Did taq-news (``command``, if given) write this very file or folder? Never for a symlink."""
+    if path.is_symlink() or not os.path.lexists(path):
+        return False
+    mark = _file_command(path)
+    return mark == UNMARKABLE or (mark is not None and (command is None or mark == command))
 
 
 def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force: bool = False) -> Path:
     """Write one output file atomically. An existing file is replaced only when this
     command wrote it, or with ``force``; a folder, a symlink or a path under a file is refused."""
     path = check_target(out, folder=False)
-    if path.exists() and _file_command(path) != command and not force:
+    if path.exists() and not _wrote(path, command) and not force:
         raise OutputRefused("out-exists", str(path), "exists and was not written by this command", "pass --force to replace it, or choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
     _drop_temps(path)
     tmp = _temp_path(path.parent, path.name)
     try:
-        _write_new(tmp, data)
-        _mark_file(tmp, command)
+        _write_new(tmp, data, owner=command)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -155,7 +180,7 @@ def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force:
 def _drop_temps(path: Path) -> None:
     """Temporary files a killed write of ``path`` left beside it."""
     for leftover in path.parent.glob(f"{STAGING}{glob_escape(path.name)}.*"):
-        if leftover.is_file() and not leftover.is_symlink():
+        if leftover.is_file() and _wrote(leftover):  # a file of the user's with a name like ours stays
             leftover.unlink()
 
 
@@ -175,9 +200,13 @@ def _marker_bytes(command: str, files: dict[str, bytes]) -> bytes:
 
 
 def _ours(folder: Path, command: str) -> set[str]:
-    """The files in ``folder`` that ``command`` wrote and nobody changed since (their hash is the marker's)."""
+    """The files in ``folder`` that ``command`` wrote and nobody changed since: marked as its own,
+    and with the hash its marker file (itself marked) recorded."""
+    marker = folder / MARKER
+    if not (marker.is_file() and _wrote(marker, command)):
+        return set()
     try:
-        data = json.loads((folder / MARKER).read_bytes())
+        data = json.loads(marker.read_bytes())
     except (OSError, ValueError):
         return set()
     if not isinstance(data, dict) or data.get("tool") != "taq-news" or data.get("command") != command or not isinstance(data.get("files"), dict):
@@ -185,7 +214,7 @@ def _ours(folder: Path, command: str) -> set[str]:
     mine = set()
     for name, digest in data["files"].items():
         path = folder / str(name)
-        if safe_name(str(name)) and path.is_file() and not path.is_symlink() and _sha(path.read_bytes()) == digest:
+        if safe_name(str(name)) and path.is_file() and _wrote(path, command) and _sha(path.read_bytes()) == digest:
             mine.add(str(name))
     return mine
 
@@ -195,7 +224,8 @@ def _ours_only(folder: Path, command: str) -> bool | None:
     entries = set(os.listdir(folder))
     if not entries:
         return None
-    return entries == _ours(folder, command) | {MARKER} and MARKER in entries
+    marker = folder / MARKER
+    return marker.is_file() and _wrote(marker, command) and entries == _ours(folder, command) | {MARKER}
 
 
 _libc = None
@@ -254,11 +284,11 @@ def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command:
         if state is False:
             _write_into(path, files, command)
             return path
-        staged = Path(tempfile.mkdtemp(prefix=f"{STAGING}{path.name}.", dir=parent))
+        staged = _mkdtemp(parent, path.name)
         try:
             for name in names:
-                _write_new(staged / name, files[name])
-            _write_new(staged / MARKER, _marker_bytes(command, files))
+                _write_new(staged / name, files[name], owner=command)
+            _write_new(staged / MARKER, _marker_bytes(command, files), owner=command)
             os.chmod(staged, 0o755)  # mkdtemp makes it private
             _fsync_dir(staged)
             swap_in(staged, path)
@@ -280,7 +310,7 @@ def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
     for name, data in sorted(files.items()):
         tmp = _temp_path(folder, name)
         try:
-            _write_new(tmp, data)
+            _write_new(tmp, data, owner=command)
             os.replace(tmp, folder / name)
         finally:
             with contextlib.suppress(FileNotFoundError):
@@ -288,7 +318,7 @@ def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
     for name in mine - set(files):  # files this command wrote last time and no longer makes
         (folder / name).unlink()
     tmp = _temp_path(folder, MARKER)
-    _write_new(tmp, _marker_bytes(command, files))
+    _write_new(tmp, _marker_bytes(command, files), owner=command)
     os.replace(tmp, folder / MARKER)
 
 
@@ -299,16 +329,18 @@ def recover_siblings(parent: Path, name: str) -> None:
     for leftover in sorted(parent.glob(f"{STAGING}{glob_escape(name)}.*"), key=lambda p: (not p.name.endswith(".old"), p.name)):
         if not (leftover.exists() or leftover.is_symlink()):
             continue
-        if leftover.name.endswith(".old") and not target.exists():
+        if leftover.name.endswith(".old") and not target.exists() and leftover.is_dir() and not leftover.is_symlink():
             staged = leftover.with_name(leftover.name.removesuffix(".old"))
-            if staged.is_dir():  # killed between the two renames: the new folder was complete
+            if staged.is_dir() and _wrote(staged):  # killed between the two renames: the new folder was complete
                 os.rename(staged, target)
-            else:
+            else:  # put the old folder back
                 os.rename(leftover, target)
                 continue
-        if leftover.is_dir() and not leftover.is_symlink():
+        if not _wrote(leftover):
+            continue  # not something taq-news made: never touched
+        if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-        elif leftover.exists() or leftover.is_symlink():
+        else:
             leftover.unlink()
 
 
@@ -332,7 +364,7 @@ def commit_files(root: Path, files: dict[Path, bytes], folders: dict[Path, dict[
     root = root.resolve()
     places = sorted({Path(os.path.abspath(t)).parent for t in [*files, *folders]})
     with locked(root):
-        recover(root, places)
+        recover(root, places, {*files, *folders})
         entries: list[dict] = []
         try:
             for target, data in sorted(files.items()):
@@ -344,7 +376,7 @@ def commit_files(root: Path, files: dict[Path, bytes], folders: dict[Path, dict[
             for target, content in sorted(folders.items()):
                 target = _inside(root, target)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                staged = Path(tempfile.mkdtemp(prefix=f"{STAGING}{target.name}.", dir=target.parent))
+                staged = _mkdtemp(target.parent, target.name)
                 entries.append({"kind": "folder", "staged": str(staged), "target": str(target), "files": {}})
                 for rel, data in sorted(content.items()):
                     (staged / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -396,7 +428,7 @@ def _apply(root: Path, entries: list[dict]) -> None:
     """Switch every staged piece in; safe to run again after a kill at any point."""
     for e in entries:
         staged, target = Path(e["staged"]), Path(e["target"])
-        if staged.parent != target.parent or not staged.name.startswith(f"{STAGING}{target.name}."):
+        if staged.parent != target.parent or not staged.name.startswith(f"{STAGING}{target.name}.") or not _wrote(staged):
             continue  # not a piece this module staged: a journal that was edited or damaged
         if e["kind"] == "file":
             if staged.is_file() and not staged.is_symlink() and _sha(staged.read_bytes()) == e.get("sha256"):
@@ -417,15 +449,20 @@ def _apply(root: Path, entries: list[dict]) -> None:
         (root / JOURNAL).unlink()
 
 
-def recover(root: Path, places: list[Path] | None = None) -> list[str]:
+def recover(root: Path, places: list[Path] | None = None, targets: set[Path] | None = None) -> list[str]:
     """Complete a journaled commit a killed run left, and remove stale staging in ``places``
-    (the folders the commit writes into). Returns what was done."""
+    (the folders the commit writes into). Only entries whose target is one of ``targets``
+    (the files the command writes) are completed: a journal cannot move anything else.
+    Returns what was done."""
     done: list[str] = []
     journal = root / JOURNAL
-    if journal.is_file():
+    if journal.is_file() and not journal.is_symlink():
+        allowed = {Path(os.path.abspath(t)) for t in targets} if targets is not None else None
         try:
-            entries = json.loads(journal.read_bytes())["entries"]
-            entries = [e for e in entries if _inside(root, Path(e["staged"])) and _inside(root, Path(e["target"])) and e["kind"] in ("file", "folder")]
+            entries = json.loads(journal.read_bytes())["entries"] if _wrote(journal) else None
+            if entries is not None:
+                entries = [e for e in entries if e["kind"] in ("file", "folder") and _inside(root, Path(e["staged"])) and _inside(root, Path(e["target"]))
+                           and (allowed is None or Path(os.path.abspath(e["target"])) in allowed)]
         except (OSError, ValueError, KeyError, TypeError, OutputRefused):
             entries = None
         if entries is not None:
@@ -433,13 +470,10 @@ def recover(root: Path, places: list[Path] | None = None) -> list[str]:
             done.append("completed an interrupted commit")
         else:
             journal.unlink()
-            done.append("removed an unreadable journal")
+            done.append("removed a journal taq-news did not write")
     for folder in {root, *(places or [])}:
         done += _sweep(folder)
     return done
-
-
-LEGACY_STAGING = (".build-staging-",)  # what builds before the journal left behind
 
 
 def _sweep(folder: Path) -> list[str]:
@@ -448,8 +482,8 @@ def _sweep(folder: Path) -> list[str]:
     if not folder.is_dir():
         return removed
     for leftover in sorted(folder.iterdir()):
-        if not leftover.name.startswith((STAGING, *LEGACY_STAGING)):
-            continue
+        if not leftover.name.startswith(STAGING) or not _wrote(leftover):
+            continue  # a name like ours that taq-news did not make stays
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:

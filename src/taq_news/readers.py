@@ -114,6 +114,35 @@ def fast_loads(raw: bytes):
 # Lines per JSONL batch, and bytes: a batch ends at whichever comes first.
 JSONL_BATCH_ROWS = 4096
 JSONL_BATCH_BYTES = 64 << 20
+# One record is about 26 kB; a line (or a JSON file) far beyond that is refused unread, so a
+# huge or endless file cannot exhaust memory.
+MAX_RECORD_BYTES = 16 << 20
+MAX_JSON_FILE_BYTES = 1 << 30
+TOO_LARGE_FIX = "one record per line; a record is text and annotations, far below this size"
+
+
+class TooLong(bytes):
+    """Stands in for a line longer than MAX_RECORD_BYTES (skipped, not kept); ``size`` is its length."""
+
+    size = 0
+
+
+def _bounded_lines(fh) -> Iterator[bytes]:
+    """The file's lines, each read with a bound: an overlong one is skipped and stands as TooLong."""
+    while True:
+        raw = fh.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while True:
+                chunk = fh.readline(1 << 24)
+                size += len(chunk)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            raw = TooLong()
+            raw.size = size
+        yield raw
 
 
 def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iterator[Item | Batch | Incident]:
@@ -127,13 +156,13 @@ def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iter
         return
     with fh:
         if arrow is None:
-            yield from _jsonl_items(fh, display, 1)
+            yield from _jsonl_items(_bounded_lines(fh), display, 1)
             return
         from .jsonl_arrow import read_batch
 
         first = 1
         for lines in _line_runs(fh):
-            batch = read_batch(lines, arrow)
+            batch = None if any(isinstance(line, TooLong) for line in lines) else read_batch(lines, arrow)
             if batch is not None:
                 yield Batch(display, first, batch, lines)
             else:
@@ -144,7 +173,7 @@ def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iter
 def _line_runs(fh) -> Iterator[list[bytes]]:
     run: list[bytes] = []
     size = 0
-    for raw in fh:
+    for raw in _bounded_lines(fh):
         run.append(raw)
         size += len(raw)
         if len(run) >= JSONL_BATCH_ROWS or size >= JSONL_BATCH_BYTES:
@@ -156,6 +185,9 @@ def _line_runs(fh) -> Iterator[list[bytes]]:
 
 def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[Item | Incident]:
     for n, raw in enumerate(lines, first):
+        if isinstance(raw, TooLong):
+            yield Incident(display, n, "L1", "record-too-large", "", f"the line is {raw.size:,} bytes, over the limit of {MAX_RECORD_BYTES:,} for one record", TOO_LARGE_FIX)
+            continue
         if too_deep(raw):
             # before any decoder: they recurse, and a deep enough line would exhaust the stack
             yield Incident(display, n, "L1", "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
@@ -205,6 +237,9 @@ def _short(literal: str) -> str:
 def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
     """One JSON value, or an array of records; nothing may follow it."""
     try:
+        if path.stat().st_size > MAX_JSON_FILE_BYTES:
+            yield Incident(display, None, "L1", "record-too-large", "", f"the file is {path.stat().st_size:,} bytes, over the limit of {MAX_JSON_FILE_BYTES:,} for a JSON file", "split it, or write JSONL (one record per line)")
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield Incident(display, None, "L1", "file-unreadable", "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")

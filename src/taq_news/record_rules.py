@@ -55,7 +55,8 @@ def basis_rules(record: dict, file: str, line: int | None, registry=None) -> Ite
         basis, value = meta.get("basis"), meta.get(value_key)
         if basis == "stated" and meta.get("evidence") is None:
             yield incident(file, line, "stated-without-evidence", f"{key}.evidence", f"{key} is 'stated' but quotes no evidence from the raw text")
-        if basis in ("inferred", "external", "unknown") and not meta.get("note"):
+        note = meta.get("note")
+        if basis in ("inferred", "external", "unknown") and not (note.strip() if isinstance(note, str) else note):
             yield incident(file, line, "basis-without-note", f"{key}.note", f"{key} is '{basis}' but gives no reason")
         if basis == "unknown" and value is not None:
             yield incident(file, line, "unknown-with-value", f"{key}.{value_key}", f"{key} is 'unknown' but has a value")
@@ -217,6 +218,17 @@ def relation_rules(record: dict, file: str, line: int | None, registry=None) -> 
     for i, r in enumerate(listed(record.get("relations"))):
         if isinstance(r, dict) and (r.get("document") is None) == (r.get("entity_id") is None):
             yield incident(file, line, "relation-target-invalid", f"relations[{i}]", "a relation points to exactly one document or one entity")
+
+
+def outlet_name_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """A linked outlet is named as the registry names it: its canonical name or an alias."""
+    outlet = record.get("outlet")
+    if registry is None or not isinstance(outlet, dict):
+        return
+    entity = registry.get(outlet.get("entity_id")) if isinstance(outlet.get("entity_id"), str) else None
+    name = outlet.get("name")
+    if entity is not None and isinstance(name, str) and name not in (entity.name, *entity.aliases):
+        yield incident(file, line, "outlet-name-mismatch", "outlet.name", f"{name[:40]!r} is neither the name nor an alias of {entity.id!r} ({entity.name!r})")
 
 
 def self_relation_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -383,6 +395,7 @@ RULES: dict[str, Rule] = {
     "quote-marks": quote_marks_rules,
     "segments": segment_rules,
     "self-relation": self_relation_rules,
+    "outlet-name": outlet_name_rules,
     "page-parts": page_part_rules,
     "file-names": file_name_rules,
     "authored-text": authored_text_rules,
@@ -413,7 +426,7 @@ CHECK_IDS = frozenset({
     "value-entity-linked", "quote-id-duplicate", "quote-duplicate", "addressee-incomplete", "speaker-unresolved",
     "speaker-kind-invalid", "relation-target-invalid",
     "quote-marks-unaccounted", "segment-invalid", "raw-offset-mismatch",
-    "page-part-mismatch", "raw-name-invalid", "document-id-mismatch", "control-character",
+    "page-part-mismatch", "raw-name-invalid", "document-id-mismatch", "control-character", "outlet-name-mismatch",
 })
 
 
@@ -432,6 +445,7 @@ RULE_FIELDS: dict[str, dict] = {
     "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
     "segments": {"text": None, "source": {"segments": None}},
     "self-relation": {"id": None, "relations": None},
+    "outlet-name": {"outlet": {"name": None, "entity_id": None}},
     "page-parts": {"title": None, "dateline": None, "byline": None, "highlights": None, "source": {"removed": {"reason": None, "text": None}}},
     "file-names": {"id": None, "source": {"file": None}, "annotation": {"file": None}},
     "authored-text": {"outlet": {"name": None, "note": None}, "published": {"note": None}, "annotation": {"guidelines": None, "annotators": None},
@@ -593,6 +607,9 @@ def _opening_marks_covered(batch) -> bool:
     return True
 
 
+_BLANK = "^[\\x{9}\\x{a}\\x{b}\\x{c}\\x{d}\\x{1c}\\x{1d}\\x{1e}\\x{1f}\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}\\x{2001}\\x{2002}\\x{2003}\\x{2004}\\x{2005}\\x{2006}\\x{2007}\\x{2008}\\x{2009}\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"  # str.isspace(), spelled out for RE2
+
+
 def _metadata_rows(batch) -> dict[str, "np.ndarray"]:
     """For each metadata rule, the rows it must run on; vectorised tests leave out rows it
     provably finds nothing in (no evidence, no date, no 'stated' basis, a consistent basis)."""
@@ -617,7 +634,8 @@ def _metadata_rows(batch) -> dict[str, "np.ndarray"]:
         stated, unknown = np_(pc.equal(basis, "stated")), np_(pc.equal(basis, "unknown"))
         reasoned = np_(pc.is_in(basis, value_set=pa.array(["inferred", "external", "unknown"])))
         no_evidence, no_value = np_(pc.is_null(get["evidence"])), np_(pc.is_null(get[value_key]))
-        no_note = np_(pc.or_(pc.is_null(get["note"]), pc.equal(pc.binary_length(get["note"]), 0)))
+        # blank as str.strip() sees it: every character that str.isspace() calls whitespace
+        no_note = np_(pc.or_(pc.is_null(get["note"]), pc.match_substring_regex(decoded(get["note"]), _BLANK)))
         run["basis"] |= (stated & no_evidence) | (reasoned & no_note) | (unknown & ~no_value) | (~unknown & no_value)
         run["evidence-span"] |= ~no_evidence | ~np_(pc.is_null(get["evidence_span"]))
         run["stated-evidence"] |= stated

@@ -94,6 +94,7 @@ def validate_records(
         columnar = _columnar_for(schemas, registry, selection, engine, layout)
     own_index = index is None
     index = index or CorpusIndex()
+    missing_raw: list[tuple[str, int | None]] = []  # records whose raw file this checkout lacks
 
     def rules(rec: object, file: str, line: int | None) -> Iterator[Incident]:
         """The build's rules on record content (record_rules), for every record whichever path accepted it."""
@@ -101,6 +102,8 @@ def validate_records(
             return
         source = rec.get("source")
         raw = raw_text(source.get("file")) if raw_text is not None and isinstance(source, dict) else None
+        if raw_text is not None and raw is None:
+            missing_raw.append((file, line))
         for inc in record_incidents(rec, file, line, registry, raw=raw.text if raw else None):
             if selection.runs(LEVEL_NUMBER[inc.level]):
                 yield inc
@@ -137,6 +140,9 @@ def validate_records(
         yield from rules(rec, file, line)
     if own_index and selection.runs(4):
         yield from index.incidents()
+    if missing_raw and selection.runs(3):
+        (file, line), n = missing_raw[0], len(missing_raw)
+        yield _cannot_run("raw-unavailable", file, f"{n} record(s), the first at line {line}, name raw files that are not in this checkout: their removals and evidence were not checked against the raw text")
 
 
 def validate(
@@ -180,6 +186,8 @@ def _run(paths: list, selection: Selection, engine: str, registry_path, schema_d
                 yield Incident(str(raw), None, "L1", "file-unreadable", "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it)", "pass record files or the dataset folder")
                 continue
             yield from validate_dataset(layout, selection, engine)
+        elif not path.is_file():  # a FIFO, a device or a socket: reading could block or never end
+            yield Incident(str(raw), None, "L1", "file-unreadable", "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")
         elif path.suffix in (".yaml", ".yml"):
             yield from _validate_yaml(path, selection, engine)
         elif path.suffix in READERS:

@@ -87,6 +87,8 @@ for _tag, _cls in (("timestamp", _Date), ("int", _Number), ("float", _Number), (
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file of our formats; every problem becomes an incident, never a traceback."""
     name = display or str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # a pipe or device could block forever
+        raise IncidentError([Incident(name, None, "L1", "file-unreadable", "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")])
     try:
         raw = path.read_bytes()
     except OSError as exc:
