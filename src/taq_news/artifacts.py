@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from .generated import split_card
 from .incidents import Incident
 from .paths import CONFIGS, Layout
-from .schema import SchemaSet, TypeNode, arrow_schema, card_features
+from .schema import SchemaSet, TypeNode, arrow_schema
 
 
 def _shape(node: TypeNode) -> object:

@@ -16,19 +16,19 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .assemble import assemble
+from .checks import CHECKS
+from .citation import bibtex, cff_with_version, citation_block, load_cff
 from .columns_doc import render_columns
-from .citation import bibtex, citation_block, cff_with_version, load_cff
 from .croissant import croissant, croissant_bytes
 from .generated import card_with_info, fill_markdown_blocks, loader_block, replace_block
 from .incidents import Incident, IncidentError
 from .output import commit_files, locked, recover
 from .paths import CONFIGS, Layout
-from .stats import render_stats
-from .checks import CHECKS
 from .record_checks import CorpusIndex, SchemaValidator
 from .registry import Entity, load_registry
 from .schema import SchemaSet, arrow_schema, load_schemas
 from .sources import load_sources
+from .stats import render_stats
 from .tables import entity_rows, ner_rows, quote_rows
 from .yamlio import load_yaml
 

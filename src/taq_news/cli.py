@@ -8,9 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
+from .checks import CHECKS
 from .incidents import Incident, IncidentError
 from .output import OutputRefused, check_target, replace_files, write_file, write_tree
-from .checks import CHECKS
 from .paths import CheckoutMissing, Layout, find_root, packaged_schema_dir
 
 

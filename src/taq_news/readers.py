@@ -14,8 +14,16 @@ from typing import TYPE_CHECKING
 
 from .incidents import Incident
 from .strict import (
-    MAX_DEPTH, NumberOutOfRange, may_hold_big_number, may_hold_surrogate, parse_constant, parse_float, parse_int,
-    surrogate_path, too_deep, too_deep_at,
+    MAX_DEPTH,
+    NumberOutOfRange,
+    may_hold_big_number,
+    may_hold_surrogate,
+    parse_constant,
+    parse_float,
+    parse_int,
+    surrogate_path,
+    too_deep,
+    too_deep_at,
 )
 
 if TYPE_CHECKING:  # pyarrow is imported where a Parquet file or an Arrow read needs it

@@ -561,7 +561,6 @@ def _opening_marks_covered(batch) -> bool:
     quote_marks finds them); spans are looked up by (row, offset) in one sorted key.
     """
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(batch)

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .checks import CHECKS
 from .incidents import Incident, IncidentError

@@ -13,16 +13,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .checks import CHECKS
+from .fastpath import FastPath
 from .incidents import Incident, IncidentError
 from .paths import Layout
 from .raw_checks import RawFile, raw_problems, read_raw
 from .readers import READERS, Batch, Item, read_jsonl, read_parquet
-from .fastpath import FastPath
-from .record_checks import CorpusIndex, SchemaValidator, reference_incidents, span_incidents
+from .record_checks import (
+    CorpusIndex,
+    SchemaValidator,
+    reference_incidents,
+    span_incidents,
+)
 from .record_rules import batch_incidents, record_incidents
 from .registry import Entity, load_registry
 from .schema import SchemaSet, load_schemas
-from .shapes import kind, listed
+from .shapes import kind
 from .strict import IntegerFields, strict_incidents
 
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}

@@ -9,7 +9,12 @@ and ``biluo_tags_to_offsets``. Quotes are not part of this format.
 
 from __future__ import annotations
 
-from spacy.training import biluo_tags_to_offsets, biluo_to_iob, iob_to_biluo, offsets_to_biluo_tags
+from spacy.training import (
+    biluo_tags_to_offsets,
+    biluo_to_iob,
+    iob_to_biluo,
+    offsets_to_biluo_tags,
+)
 
 from ..tokens import record_spans, tokenized
 

@@ -33,7 +33,16 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ..quote_marks import Passage, find_passages, rstrip_end
-from .cues import ADVERBS, AUXILIARIES, LIGHT_NOUNS, LIGHT_VERBS, NOUN_LIKE, OBJECT_VERBS, cue_forms, is_addressee_verb
+from .cues import (
+    ADVERBS,
+    AUXILIARIES,
+    LIGHT_NOUNS,
+    LIGHT_VERBS,
+    NOUN_LIKE,
+    OBJECT_VERBS,
+    cue_forms,
+    is_addressee_verb,
+)
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "one", "another", "some", "any"})
 PRONOUNS = {"he": "person", "she": "person", "i": "person", "we": "group", "they": "group", "it": "organization", "who": "person", "which": "organization"}
@@ -47,7 +56,7 @@ LEFT_STOP = frozenset({
 # Words that end a speaker phrase read rightwards from the cue ("said one soldier, who ...").
 RIGHT_STOP = frozenset({
     "who", "which", "that", "in", "on", "at", "during", "while", "when", "after", "before", "to", "adding", "as",
-    "according", "last", "this", "on", "told", "said", "and", "but", "with", "from", "via", "through", "citing",
+    "according", "last", "this", "told", "said", "and", "but", "with", "from", "via", "through", "citing",
 })
 # Words that open a phrase which may stand between a cue and its "that" ("said in a statement that").
 SKIPPABLE = frozenset({"in", "on", "at", "during", "via", "through", "after", "before", "last", "earlier", "this", "late", "again", "repeatedly", "publicly", "privately", "recently", "previously", "today", "yesterday", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday"})
