@@ -137,13 +137,19 @@ def _mutate(text: str, cuts: list[tuple[int, int]]) -> str:
 MUTATIONS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, len(TOKENS) - 1)), min_size=1, max_size=4)
 
 
+def _mutated_copy(tmp: str, cuts, registry: bool) -> tuple[Path, Path]:
+    """A checkout copy with its registry or one annotation mutated by ``cuts``."""
+    root = copy_checkout(Path(tmp))
+    target = root / ("dataset/entities.yaml" if registry else A003)
+    target.write_text(_mutate(target.read_text("utf-8"), cuts), "utf-8")
+    return root, target
+
+
 @settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cuts=MUTATIONS, registry=st.booleans())
 def test_mutated_yaml_never_gives_a_traceback(cuts, registry):
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_checkout(Path(tmp))
-        target = root / ("dataset/entities.yaml" if registry else A003)
-        target.write_text(_mutate(target.read_text("utf-8"), cuts), "utf-8")
+        root, target = _mutated_copy(tmp, cuts, registry)
         code, out = run(root, "validate", str(target))
         assert code in (0, 1, 2) and "Traceback" not in out and "internal-error" not in out, out
 
@@ -152,9 +158,7 @@ def test_mutated_yaml_never_gives_a_traceback(cuts, registry):
 @given(cuts=MUTATIONS, registry=st.booleans())
 def test_a_build_of_mutated_yaml_fails_cleanly_and_writes_nothing(cuts, registry):
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_checkout(Path(tmp))
-        target = root / ("dataset/entities.yaml" if registry else A003)
-        target.write_text(_mutate(target.read_text("utf-8"), cuts), "utf-8")
+        root, _ = _mutated_copy(tmp, cuts, registry)
         before = outputs(root)
         code, out = run(root, "build")
         assert code in (0, 1, 2) and "Traceback" not in out and "internal-error" not in out, out

@@ -35,6 +35,7 @@ from taq_news.schema import arrow_schema, load_schemas
 from taq_news.validator import validate
 
 from .conftest import ROOT
+from .test_validate_properties import leaves
 
 PARQUET = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"
 RECORDS = pq.read_table(PARQUET).to_pylist()
@@ -208,15 +209,6 @@ def test_the_published_corpus_is_nfc_and_passes_every_path(tmp_path, monkeypatch
 
 
 # ---- random corruptions of every field -----------------------------------------------------
-
-def leaves(node, path=()):
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else []
-    for k, v in children:
-        if isinstance(v, (dict, list)) and v:
-            yield from leaves(v, (*path, k))
-        else:
-            yield (*path, k), v
-
 
 def corrupt(value: object, how: str) -> object:
     if how == "null":

@@ -124,7 +124,7 @@ def cmd_manifest(args: argparse.Namespace) -> int:
 
     id_pattern = load_schemas(str(layout.schema_dir)).by_file["document.schema.json"]["properties"]["id"]["pattern"]
     data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash, id_pattern)
-    _write_files_atomically({layout.manifest: data})
+    replace_files({layout.manifest: data})
     for line in changes:
         print(f"  {line}")
     n_files = data.count(b"\n")
@@ -321,7 +321,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     if new:
         text = registry_path.read_text("utf-8")
         outputs[registry_path] = (text.rstrip("\n") + "\n" + registry_yaml(new)).encode("utf-8")
-    _write_files_atomically(outputs)
+    replace_files(outputs)
     for p in sorted(outputs):
         print(f"  wrote {p}")
     print("check every item marked origin: machine; then 'taq-news build'")
@@ -378,13 +378,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if begin not in text or end not in text:
             return _usage(str(readme), "readme-markers-missing", "the evaluation markers are missing")
         head, rest = text.split(begin, 1)
-        _write_files_atomically({readme: (head + begin + table + end + rest.split(end, 1)[1]).encode("utf-8")})
+        replace_files({readme: (head + begin + table + end + rest.split(end, 1)[1]).encode("utf-8")})
     return 0
-
-
-def _write_files_atomically(outputs: dict[Path, bytes]) -> None:
-    """Write every file or none: temporary files first, then renames."""
-    replace_files(outputs)
 
 
 def main(argv: list[str] | None = None) -> int:

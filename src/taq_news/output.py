@@ -165,15 +165,7 @@ def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force:
     path = check_target(out, folder=False)
     if path.exists() and not _wrote(path, command) and not force:
         raise OutputRefused("out-exists", str(path), "exists and was not written by this command", "pass --force to replace it, or choose another path")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _drop_temps(path)
-    tmp = _temp_path(path.parent, path.name)
-    try:
-        _write_new(tmp, data, owner=command)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    replace_files({path: data}, owner=command)
     return path
 
 
@@ -492,9 +484,10 @@ def _sweep(folder: Path) -> list[str]:
     return removed
 
 
-def replace_files(files: dict[Path, bytes]) -> None:
+def replace_files(files: dict[Path, bytes], owner: str = "taq-news") -> None:
     """Write several files, each atomically, all staged before any is replaced (drafts and
-    their registry entries, a manifest, a README). A folder or symlink in the way is refused."""
+    their registry entries, a manifest, a README, one output file). A folder or symlink in
+    the way is refused."""
     for path in files:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             raise OutputRefused("out-not-file", str(path), "is a folder or a symbolic link", "move it away")
@@ -505,7 +498,7 @@ def replace_files(files: dict[Path, bytes]) -> None:
             _drop_temps(path)
             tmp = _temp_path(path.parent, path.name)
             staged.append((tmp, path))
-            _write_new(tmp, data)
+            _write_new(tmp, data, owner=owner)
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:

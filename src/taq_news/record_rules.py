@@ -21,12 +21,16 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .checks import CHECKS
 from .incidents import Incident
 from .quote_marks import find_passages
 from .registry import NAME_LABELS, SPEAKER_KINDS, VALUE_LABELS, Entity
 from .shapes import listed
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 PRECISION = {4: "year", 7: "month", 10: "day"}

@@ -99,3 +99,21 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
     if problems:
         raise IncidentError(problems)
     return entities
+
+
+def registry_from_parquet(path: Path) -> dict[str, Entity]:
+    """The registry as the ``entities`` config publishes it (for records validated beside it)."""
+    import pyarrow.parquet as pq  # here, not at the top: the YAML registry needs no pyarrow
+
+    try:
+        rows = pq.read_table(path).to_pylist()
+        out = {}
+        for r in rows:
+            check = r.get("wikidata_check")
+            out[r["entity_id"]] = Entity(
+                r["entity_id"], r["name"], r.get("label"), r["kind"], tuple(r.get("aliases") or ()), r.get("wikidata_id"),
+                {"published": check} if check else None, r.get("description"), None,
+            )
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise IncidentError([Incident(str(path), None, "L1", "parquet-unreadable", "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None

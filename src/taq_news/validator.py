@@ -25,7 +25,7 @@ from .record_checks import (
     span_incidents,
 )
 from .record_rules import batch_incidents, record_incidents
-from .registry import Entity, load_registry
+from .registry import Entity, load_registry, registry_from_parquet
 from .schema import SchemaSet, load_schemas
 from .shapes import kind
 from .strict import IntegerFields, strict_incidents
@@ -137,8 +137,8 @@ def validate_records(
             yield from strict_incidents(rec, file, line, integers)
         if selection.runs(3):
             yield from span_incidents(rec, file, line)
-            if layout is not None:
-                yield from raw_offset_incidents(rec, file, line, layout)
+            if raw_text is not None:
+                yield from raw_offset_incidents(rec, file, line, raw_text)
         if selection.runs(4):
             yield from reference_incidents(rec, file, line, registry)
             index.add(rec, file, line)
@@ -260,24 +260,6 @@ def _registry_beside(files: list[Path]) -> Path | None:
     return None
 
 
-def registry_from_parquet(path: Path) -> dict[str, Entity]:
-    """The registry as the ``entities`` config publishes it."""
-    import pyarrow.parquet as pq
-
-    try:
-        rows = pq.read_table(path).to_pylist()
-        out = {}
-        for r in rows:
-            check = r.get("wikidata_check")
-            out[r["entity_id"]] = Entity(
-                r["entity_id"], r["name"], r.get("label"), r["kind"], tuple(r.get("aliases") or ()), r.get("wikidata_id"),
-                {"published": check} if check else None, r.get("description"), None,
-            )
-        return out
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IncidentError([Incident(str(path), None, "L1", "parquet-unreadable", "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None
-
-
 def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
     from .columnar import dictionary_leaves
 
@@ -368,13 +350,14 @@ def _raw_cache(layout: Layout):
     return raw_file
 
 
-def raw_offset_incidents(rec: dict, file: str, line: int | None, layout: Layout) -> Iterator[Incident]:
-    """The record against the raw file it names, when that file is at hand (raw_checks)."""
+def raw_offset_incidents(rec: dict, file: str, line: int | None, raw_file) -> Iterator[Incident]:
+    """The record against the raw file it names, when that file is at hand (raw_checks);
+    ``raw_file`` is the run's cache (``_raw_cache``), so each raw file is read once."""
     source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
-    path = _raw_path(layout, source.get("file"))
-    if path is None:
+    raw = raw_file(source.get("file"))
+    if raw is None:
         return
-    for check, where, message in raw_problems(rec, read_raw(path)):
+    for check, where, message in raw_problems(rec, raw):
         yield Incident(file, line, CHECKS[check].level, check, where, message, CHECKS[check].fix)
 
 
