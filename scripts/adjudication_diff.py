@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sys
 
-from taq_news.annotation_sets import load_annotation_set, same_referent
-from taq_news.build import compile_corpus
-from taq_news.paths import Layout, find_root
-from taq_news.scoring import match_quotes
+from taq_news.analysis.scoring import match_quotes
+from taq_news.core.paths import Layout, find_root
+from taq_news.corpus.annotation_sets import load_annotation_set, same_referent
+from taq_news.corpus.compile import compile_corpus
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 Compares the two independent passes in dataset/annotations/passes/ with each
 other and with the adjudicated gold. The definitions are in
-src/taq_news/scoring.py; the same table is written into README.md and the
+src/taq_news/analysis/scoring.py; the same table is written into README.md and the
 dataset card by ``make dataset``.
 """
 

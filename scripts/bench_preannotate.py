@@ -48,9 +48,9 @@ def scaled(n: int) -> list[tuple[str, str]]:
 def child(mode: str, n: int, chunk: int) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    from taq_news.annotations.registry import load_registry
     from taq_news.preannotate.draft import draft_yaml, preannotate
     from taq_news.preannotate.pipeline import make_nlp
-    from taq_news.registry import load_registry
 
     registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
     nlp = make_nlp(registry)

@@ -74,7 +74,7 @@ def scaled(records: list[dict], n: int):
 
 
 def write_corpus(records: list[dict], n: int, folder: Path) -> tuple[Path, Path]:
-    from taq_news.schema import arrow_schema, load_schemas
+    from taq_news.core.schema import arrow_schema, load_schemas
 
     jsonl, parquet = folder / "corpus.jsonl", folder / "corpus.parquet"
     schema = arrow_schema(load_schemas(str(ROOT / "schema")), "documents")
@@ -139,9 +139,10 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
 
     from jsonschema import Draft202012Validator
 
-    from taq_news import jsonl_arrow, validate
-    from taq_news.columnar import loose_schema
-    from taq_news.schema import arrow_schema, load_schemas
+    from taq_news import validate
+    from taq_news.core.schema import arrow_schema, load_schemas
+    from taq_news.validation.fast import jsonl_arrow
+    from taq_news.validation.fast.columnar import loose_schema
 
     records = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
     registry = ROOT / "dataset/entities.yaml"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from taq_news.build import compile_corpus, render_outputs
-from taq_news.paths import Layout
+from taq_news.core.paths import Layout
+from taq_news.corpus.compile import compile_corpus
+from taq_news.publishing.build import render_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 

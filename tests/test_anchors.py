@@ -1,6 +1,6 @@
 import pytest
 
-from taq_news.anchors import AnchorError, resolve, word_bounded_matches
+from taq_news.core.anchors import AnchorError, resolve, word_bounded_matches
 
 TEXT = "Afghan forces in Afghanistan said “They are active,” he said. The Taliban’s leader met Taliban envoys."
 

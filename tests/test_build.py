@@ -6,11 +6,11 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from taq_news.build import build, stale_outputs
 from taq_news.cli import main
-from taq_news.record_checks import SchemaValidator, span_incidents
-from taq_news.schema import arrow_schema
-from taq_news.spans import iter_spans
+from taq_news.core.schema import arrow_schema
+from taq_news.core.spans import iter_spans
+from taq_news.publishing.build import build, stale_outputs
+from taq_news.validation.record_checks import SchemaValidator, span_incidents
 
 
 def test_committed_dataset_equals_a_fresh_build(outputs, layout):

@@ -8,9 +8,13 @@ from datasets.info import DatasetInfosDict
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard
 
-from taq_news.columns_doc import UndocumentedColumn, column_rows, render_columns
-from taq_news.paths import CONFIGS
-from taq_news.schema import load_schemas
+from taq_news.core.paths import CONFIGS
+from taq_news.core.schema import load_schemas
+from taq_news.publishing.columns_doc import (
+    UndocumentedColumn,
+    column_rows,
+    render_columns,
+)
 
 from .conftest import ROOT
 

@@ -11,8 +11,13 @@ from importlib.metadata import version as installed_version
 import pytest
 
 import taq_news
-from taq_news.artifacts import script_features
-from taq_news.citation import bibtex, citation_block, cff_with_version, load_cff
+from taq_news.audit.artifacts import script_features
+from taq_news.publishing.citation import (
+    bibtex,
+    cff_with_version,
+    citation_block,
+    load_cff,
+)
 
 from .conftest import ROOT
 

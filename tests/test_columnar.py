@@ -13,16 +13,23 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from taq_news import validator as validator_module
-from taq_news.columnar import ColumnarPath, SchemaColumns, Unsupported, dictionary_leaves, edge_mask, fixed_head, re2_pattern
-from taq_news import readers as readers_module
-from taq_news import record_rules
-from taq_news.readers import Batch, read_parquet
-from taq_news.record_checks import CorpusIndex
-from taq_news.registry import load_registry
-from taq_news.schema import arrow_schema, load_schemas
-from taq_news.validator import Selection, validate_records
-from taq_news.validator import validate as _validate
+from taq_news.annotations.registry import load_registry
+from taq_news.audit.dispatch import validate as _validate
+from taq_news.core.schema import arrow_schema, load_schemas
+from taq_news.validation import readers as readers_module
+from taq_news.validation import record_rules
+from taq_news.validation import records as validator_module
+from taq_news.validation.fast.columnar import (
+    ColumnarPath,
+    SchemaColumns,
+    Unsupported,
+    dictionary_leaves,
+    edge_mask,
+    fixed_head,
+    re2_pattern,
+)
+from taq_news.validation.readers import Batch, read_parquet
+from taq_news.validation.records import Selection, validate_records
 
 from .conftest import ROOT
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from taq_news.croissant import field_shape, schema_shape
-from taq_news.paths import CONFIGS
-from taq_news.schema import load_schemas
+from taq_news.core.paths import CONFIGS
+from taq_news.core.schema import load_schemas
+from taq_news.publishing.croissant import field_shape, schema_shape
 
 from .conftest import ROOT
 
@@ -55,7 +55,7 @@ def test_record_sets_mirror_the_json_schema():
 
 def test_version_licence_and_citation_come_from_the_single_sources():
     import taq_news
-    from taq_news.citation import bibtex
+    from taq_news.publishing.citation import bibtex
 
     doc = json.loads(CROISSANT.read_text("utf-8"))
     assert doc["version"] == taq_news.__version__
@@ -100,8 +100,8 @@ def test_a_wrong_hash_makes_load_fail(tmp_path):
 
 
 def test_the_validator_reports_a_croissant_that_drifted(tmp_path):
-    from taq_news.artifacts import schema_agreement_incidents
-    from taq_news.paths import Layout
+    from taq_news.audit.artifacts import schema_agreement_incidents
+    from taq_news.core.paths import Layout
 
     for part in ("schema", "dataset"):
         shutil.copytree(ROOT / part, tmp_path / part)

@@ -6,10 +6,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from taq_news.cli import main
+from taq_news.core.tokens import record_spans, tokenized
 from taq_news.exports.brat import read_ann
 from taq_news.exports.conll import entities_from_conll, read_conll
 from taq_news.exports.spacy_docbin import read_docbin
-from taq_news.tokens import record_spans, tokenized
 
 from .conftest import ROOT
 

@@ -8,8 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from taq_news.quote_marks import find_passages, unaccounted
-from taq_news.record_checks import CorpusIndex
+from taq_news.core.quote_marks import find_passages, unaccounted
+from taq_news.validation.record_checks import CorpusIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -89,7 +89,7 @@ def test_a_fifo_or_device_is_refused_not_waited_on(tmp_path, capsys):
 
 
 def test_a_huge_line_is_skipped_unread(tmp_path, capsys, monkeypatch):
-    import taq_news.readers as readers
+    import taq_news.validation.readers as readers
 
     monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 1 << 16)
     path = tmp_path / "r.jsonl"

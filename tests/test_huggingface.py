@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from taq_news.schema import arrow_schema
+from taq_news.core.schema import arrow_schema
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hf_probe  # noqa: E402
@@ -73,9 +73,9 @@ def test_datasets3_every_path_matches_datasets5(legacy, modern, config):
 
 
 def test_card_features_equal_script_features(layout):
-    from huggingface_hub import DatasetCard
     from datasets.info import DatasetInfosDict
     from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCard
 
     card = DatasetCard.load(layout.card)
     infos = DatasetInfosDict.from_dataset_card_data(card.data)

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from taq_news import validate
-from taq_news.checks import CHECKS
 from taq_news.cli import main
-from taq_news.incidents import Incident
+from taq_news.core.checks import CHECKS
+from taq_news.core.incidents import Incident
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"

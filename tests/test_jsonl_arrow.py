@@ -14,13 +14,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taq_news import jsonl_arrow, readers
-from taq_news import validator as validator_module
-from taq_news.columnar import ColumnarPath, loose_schema
-from taq_news.jsonl_arrow import keys_and_colons, read_batch
-from taq_news.registry import load_registry
-from taq_news.schema import arrow_schema, load_schemas
-from taq_news.validator import validate as _validate
+from taq_news.annotations.registry import load_registry
+from taq_news.audit.dispatch import validate as _validate
+from taq_news.core.schema import arrow_schema, load_schemas
+from taq_news.validation import readers
+from taq_news.validation import records as validator_module
+from taq_news.validation.fast import jsonl_arrow
+from taq_news.validation.fast.columnar import ColumnarPath, loose_schema
+from taq_news.validation.fast.jsonl_arrow import keys_and_colons, read_batch
 
 from .conftest import ROOT
 

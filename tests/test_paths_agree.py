@@ -27,12 +27,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taq_news import readers
-from taq_news import validator as validator_module
-from taq_news.strict import too_deep
-from taq_news.registry import load_registry
-from taq_news.schema import arrow_schema, load_schemas
-from taq_news.validator import validate
+from taq_news.annotations.registry import load_registry
+from taq_news.audit.dispatch import validate
+from taq_news.core.schema import arrow_schema, load_schemas
+from taq_news.validation import readers
+from taq_news.validation import records as validator_module
+from taq_news.validation.strict import too_deep
 
 from .conftest import ROOT
 from .test_validate_properties import leaves

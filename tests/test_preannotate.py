@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taq_news.annotations.registry import load_registry
 from taq_news.cli import main
-from taq_news.evaluate import evaluate_brat, evaluate_corpus, read_brat
+from taq_news.preannotate.evaluate import evaluate_brat, evaluate_corpus, read_brat
 from taq_news.preannotate.furniture import find_parts
 from taq_news.preannotate.pipeline import make_nlp
 from taq_news.preannotate.quotes import find_quotes
-from taq_news.registry import load_registry
 
 from .conftest import ROOT
 
@@ -208,8 +208,8 @@ def test_brat_offsets_outside_the_text_are_bad_data(tmp_path, capsys):
 
 def test_drafts_escape_characters_yaml_refuses(tmp_path):
     # Scraped text can hold C1 controls (seen in real news pages); YAML refuses them raw.
+    from taq_news.annotations.yamlio import load_yaml
     from taq_news.preannotate.draft import _dump
-    from taq_news.yamlio import load_yaml
 
     value = "Trump\x83s plan \ufffe “big”"
     path = tmp_path / "draft.yaml"

@@ -18,16 +18,22 @@ import pyarrow.parquet as pq
 import pytest
 
 from taq_news import validate
-from taq_news.build import compile_corpus
-from taq_news.checks import CHECKS
-from taq_news.columnar import ColumnarPath
-from taq_news.incidents import IncidentError
-from taq_news.paths import Layout
-from taq_news.readers import Item
-from taq_news.record_rules import CHECK_IDS, batch_incidents, date_in_evidence, name_in_evidence, record_incidents
-from taq_news.registry import load_registry
-from taq_news.schema import arrow_schema, load_schemas
-from taq_news.validator import Selection, validate_records
+from taq_news.annotations.registry import load_registry
+from taq_news.core.checks import CHECKS
+from taq_news.core.incidents import IncidentError
+from taq_news.core.paths import Layout
+from taq_news.core.schema import arrow_schema, load_schemas
+from taq_news.corpus.compile import compile_corpus
+from taq_news.validation.fast.columnar import ColumnarPath
+from taq_news.validation.readers import Item
+from taq_news.validation.record_rules import (
+    CHECK_IDS,
+    batch_incidents,
+    date_in_evidence,
+    name_in_evidence,
+    record_incidents,
+)
+from taq_news.validation.records import Selection, validate_records
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()

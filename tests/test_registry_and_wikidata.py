@@ -2,8 +2,8 @@
 
 import re
 
-from taq_news.registry import NAME_LABELS
-from taq_news.wikidata import check_registry
+from taq_news.annotations.registry import NAME_LABELS
+from taq_news.validation.wikidata import check_registry
 
 
 def test_every_name_mention_and_speaker_resolves_to_the_registry(corpus):

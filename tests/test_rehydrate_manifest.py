@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from taq_news.checks import CHECKS
 from taq_news.cli import main
+from taq_news.core.checks import CHECKS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pyarrow.parquet as pq
 import pytest
 
+from taq_news.browser.render import render_site
 from taq_news.cli import main
-from taq_news.render import render_site
 
 from .conftest import ROOT
 

@@ -17,11 +17,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from taq_news import output
-from taq_news.checks import CHECKS
 from taq_news.cli import main
-from taq_news.incidents import Incident
-from taq_news.report import render
+from taq_news.core.checks import CHECKS
+from taq_news.core.incidents import Incident
+from taq_news.publishing import output
+from taq_news.validation.report import render
 
 from .conftest import ROOT
 
@@ -201,7 +201,7 @@ def test_out_outside_a_commit_cannot_leave_its_root(tmp_path):
 
 
 def test_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
-    import taq_news.cli as cli
+    import taq_news.cli.app as cli
 
     def boom(args):
         raise RuntimeError("something we did not foresee\n*** PASSED ***")
@@ -222,7 +222,7 @@ def test_checkout_missing_is_named(tmp_path, capsys, monkeypatch):
     code, text = run(capsys, "--root", str(tmp_path), "render", "--out", str(tmp_path / "site"))
     assert code == 2 and "L0 checkout-missing" in text and not (tmp_path / "site").exists()
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("taq_news.paths.__file__", str(tmp_path / "x.py"))
+    monkeypatch.setattr("taq_news.core.paths.__file__", str(tmp_path / "x.py"))
     code, text = run(capsys, "build")
     assert code == 2 and "checkout-missing" in text
 
@@ -399,7 +399,7 @@ def test_two_builds_at_once_take_turns_and_leave_one_whole_dataset(repo_copy):
 
 
 def test_a_failure_in_the_middle_of_the_switch_is_completed_by_the_next_run(repo_copy, monkeypatch):
-    from taq_news.build import build
+    from taq_news.publishing.build import build
 
     build(repo_copy)
     good = tree(repo_copy.dataset)
@@ -439,7 +439,7 @@ def test_a_forged_or_damaged_journal_moves_nothing(repo_copy, capsys):
 
 
 def test_staging_left_by_a_killed_run_is_removed_and_lookalikes_are_kept(repo_copy):
-    from taq_news.build import build
+    from taq_news.publishing.build import build
 
     ours = [repo_copy.dataset / f"{output.STAGING}data.x", repo_copy.dataset / f"{output.STAGING}README.md.y"]
     ours[0].mkdir()

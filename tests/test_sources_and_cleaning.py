@@ -3,7 +3,7 @@
 import hashlib
 
 from taq_news.cli import main
-from taq_news.sources import read_manifest
+from taq_news.sources.raw import read_manifest
 
 SEEDS = "/work/shared/seeds"
 

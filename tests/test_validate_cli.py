@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from taq_news import validate as _validate
-from taq_news.checks import CHECKS, render_markdown
 from taq_news.cli import main
+from taq_news.core.checks import CHECKS, render_markdown
 
 
 def validate(*args, **kwargs):
@@ -199,7 +199,7 @@ def test_a_record_that_is_not_an_object_is_named_in_json_words(tmp_path):
 def test_a_record_file_without_records_is_reported(tmp_path, records_jsonl):
     import pyarrow as pa
 
-    from taq_news.schema import arrow_schema, load_schemas
+    from taq_news.core.schema import arrow_schema, load_schemas
 
     (tmp_path / "none.json").write_text("[]\n", "utf-8")
     (tmp_path / "blank.jsonl").write_text("\n\n", "utf-8")

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from taq_news import record_rules
-from taq_news.readers import Item
-from taq_news.record_checks import CorpusIndex
-from taq_news.registry import load_registry
-from taq_news.schema import load_schemas
-from taq_news.spans import iter_spans
-from taq_news.validator import Selection, validate_records
+from taq_news.annotations.registry import load_registry
+from taq_news.core.schema import load_schemas
+from taq_news.core.spans import iter_spans
+from taq_news.validation import record_rules
+from taq_news.validation.readers import Item
+from taq_news.validation.record_checks import CorpusIndex
+from taq_news.validation.records import Selection, validate_records
 
 from .conftest import ROOT
 
@@ -152,8 +152,8 @@ def test_arbitrary_documents_never_crash(junk):
 
 # ---- the fast path stands in for the precise checks only where they agree
 
-from taq_news.fastpath import FastPath, equivalent_fast_schema  # noqa: E402
-from taq_news.readers import _loads, fast_loads  # noqa: E402
+from taq_news.validation.fast.rows import FastPath, equivalent_fast_schema
+from taq_news.validation.readers import _loads, fast_loads
 
 FAST = FastPath(SCHEMAS, REGISTRY, "rs")
 

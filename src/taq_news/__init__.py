@@ -1,11 +1,13 @@
 """TAQ-News: build, validate and publish an annotated news corpus."""
 
-SCHEMA_VERSION = "1.0.0"
-__version__ = "0.1.0"  # the dataset version (semver): the build writes it into CITATION.cff, the card and the loading script
+from taq_news.core.version import SCHEMA_VERSION, __version__
+
+__all__ = ["SCHEMA_VERSION", "__version__", "validate"]
 
 
-def validate(*args, **kwargs):
-    """Validate files or a dataset folder; see :func:`taq_news.validator.validate`."""
-    from .validator import validate as _validate
+def validate(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Validate files or a dataset folder; see :func:`taq_news.audit.dispatch.validate`."""
+    # Imported here so that ``import taq_news`` stays cheap (no pyarrow, no spaCy).
+    from taq_news.audit.dispatch import validate as _validate
 
     return _validate(*args, **kwargs)

@@ -9,33 +9,18 @@ and ``biluo_tags_to_offsets``. Quotes are not part of this format.
 
 from __future__ import annotations
 
-from spacy.training import (
-    biluo_tags_to_offsets,
-    biluo_to_iob,
-    iob_to_biluo,
-    offsets_to_biluo_tags,
-)
+from spacy.training import biluo_tags_to_offsets, iob_to_biluo
 
-from ..tokens import record_spans, tokenized
+from taq_news.core.tokens import iob_sentences, tokenized
 
 DOCSTART = "-DOCSTART-"
-
-
-def sentences(record: dict) -> list[list[tuple[str, str]]]:
-    """The record's sentences as (token, IOB2 tag) pairs, whitespace tokens left out."""
-    doc = tokenized(record["text"], record_spans(record))
-    tags = biluo_to_iob(offsets_to_biluo_tags(doc, [(e["start"], e["end"], e["label"]) for e in record["entities"]]))
-    if "-" in tags:
-        raise ValueError(f"{record['id']}: an entity does not fall on token boundaries")
-    out = [[(t.text, tags[t.i]) for t in sent if not t.is_space] for sent in doc.sents]
-    return [s for s in out if s]
 
 
 def write_conll(records: list[dict]) -> str:
     lines: list[str] = []
     for r in records:
         lines += [f"{DOCSTART}\t{r['id']}", ""]
-        for sent in sentences(r):
+        for sent in iob_sentences(r):
             lines += [f"{w}\t{tag}" for w, tag in sent] + [""]
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import DocBin, Span
 
-from ..tokens import blank_english, record_spans, tokenized
+from taq_news.core.tokens import blank_english, record_spans, tokenized
 
 ROLES = {"cue": "quote_cues", "speaker": "quote_speakers", "addressee": "quote_addressees"}
 

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..anchors import Span, resolve, word_bounded_matches
-from ..cleaning import clean
-from ..quote_marks import Passage
-from ..registry import Entity
-from .entities import Mention, candidates, mentions
-from .furniture import PageParts, find_parts
-from .metadata import Finding, find_outlet, find_published
-from .quotes import QuoteDraft, find_quotes
-from .speakers import SpeakerResolver, proposed_entity
+from taq_news.annotations.registry import Entity
+from taq_news.core.anchors import Span, resolve, word_bounded_matches
+from taq_news.core.quote_marks import Passage
+from taq_news.preannotate.entities import Mention, candidates, mentions
+from taq_news.preannotate.furniture import PageParts, find_parts
+from taq_news.preannotate.metadata import Finding, find_outlet, find_published
+from taq_news.preannotate.quotes import QuoteDraft, find_quotes
+from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
+from taq_news.sources.cleaning import clean
 
 GUIDELINES = "1.0"
 

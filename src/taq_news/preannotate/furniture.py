@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..anchors import Span
-from .metadata import CREDIT_PATTERN, OUTLET_RULES
+from taq_news.core.anchors import Span
+from taq_news.preannotate.metadata import CREDIT_PATTERN, OUTLET_RULES
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images)"
 PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
-from ..registry import Entity
-from .entities import add_ruler
+from taq_news.annotations.registry import Entity
+from taq_news.preannotate.entities import add_ruler
 
 
 class ModelMissing(Exception):
@@ -31,7 +31,7 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
         nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
     ruler = nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    from .entities import name_patterns, value_patterns
+    from taq_news.preannotate.entities import name_patterns, value_patterns
 
     ruler.add_patterns(name_patterns(registry) + value_patterns())
     return nlp

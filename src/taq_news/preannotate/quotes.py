@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ..quote_marks import Passage, find_passages, rstrip_end
-from .cues import (
+from taq_news.core.quote_marks import Passage, find_passages, rstrip_end
+from taq_news.preannotate.cues import (
     ADVERBS,
     AUXILIARIES,
     LIGHT_NOUNS,

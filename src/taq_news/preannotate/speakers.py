@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..registry import SPEAKER_KINDS, Entity
-from .entities import Mention
-from .quotes import DETERMINERS, PRONOUNS, QuoteDraft
+from taq_news.annotations.registry import SPEAKER_KINDS, Entity
+from taq_news.preannotate.entities import Mention
+from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
 PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "organization", "NORP": "group"}

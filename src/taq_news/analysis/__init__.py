@@ -1,0 +1,1 @@
+"""Stage 5, numbers about the corpus: inter-annotator agreement, statistics, scoring."""

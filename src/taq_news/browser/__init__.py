@@ -1,0 +1,1 @@
+"""The corpus browser: static HTML pages of the published records."""

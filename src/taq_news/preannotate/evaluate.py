@@ -1,0 +1,288 @@
+"""``taq-news evaluate``: score pre-annotation against a gold standard, per article and overall.
+
+Two gold sources:
+
+- **our corpus** (default): for each gold record, quotes and entities are
+  predicted on the gold clean text (so offsets are comparable) and page parts
+  on the raw page. Speakers are compared as referents (``scoring`` and
+  ``annotation_sets.SpeakerMatcher``), against the registry plus the entries
+  the pre-annotator proposes.
+- **brat standoff** (``--brat DIR``), e.g. PolNeAR: ``.ann`` files with
+  ``Source``/``Cue``/``Content`` text-bound annotations tied by an event, next
+  to (or in a sibling ``text/`` folder of) their ``.txt``. An ``.ann`` named
+  ``<stem>_<annotator>.ann`` pairs with ``<stem>.txt``. Quotes are predicted on
+  the ``.txt`` as it is. A speaker counts as right when the predicted speaker
+  mention overlaps the gold source mention (brat has no referent ids).
+
+Metrics (definitions in ``scoring``): quote content exact and overlap P/R/F1,
+cue accuracy and speaker accuracy over overlap-matched quotes, entity strict
+and partial F1 (nervaluate) where the gold has entities, and for our corpus the
+character F1 of removed furniture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from taq_news.analysis.scoring import PRF, entity_scores, quote_scores
+from taq_news.annotations.registry import ONTONOTES_LABELS, Entity
+from taq_news.core.checks import CHECKS
+from taq_news.core.incidents import Incident, IncidentError
+
+
+@dataclass
+class GoldDoc:
+    name: str
+    text: str
+    quotes: list[dict]
+    entities: list[dict] | None  # None: the gold has no entity layer
+    removed: set[int] | None = None  # raw offsets of removed furniture, when known
+    raw: str | None = None
+    file: str | None = None  # where the gold came from, for incidents
+
+
+def _span(text: str, a: int, b: int) -> dict:
+    return {"start": a, "end": b, "text": text[a:b]}
+
+
+def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[list[dict], list[dict], dict[str, Entity]]:
+    """Quotes and entity mentions predicted on ``text`` (already clean), as record-shaped dicts."""
+    from taq_news.preannotate.draft import annotate_text
+
+    found, quotes, _, proposed, _ = annotate_text(doc_id, text, registry, nlp)
+    pred_quotes = []
+    for q in quotes:
+        spk = q.resolved.get("speaker")
+        pred_quotes.append({
+            "type": q.type,
+            "content": [_span(text, a, b) for a, b in q.content],
+            "cue": _span(text, *q.cue) if q.cue else None,
+            "speaker": _span(text, *q.speaker) if q.speaker else None,
+            "speaker_entity_id": spk.entity if spk else None,
+        })
+    pred_entities = [{"start": m.start, "end": m.end, "label": m.label} for m in found]
+    return pred_quotes, pred_entities, {e.id: e for e in proposed}
+
+
+# --- gold from our corpus -------------------------------------------------
+
+def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
+    out = []
+    for r in records:
+        raw_path = raw_dir / Path(r["source"]["file"]).name
+        removed = {i for x in r["source"]["removed"] if x["reason"] not in ("title", "dateline", "byline", "highlight") for i in range(x["raw_start"], x["raw_end"])}
+        out.append(GoldDoc(r["id"], r["text"], r["quotes"], [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in r["entities"]],
+                           removed, raw_path.read_text("utf-8") if raw_path.is_file() else None, file=r["source"]["file"]))
+    return out
+
+
+# --- gold from brat ---------------------------------------------------------
+
+_T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
+# Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines we skip.
+_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
+_E = re.compile(r"^(E\d+)\t(.+)$")
+_R = re.compile(r"^R\d+\t(\S+) Arg1:(T\d+) Arg2:(T\d+)")
+
+
+def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
+    """Quote attributions (and entities, if labelled with OntoNotes types) from a brat folder.
+
+    ``our_content_rules`` trims each gold content span by our guidelines' Q11-Q12
+    (no leading "that", no full stop or comma outside the marks), so that exact
+    scores on a corpus with other conventions (PolNeAR keeps both) count real
+    boundary errors only. Off by default: the gold is read as it is.
+    """
+    anns = sorted(folder.rglob("*.ann"))
+    docs = []
+    problems: list[Incident] = []
+
+    def bad(file: Path, line: int | None, check: str, message: str, fix: str) -> None:
+        problems.append(Incident(str(file), line, CHECKS[check].level, check, "", message, fix))
+
+    for ann in anns:
+        stem = ann.stem
+        # The .txt beside the .ann, or in a sibling text/ folder; never one of the same name elsewhere.
+        near = [d / f"{s}.txt" for d in (ann.parent, ann.parent.parent / "text") for s in dict.fromkeys((stem, stem.rsplit("_", 1)[0]))]
+        txt = next((p for p in near if p.is_file()), None)
+        if txt is None:
+            elsewhere = sorted(str(p) for s in {stem, stem.rsplit("_", 1)[0]} for p in folder.rglob(f"{s}.txt") if p not in near)
+            bad(ann, None, "brat-unpaired", f"no {stem}.txt beside it" + (f" (a file of that name is in another folder: {', '.join(elsewhere)}; brat pairs files by folder)" if elsewhere else ""), "put the .txt the .ann was annotated on in the same folder")
+            continue
+        texts = []
+        for path in (txt, ann):
+            try:
+                with open(path, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
+                    texts.append(fh.read())
+            except UnicodeDecodeError as exc:
+                bad(path, None, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save it as UTF-8")
+            except OSError as exc:
+                bad(path, None, "file-unreadable", "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc), "check the path")
+        if len(texts) < 2:
+            continue
+        text, ann_text = texts
+        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+        events: list[dict] = []
+        relations: list[tuple[str, str, str]] = []
+        for n, line in enumerate(ann_text.splitlines(), 1):
+            if line.strip() and not _LINE.match(line):
+                bad(ann, n, "brat-syntax", f"not a brat annotation line: {line[:60]!r}", "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)")
+                continue
+            m = _T.match(line)
+            if m:
+                parts = [tuple(int(x) for x in piece.split()) for piece in m.group(3).split(";")]
+                if any(not (0 <= a <= b <= len(text)) for a, b in parts):
+                    raise ValueError(f"{ann}: {m.group(1)} has offsets outside {txt.name} ({len(text)} characters)")
+                spans[m.group(1)] = (m.group(2), [(a, b) for a, b in parts])
+                continue
+            m = _E.match(line)
+            if m:
+                events.append(dict(arg.split(":", 1) for arg in m.group(2).split() if ":" in arg))
+                continue
+            m = _R.match(line)
+            if m:
+                relations.append(m.groups())
+        # our own export: a "Quote" text-bound annotation with Cue/Speaker relations
+        for tid, (label, _) in spans.items():
+            if label == "Quote":
+                events.append({"Content": tid, **{role: arg2 for role, arg1, arg2 in relations if arg1 == tid}})
+        quotes = []
+        for ev in events:
+            roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}
+            if "content" not in roles or roles["content"] not in spans:
+                continue
+            parts = spans[roles["content"]][1]
+            if our_content_rules:
+                from taq_news.preannotate.quotes import trim_content
+
+                parts = [t for t in (trim_content(text, a, b) for a, b in parts) if t]
+                if not parts:
+                    continue
+            content = [_span(text, a, b) for a, b in parts]
+            cue = spans.get(roles.get("cue", ""), (None, None))[1]
+            src = spans.get(roles.get("source", roles.get("speaker", "")), (None, None))[1]
+            quotes.append({
+                "type": None,
+                "content": content,
+                "cue": _span(text, cue[0][0], cue[-1][1]) if cue else None,
+                "speaker": _span(text, src[0][0], src[-1][1]) if src else None,
+                "speaker_entity_id": None,
+            })
+        ents = [{"start": s[0][0], "end": s[-1][1], "label": label} for label, s in spans.values() if label in ONTONOTES_LABELS]
+        docs.append(GoldDoc(ann.stem, text, quotes, ents or None, file=str(ann)))
+    if problems:
+        raise IncidentError(problems)
+    return docs
+
+
+def _length_problems(gold: list[GoldDoc], nlp) -> None:
+    """spaCy refuses a text over its max_length with a ValueError mid-run: say so first, with the file."""
+    long = [g for g in gold if len(g.text) > nlp.max_length]
+    if long:
+        raise IncidentError([Incident(g.file or g.name, None, CHECKS["text-too-long"].level, "text-too-long", "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it") for g in long])
+
+
+# --- scoring ----------------------------------------------------------------
+
+def _overlaps(a: dict | None, b: dict | None) -> bool:
+    return bool(a and b and a["start"] < b["end"] and b["start"] < a["end"])
+
+
+@dataclass
+class Row:
+    name: str
+    quotes_gold: int
+    quotes_pred: int
+    exact: PRF
+    overlap: PRF
+    cue: float | None
+    speaker: float | None
+    entity_strict: PRF | None
+    entity_partial: PRF | None
+    furniture: PRF | None
+
+
+def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict]]], same_speaker) -> list[Row]:
+    """One row per document (when there are several) and a last row 'overall' (micro-averaged)."""
+    groups = [(g.name, [g]) for g in gold] if len(gold) > 1 else []
+    return [_row(name, group, preds, same_speaker) for name, group in groups + [("overall", gold)]]
+
+
+def _row(name: str, group: list[GoldDoc], preds: dict, same_speaker) -> Row:
+    ref_q = {g.name: g.quotes for g in group}
+    pred_q = {g.name: preds[g.name][0] for g in group}
+    qs = quote_scores(ref_q, pred_q, same_speaker)
+    with_ents = [g for g in group if g.entities is not None]
+    ent = entity_scores({g.name: g.entities for g in with_ents}, {g.name: preds[g.name][1] for g in with_ents}) if with_ents else None
+    furn = None
+    if all(g.removed is not None and "furniture" in preds[g.name][2] for g in group):
+        tp = sum(len(g.removed & preds[g.name][2]["furniture"]) for g in group)
+        furn = PRF(tp, sum(len(preds[g.name][2]["furniture"]) for g in group), sum(len(g.removed) for g in group))
+    return Row(name, sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
+               qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
+               ent["strict"] if ent else None, ent["partial"] if ent else None, furn)
+
+
+def _f(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _prf(p: PRF | None) -> str:
+    if p is not None and p.n_pred == 0 and p.n_ref == 0:
+        return "none in gold or prediction"
+    return "n/a" if p is None else f"{p.precision:.3f} / {p.recall:.3f} / {p.f1:.3f}"
+
+
+def render(rows: list[Row], title: str) -> str:
+    lines = [f"{title}", "", "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |",
+             "|---|---:|---|---|---:|---:|---|---|---|"]
+    for r in rows:
+        name = f"**{r.name}**" if r.name == "overall" else r.name
+        lines.append(f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | {_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
+    return "\n".join(lines) + "\n"
+
+
+CORPUS_TITLE = "Pre-annotation against the TAQ-News gold (blank spaCy + registry EntityRuler; quotes and entities on the gold clean text, furniture on the raw page)"
+_README_BEGIN = "<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n"
+_README_END = "\n<!-- END EVALUATION -->"
+
+
+def readme_with_table(readme: str, table: str) -> str | None:
+    """README.md with the table between its evaluation markers (None when the markers are missing)."""
+    if _README_BEGIN not in readme or _README_END not in readme:
+        return None
+    head, rest = readme.split(_README_BEGIN, 1)
+    return head + _README_BEGIN + table + _README_END + rest.split(_README_END, 1)[1]
+
+
+def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Entity], nlp) -> list[Row]:
+    from taq_news.corpus.annotation_sets import same_referent
+    from taq_news.preannotate.furniture import find_parts
+
+    gold = corpus_gold(records, raw_dir)
+    _length_problems(gold, nlp)
+    preds, pred_registry = {}, dict(registry)
+    for g in gold:
+        q, e, extra = predict(g.text, g.name, registry, nlp)
+        pred_registry.update(extra)
+        info: dict = {}
+        if g.raw is not None:
+            parts = find_parts(g.raw)
+            info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
+        preds[g.name] = (q, e, info)
+    return score(gold, preds, same_referent(registry, pred_registry))
+
+
+def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp, our_content_rules: bool = False) -> list[Row]:
+    gold = read_brat(folder, our_content_rules)
+    _length_problems(gold, nlp)
+    preds = {}
+    cache: dict[str, tuple] = {}
+    for g in gold:
+        if g.text not in cache:
+            q, e, _ = predict(g.text, "000_brat", registry, nlp)
+            cache[g.text] = (q, e)
+        preds[g.name] = (*cache[g.text], {})
+    return score(gold, preds, lambda a, b: _overlaps(a.get("speaker"), b.get("speaker")))

@@ -1,0 +1,86 @@
+"""Document records -> rows of the flat configs (quotes, entities)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from taq_news.annotations.registry import Entity
+from taq_news.core.tokens import iob_sentences
+
+
+def quote_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
+    rows = []
+    for rec in records:
+        for q in rec["quotes"]:
+            speaker = registry.get(q["speaker_entity_id"])
+            rows.append({
+                "doc_id": rec["id"],
+                "quote_id": q["id"],
+                "type": q["type"],
+                "content_text": "\n\n".join(s["text"] for s in q["content"]),
+                "content_spans": q["content"],
+                "cue_text": q["cue"]["text"] if q["cue"] else None,
+                "speaker_text": q["speaker"]["text"] if q["speaker"] else None,
+                "speaker_name": q["speaker_name"],
+                "speaker_entity_id": q["speaker_entity_id"],
+                "speaker_kind": q["speaker_kind"],
+                "speaker_wikidata_id": speaker.wikidata if speaker else None,
+                "addressee_text": q["addressee"]["text"] if q["addressee"] else None,
+                "addressee_entity_id": q["addressee_entity_id"],
+                "via": q["via"],
+                "cluster_id": q["cluster_id"],
+                "outlet_name": rec["outlet"]["name"],
+                "outlet_basis": rec["outlet"]["basis"],
+                "published_date": rec["published"]["date"],
+                "published_basis": rec["published"]["basis"],
+                "note": q["note"],
+            })
+    return rows
+
+
+def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
+    mentions: Counter[str] = Counter()
+    quotes: Counter[str] = Counter()
+    docs: dict[str, set[str]] = defaultdict(set)
+    for rec in records:
+        for m in rec["entities"]:
+            if m["entity_id"]:
+                mentions[m["entity_id"]] += 1
+                docs[m["entity_id"]].add(rec["id"])
+        for q in rec["quotes"]:
+            quotes[q["speaker_entity_id"]] += 1
+            docs[q["speaker_entity_id"]].add(rec["id"])
+    rows = []
+    for eid in sorted(registry):
+        e = registry[eid]
+        check = e.wikidata_check
+        rows.append({
+            "entity_id": e.id,
+            "name": e.name,
+            "label": e.label,
+            "kind": e.kind,
+            "aliases": list(e.aliases),
+            "description": e.description,
+            "wikidata_id": e.wikidata,
+            "wikidata_check": "; ".join(f"{k}: {check[k]}" for k in sorted(check)) if check else None,
+            "mention_count": mentions[eid],
+            "document_count": len(docs[eid]),
+            "quote_count": quotes[eid],
+            "documents": sorted(docs[eid]),
+        })
+    return rows
+
+
+def ner_rows(records: list[dict], class_names: tuple[str, ...]) -> list[dict]:
+    """One row per sentence: spaCy tokens and IOB2 tags as class indices (the CoNLL export's sentences)."""
+    index = {name: i for i, name in enumerate(class_names)}
+    rows = []
+    for rec in records:
+        for n, sent in enumerate(iob_sentences(rec), 1):
+            rows.append({
+                "id": f"{rec['id']}-s{n:03d}",
+                "document": rec["id"],
+                "tokens": [w for w, _ in sent],
+                "ner_tags": [index[t] for _, t in sent],
+            })
+    return rows

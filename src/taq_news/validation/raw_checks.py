@@ -1,0 +1,65 @@
+"""Checks of a record against the raw article it names, when that file is at hand (L3).
+
+One pure function, used by the precise path and the per-record fast path alike:
+- every removal's text is the raw text at its raw offsets, and so is each
+  metadata evidence (raw-offset-mismatch);
+- the raw file is the one the record was made from (source-hash-mismatch);
+- nothing of the raw page is dropped unlogged: every non-whitespace raw
+  character lies in a kept paragraph or a logged removal (raw-coverage-gap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from taq_news.core.shapes import listed
+
+
+@dataclass(frozen=True)
+class RawFile:
+    text: str
+    sha256: str
+
+
+def read_raw(path: Path) -> RawFile:
+    data = path.read_bytes()
+    return RawFile(data.decode("utf-8", errors="replace"), hashlib.sha256(data).hexdigest())
+
+
+def _int_span(d: object, a: str, b: str) -> tuple[int, int] | None:
+    if isinstance(d, dict) and type(d.get(a)) is int and type(d.get(b)) is int:
+        return d[a], d[b]
+    return None
+
+
+def raw_problems(rec: dict, raw: RawFile) -> Iterator[tuple[str, str, str]]:
+    """(check id, path, message) for each way the record disagrees with its raw file."""
+    source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
+    text = raw.text
+    if isinstance(source.get("sha256"), str) and source["sha256"] != raw.sha256:
+        yield "source-hash-mismatch", "source.sha256", f"the raw file's SHA-256 is {raw.sha256[:12]}..., the record says {source['sha256'][:12]}...: the record was not made from this file"
+    covered = bytearray(len(text) + 1)
+    for key in ("removed", "segments"):
+        for i, r in enumerate(listed(source.get(key))):
+            span = _int_span(r, "raw_start", "raw_end")
+            if span is None:
+                continue
+            s, e = span
+            if key == "removed" and text[s:e] != r.get("text"):
+                yield "raw-offset-mismatch", f"source.removed[{i}]", f"raw[{s}:{e}] is {text[s:e]!r}, not {r.get('text')!r}"
+            if 0 <= s <= e <= len(text):
+                covered[s:e] = b"\x01" * (e - s)
+    for key in ("outlet", "published"):
+        meta = rec.get(key) if isinstance(rec.get(key), dict) else {}
+        span = _int_span(meta.get("evidence_span"), "start", "end")
+        if span is not None and text[span[0] : span[1]] != meta.get("evidence"):
+            yield "raw-offset-mismatch", f"{key}.evidence_span", f"raw[{span[0]}:{span[1]}] is not the evidence {meta.get('evidence')!r}"
+    gap = next((i for i, ch in enumerate(text) if not covered[i] and not ch.isspace()), None)
+    if gap is not None:
+        end = gap
+        while end < len(text) and not covered[end] and text[end] != "\n":
+            end += 1
+        yield "raw-coverage-gap", "source", f"raw[{gap}:{end}] {text[gap:end][:60]!r} is neither in a kept paragraph nor a logged removal: page text was dropped without a record of it"
