@@ -201,12 +201,12 @@ def test_out_outside_a_commit_cannot_leave_its_root(tmp_path):
 
 
 def test_internal_error_is_one_line_and_exit_2(monkeypatch, capsys):
-    import taq_news.cli.app as cli
+    import taq_news.cli.stats as stats_command
 
     def boom(args):
         raise RuntimeError("something we did not foresee\n*** PASSED ***")
 
-    monkeypatch.setattr(cli, "cmd_stats", boom)
+    monkeypatch.setattr(stats_command, "run", boom)
     code, text = run(capsys, "--root", str(ROOT), "stats")
     assert code == 2 and "L0 internal-error" in text and "please report" in text.lower() or "report it" in text
     assert "*** PASSED ***" not in text.splitlines()
@@ -512,7 +512,8 @@ def test_one_incident_is_one_line_whatever_the_data(evil):
 ID_SITES = [
     r'Incident\([^()]*?"L[0-5]",\s*"([a-z0-9-]+)"',  # Incident(file, line, "L2", "schema", ...)
     r'CHECKS\["([a-z0-9-]+)"\]',
-    r'_usage\([^()]*?,\s*"([a-z0-9-]+)"',
+    r'\busage\([^()]*?,\s*"([a-z0-9-]+)"',
+    r'\bincident\(\s*"([a-z0-9-]+)"',
     r'OutputRefused\("([a-z0-9-]+)"',
     r'\bbad\([^()]*?,\s*"([a-z0-9-]+)"',
     r'check="([a-z0-9-]+)"',

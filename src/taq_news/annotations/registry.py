@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taq_news.annotations.yamlio import line_of, load_yaml, plain
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 
 ONTONOTES_LABELS = (
@@ -48,10 +48,10 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
     problems: list[Incident] = []
 
     def bad(line: int | None, check: str, where: str, message: str, fix: str) -> None:
-        problems.append(Incident(display, line, CHECKS[check].level, check, where, message, fix))
+        problems.append(incident(check, display, line, where, message, fix))
 
     if not isinstance(node, list):
-        raise IncidentError([Incident(display, 1, "L2", "registry-shape", "", "the registry must be a YAML list of entries", "write one '- id: ...' item per entity")])
+        raise IncidentError([incident("registry-shape", display, 1, "", "the registry must be a YAML list of entries", "write one '- id: ...' item per entity")])
     entities: dict[str, Entity] = {}
     allowed = {"id", "name", "label", "kind", "aliases", "wikidata", "wikidata_check", "description"}
     for i, item in enumerate(node):
@@ -116,4 +116,4 @@ def registry_from_parquet(path: Path) -> dict[str, Entity]:
             )
         return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IncidentError([Incident(str(path), None, "L1", "parquet-unreadable", "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None
+        raise IncidentError([incident("parquet-unreadable", str(path), None, "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None

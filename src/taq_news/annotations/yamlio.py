@@ -28,7 +28,7 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 
 # C0 controls other than tab, line feed and carriage return; DEL; C1 controls (NEL too: YAML would
@@ -46,7 +46,7 @@ _INT = re.compile(r"^[0-9]{1,9}$")
 
 
 def _incident(name: str, line: int | None, check: str, path: str, message: str, fix: str) -> Incident:
-    return Incident(name, line, CHECKS[check].level, check, path, message, fix)
+    return incident(check, name, line, path, message, fix)
 
 
 def control_incidents(name: str, text: str, fix: str) -> list[Incident]:
@@ -94,7 +94,7 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     """Parse one YAML file of our formats; every problem becomes an incident, never a traceback."""
     name = display or str(path)
     if path.exists() and not path.is_file() and not path.is_dir():  # a pipe or device could block forever
-        raise IncidentError([Incident(name, None, "L1", "file-unreadable", "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")])
+        raise IncidentError([incident("file-unreadable", name, None, "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")])
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 import pyarrow.parquet as pq
 from ruamel.yaml import YAML
 
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import CONFIGS, Layout
 from taq_news.core.schema import SchemaSet, TypeNode, arrow_schema
@@ -72,7 +73,7 @@ def script_features(script_text: str) -> dict:
 
 def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[Incident]:
     def bad(file, message):
-        return Incident(layout.rel(file), None, "L5", "schema-disagreement", "", message, "run 'make dataset'; never edit generated parts by hand")
+        return incident("schema-disagreement", layout.rel(file), None, "", message, "run 'make dataset'; never edit generated parts by hand")
 
     try:
         card = YAML(typ="safe").load(split_card(layout.card.read_text("utf-8"))[0]) or {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from taq_news.audit.artifacts import schema_agreement_incidents
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.paths import Layout
 from taq_news.corpus.compile import compile_corpus
@@ -23,7 +23,7 @@ from taq_news.validation.records import Selection, validate_records
 def validate_dataset(layout: Layout, selection: Selection, engine: str = "auto") -> Iterator[Incident]:
     """Every level on the dataset folder, ending with the artifacts (L5)."""
     if (layout.root / JOURNAL).exists():
-        yield Incident(layout.rel(layout.root / JOURNAL), None, "L5", "build-interrupted", "", "a build was stopped while switching its outputs in: the dataset may mix two builds", CHECKS["build-interrupted"].fix)
+        yield incident("build-interrupted", layout.rel(layout.root / JOURNAL), None, "", "a build was stopped while switching its outputs in: the dataset may mix two builds")
     try:
         corpus = compile_corpus(layout)
     except IncidentError as exc:

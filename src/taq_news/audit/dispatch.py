@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from taq_news.audit.dataset import validate_dataset
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import checkout_of
 from taq_news.corpus.annotation_file import validate_annotation_file
@@ -51,21 +52,21 @@ def _run(paths: list, selection: Selection, engine: str, registry_path, schema_d
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            yield Incident(str(raw), None, "L1", "file-unreadable", "", "no such file or folder", "check the path")
+            yield incident("file-unreadable", str(raw), None, "", "no such file or folder", "check the path")
             continue
         if path.is_dir():
             layout = checkout_of(path)
             if layout is None or path.resolve() not in (layout.dataset.resolve(), layout.root.resolve()):
-                yield Incident(str(raw), None, "L1", "file-unreadable", "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it)", "pass record files or the dataset folder")
+                yield incident("file-unreadable", str(raw), None, "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it)", "pass record files or the dataset folder")
                 continue
             yield from validate_dataset(layout, selection, engine)
         elif not path.is_file():  # a FIFO, a device or a socket: reading could block or never end
-            yield Incident(str(raw), None, "L1", "file-unreadable", "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")
+            yield incident("file-unreadable", str(raw), None, "", "is not a regular file (a pipe, device or socket)", "pass a file on disk")
         elif path.suffix in (".yaml", ".yml"):
             yield from validate_annotation_file(path, selection, engine)
         elif path.suffix in READERS:
             record_files.append(path)
         else:
-            yield Incident(str(raw), None, "L1", "file-unreadable", "", f"unknown file type {path.suffix!r}", "pass .jsonl, .json, .parquet, .yaml or a dataset folder")
+            yield incident("file-unreadable", str(raw), None, "", f"unknown file type {path.suffix!r}", "pass .jsonl, .json, .parquet, .yaml or a dataset folder")
     if record_files:
         yield from validate_record_files(record_files, selection, engine, registry_path, schema_dir)

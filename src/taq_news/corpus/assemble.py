@@ -8,13 +8,13 @@ line; nothing is dropped silently.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from taq_news.annotations.registry import ONTONOTES_LABELS, Entity
 from taq_news.annotations.yamlio import line_of, plain
 from taq_news.core.anchors import AnchorError, Span, resolve
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.shapes import WORDS, kind
 from taq_news.core.version import SCHEMA_VERSION
@@ -58,9 +58,9 @@ class Context:
     failed: set[str] = field(default_factory=set)
     _rehomed: set[tuple] = field(default_factory=set)
 
-    def add(self, line: int | None, check: str, path: str, message: str, fix: str, level: str | None = None) -> None:
-        # The level always comes from the check registry, so one id has one level everywhere.
-        self.problems.append(Incident(self.file, line, CHECKS[check].level, check, path, message, fix))
+    def add(self, line: int | None, check: str, path: str, message: str, fix: str | None = None) -> None:
+        # Level (and fix, unless a more precise one is given) from the check registry: one id, one level.
+        self.problems.append(incident(check, self.file, line, path, message, fix))
 
     def rehome(self, inc: Incident) -> None:
         """A record rule's incident, moved to the annotation line and path the record part came from."""
@@ -78,7 +78,7 @@ class Context:
                         rest = "." + YAML_KEYS.get(fld[1:], fld[1:]) + rest[len(fld):]
                     path = base + rest
                     break
-        new = Incident(self.file, line, inc.level, inc.check, path, inc.message, inc.fix)
+        new = replace(inc, file=self.file, line=line, path=path)
         key = (new.line, new.check, new.path, new.message)
         if key not in self._rehomed:  # one annotation item can make several record items (occurrence: all)
             self._rehomed.add(key)
@@ -111,12 +111,12 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     path = f"metadata.{key}"
     if not isinstance(meta, dict):
         where = line_of(node, key) if isinstance(node, dict) and key in node else metadata_line
-        ctx.add(where, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known", "L2")
+        ctx.add(where, "metadata-missing", path, f"{key} is missing", f"add metadata.{key} with basis: unknown if nothing is known")
         ctx.failed.add(key)
         return {}
     allowed = {"name", "entity", "basis", "evidence", "note"} if key == "outlet" else {"date", "basis", "evidence", "note"}
     for extra in sorted(set(meta) - allowed):
-        ctx.add(line_of(meta, extra), "key-unknown", f"{path}.{extra}", f"unknown key {extra!r}", f"use only {sorted(allowed)}", "L2")
+        ctx.add(line_of(meta, extra), "key-unknown", f"{path}.{extra}", f"unknown key {extra!r}", f"use only {sorted(allowed)}")
     basis = meta.get("basis")
     if basis not in BASES:
         ctx.add(line_of(meta, "basis"), "basis-invalid", f"{path}.basis", f"basis {basis!r} is not one of {list(BASES)}", "say where the value came from")
@@ -189,14 +189,14 @@ def assemble(
     """Build the record for one document, or raise IncidentError with every problem found."""
     ctx = Context(ann_file)
     if not isinstance(ann, dict):
-        raise IncidentError([Incident(ann_file, 1, "L2", "annotation-shape", "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
+        raise IncidentError([incident("annotation-shape", ann_file, 1, "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
     _check_shapes(ctx, ann)
     if ctx.problems:
         raise IncidentError(ctx.problems)  # the checks below walk these parts
     for key in sorted(set(ann) - TOP_KEYS):
-        ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}", "L2")
+        ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}")
     if ann.get("document") != doc_id:
-        ctx.add(line_of(ann, "document"), "document-id-mismatch", "document", f"document is {ann.get('document')!r} but the file is for {doc_id!r}", f"set document: {doc_id}", "L4")
+        ctx.add(line_of(ann, "document"), "document-id-mismatch", "document", f"document is {ann.get('document')!r} but the file is for {doc_id!r}", f"set document: {doc_id}")
 
     # --- page parts and furniture, anchored in the raw text
     src = ann.get("source") or {}
@@ -216,7 +216,7 @@ def assemble(
     for i, item in enumerate(src.get("remove") or []):
         path = f"source.remove[{i}]"
         if not isinstance(item, dict) or item.get("reason") not in REMOVE_REASONS:
-            ctx.add(line_of(src["remove"], i), "remove-reason-invalid", path, f"reason {item.get('reason') if isinstance(item, dict) else None!r} is not known", f"use one of {list(REMOVE_REASONS)}", "L2")
+            ctx.add(line_of(src["remove"], i), "remove-reason-invalid", path, f"reason {item.get('reason') if isinstance(item, dict) else None!r} is not known", f"use one of {list(REMOVE_REASONS)}")
             continue
         selector = {k: v for k, v in plain(item).items() if k != "reason"}
         spans = _anchor(ctx, raw, selector, src["remove"], i, path)
@@ -229,7 +229,7 @@ def assemble(
         doc = clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
     except OverlapError as exc:
         line = removal_lines.get((exc.second.raw_start, exc.second.raw_end), line_of(src, "remove"))
-        raise IncidentError([Incident(ann_file, line, "L3", "removal-overlap", "source.remove", str(exc), "remove each stretch of the raw text once")])
+        raise IncidentError([incident("removal-overlap", ann_file, line, "source.remove", str(exc), "remove each stretch of the raw text once")])
     text = doc.text
 
     meta = ann.get("metadata") or {}
@@ -237,7 +237,7 @@ def assemble(
     outlet = _metadata_value(ctx, raw, meta, "outlet", registry, meta_line)
     published = _metadata_value(ctx, raw, meta, "published", registry, meta_line)
     for extra in sorted(set(meta) - {"outlet", "published"}) if isinstance(meta, dict) else []:
-        ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published", "L2")
+        ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published")
 
     body = resolve_body(ctx, doc_id, text, ann, registry)
     # Unaccounted quotation marks (quote-marks-unaccounted) are reported on the quotes: list.
@@ -247,7 +247,7 @@ def assemble(
     annotation = ann.get("annotation") or {}
     method = annotation.get("method")
     if method not in METHODS:
-        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}", "L2")
+        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}")
 
     record = {
         "id": doc_id,
@@ -303,11 +303,11 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         path = f"entities[{i}]"
         line = line_of(ann["entities"], i)
         if not isinstance(item, dict):
-            ctx.add(line, "entity-shape", path, "an entity item must be a mapping", "write {exact: ..., label: ..., entity: ...}", "L2")
+            ctx.add(line, "entity-shape", path, "an entity item must be a mapping", "write {exact: ..., label: ..., entity: ...}")
             continue
         label = item.get("label")
         if label not in ONTONOTES_LABELS:
-            ctx.add(line, "label-invalid", f"{path}.label", f"label {label!r} is not an OntoNotes type", f"use one of {list(ONTONOTES_LABELS)}", "L2")
+            ctx.add(line, "label-invalid", f"{path}.label", f"label {label!r} is not an OntoNotes type", f"use one of {list(ONTONOTES_LABELS)}")
             continue
         # Which labels take a registry id is a record rule (entity-id-missing, value-entity-linked):
         # an id that does not resolve stays in the record, so that rule does not fire on it too.
@@ -335,21 +335,21 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         path = f"quotes[{i}]"
         line = line_of(ann["quotes"], i)
         if not isinstance(q, dict):
-            ctx.add(line, "quote-shape", path, "a quote must be a mapping", "see docs/annotation-format.md", "L2")
+            ctx.add(line, "quote-shape", path, "a quote must be a mapping", "see docs/annotation-format.md")
             continue
         for key in sorted(set(q) - QUOTE_KEYS):
-            ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}", "L2")
+            ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}")
         qid = q.get("id")
         if not isinstance(qid, str) or not re.fullmatch(r"q[0-9]+", qid):
-            ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...", "L2")
+            ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...")
             qid = f"q{i + 1:02d}"
         # two quotes with one id: quote-id-duplicate, a record rule
         qtype = q.get("type")
         if qtype not in QUOTE_TYPES:
-            ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect", "L2")
+            ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect")
         content_nodes = q.get("content")
         if not isinstance(content_nodes, list) or not content_nodes:
-            ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:", "L2")
+            ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:")
             content_nodes = []
         content = []
         failed = []
@@ -374,7 +374,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
                                  ("addressee_entity_id", "addressee_entity"), ("via", "via"), ("cluster_id", "cluster"))}
         cluster = q.get("cluster")
         if cluster is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(cluster)):
-            ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active", "L2")
+            ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active")
         quotes.append({
             "id": f"{doc_id}-{qid}",
             "type": qtype,
@@ -403,7 +403,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
     for i, item in enumerate(ann.get("non_quotes") or []):
         path = f"non_quotes[{i}]"
         if not isinstance(item, dict) or item.get("reason") not in NON_QUOTE_REASONS:
-            ctx.add(line_of(ann["non_quotes"], i), "non-quote-reason-invalid", path, "a non-quote needs a known reason", f"use one of {list(NON_QUOTE_REASONS)}", "L2")
+            ctx.add(line_of(ann["non_quotes"], i), "non-quote-reason-invalid", path, "a non-quote needs a known reason", f"use one of {list(NON_QUOTE_REASONS)}")
             continue
         selector = {k: v for k, v in plain(item).items() if k != "reason"}
         for s in _anchor(ctx, text, selector, ann["non_quotes"], i, path):
@@ -415,7 +415,7 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         path = f"relations[{i}]"
         line = line_of(ann["relations"], i)
         if not isinstance(item, dict) or item.get("type") not in RELATION_TYPES:
-            ctx.add(line, "relation-type-invalid", path, "a relation needs type rewrites or cites", f"use one of {list(RELATION_TYPES)}", "L2")
+            ctx.add(line, "relation-type-invalid", path, "a relation needs type rewrites or cites", f"use one of {list(RELATION_TYPES)}")
             continue
         target_doc, target_ent = item.get("document"), item.get("entity")  # exactly one of them: relation-target-invalid, a record rule
         ctx.where[f"relations[{len(relations)}]"] = (line, path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from taq_news.annotations.registry import Entity, load_registry
 from taq_news.annotations.yamlio import load_yaml
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import CHECKS, incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.paths import Layout
 from taq_news.core.schema import SchemaSet, load_schemas
@@ -59,7 +59,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
     for src in sources:
         ann_path = ann_files.get(src.doc_id)
         if ann_path is None:
-            problems.append(Incident(layout.rel(src.path), None, "L4", "annotation-missing", "", f"no annotation file for {src.doc_id}", f"create {layout.rel(layout.annotations / (src.doc_id + '.yaml'))} (taq-news preannotate can draft it)"))
+            problems.append(incident("annotation-missing", layout.rel(src.path), None, "", f"no annotation file for {src.doc_id}", f"create {layout.rel(layout.annotations / (src.doc_id + '.yaml'))} (taq-news preannotate can draft it)"))
             continue
         display = layout.rel(ann_path)
         try:
@@ -68,7 +68,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
             problems += exc.incidents
             continue
         for path, message in validator.errors(record):
-            problems.append(Incident(display, None, "L2", "schema", path, message, "fix the annotation so the record matches schema/document.schema.json"))
+            problems.append(incident("schema", display, None, path, message, "fix the annotation so the record matches schema/document.schema.json"))
         records.append(record)  # (assemble ran the span checks and the record rules on it)
     problems += corpus_incidents(records, registry, layout)
     if problems:
@@ -79,7 +79,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
 def annotation_orphan(display: str, stem: str) -> Incident:
     """An annotation file without its raw file (build and ``validate FILE.yaml`` report it alike)."""
     c = CHECKS["annotation-orphan"]
-    return Incident(display, None, c.level, c.id, "", f"no raw file {stem}.txt for this annotation file", c.fix)
+    return incident(c.id, display, None, "", f"no raw file {stem}.txt for this annotation file")
 
 
 def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from taq_news.core.anchors import Span
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.shapes import kind
 from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
@@ -209,7 +209,7 @@ def rehydrate_file(data: bytes, display: str, raw_dir: Path, id_pattern: str | N
     problems: list[Incident] = []
 
     def bad(line: int, check: str, path: str, message: str, fix: str) -> None:
-        problems.append(Incident(display, line, CHECKS[check].level, check, path, message, fix))
+        problems.append(incident(check, display, line, path, message, fix))
 
     for n, line in enumerate(data.split(b"\n"), 1):
         if not line.strip():

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from taq_news.analysis.scoring import PRF, entity_scores, quote_scores
 from taq_news.annotations.registry import ONTONOTES_LABELS, Entity
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 
 
@@ -100,7 +100,7 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
     problems: list[Incident] = []
 
     def bad(file: Path, line: int | None, check: str, message: str, fix: str) -> None:
-        problems.append(Incident(str(file), line, CHECKS[check].level, check, "", message, fix))
+        problems.append(incident(check, str(file), line, "", message, fix))
 
     for ann in anns:
         stem = ann.stem
@@ -181,7 +181,7 @@ def _length_problems(gold: list[GoldDoc], nlp) -> None:
     """spaCy refuses a text over its max_length with a ValueError mid-run: say so first, with the file."""
     long = [g for g in gold if len(g.text) > nlp.max_length]
     if long:
-        raise IncidentError([Incident(g.file or g.name, None, CHECKS["text-too-long"].level, "text-too-long", "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it") for g in long])
+        raise IncidentError([incident("text-too-long", g.file or g.name, None, "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it") for g in long])
 
 
 # --- scoring ----------------------------------------------------------------

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.ecma import pattern_matches
 from taq_news.core.incidents import Incident, IncidentError
 
@@ -29,7 +29,7 @@ def sha256_file(path: Path) -> str:
 
 def read_manifest(path: Path, display: str) -> dict[str, str]:
     if not path.is_file():
-        raise IncidentError([Incident(display, None, "L5", "manifest-missing", "", "the raw-file hash manifest is missing", "run 'taq-news manifest' once to record the hashes of dataset/raw/*.txt")])
+        raise IncidentError([incident("manifest-missing", display, None, "", "the raw-file hash manifest is missing", "run 'taq-news manifest' once to record the hashes of dataset/raw/*.txt")])
     entries: dict[str, str] = {}
     problems = []
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
@@ -37,7 +37,7 @@ def read_manifest(path: Path, display: str) -> dict[str, str]:
             continue
         digest, _, name = line.partition("  ")
         if len(digest) != 64 or not name:
-            problems.append(Incident(display, n, "L1", "manifest-syntax", "", f"line is not '<sha256>  <file name>': {line!r}", "regenerate with 'taq-news manifest'"))
+            problems.append(incident("manifest-syntax", display, n, "", f"line is not '<sha256>  <file name>': {line!r}", "regenerate with 'taq-news manifest'"))
             continue
         entries[name.strip()] = digest
     if problems:
@@ -58,8 +58,7 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
         if name in rehash:
             changes.append(f"dropped {name} (gone, and named by --rehash)")
         else:
-            problems.append(Incident(rel(manifest), None, "L5", "raw-missing", name, f"{name} is in the manifest but not in {rel(raw_dir)}; the manifest keeps it",
-                                     f"restore it with 'git checkout -- {rel(raw_dir / name)}', or pass --rehash {name} to drop it on purpose"))
+            problems.append(incident("raw-missing", rel(manifest), None, name, f"{name} is in the manifest but not in {rel(raw_dir)}; the manifest keeps it", f"restore it with 'git checkout -- {rel(raw_dir / name)}', or pass --rehash {name} to drop it on purpose"))
             entries[name] = listed[name]
     for path in present:
         name = path.name
@@ -67,19 +66,17 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
             digest = sha256_file(path)
         except OSError as exc:
             what = "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc)
-            problems.append(Incident(rel(path), None, "L1", "file-unreadable", name, what, "raw sources are files: move it away"))
+            problems.append(incident("file-unreadable", rel(path), None, name, what, "raw sources are files: move it away"))
             continue
         old = listed.get(name)
         if old is None and id_pattern is not None and not pattern_matches(id_pattern, path.stem):
-            problems.append(Incident(rel(path), None, CHECKS["raw-name-invalid"].level, "raw-name-invalid", name, f"{name!r} is not '<document id>.txt' (the id must match {id_pattern})",
-                                     "name raw files NNN_<16 hex digits>.txt, e.g. 005_0123456789abcdef.txt"))
+            problems.append(incident("raw-name-invalid", rel(path), None, name, f"{name!r} is not '<document id>.txt' (the id must match {id_pattern})", "name raw files NNN_<16 hex digits>.txt, e.g. 005_0123456789abcdef.txt"))
             continue
         if old is None:
             changes.append(f"added {name}")
         elif digest != old:
             if name not in rehash:
-                problems.append(Incident(rel(path), None, "L5", "raw-hash-mismatch", name, f"sha256 is {digest[:12]}..., the manifest says {old[:12]}...: the raw file changed, and the manifest keeps the old hash",
-                                         f"raw sources are immutable: restore it with 'git checkout -- {rel(path)}'; only if the change is meant, pass --rehash {name}"))
+                problems.append(incident("raw-hash-mismatch", rel(path), None, name, f"sha256 is {digest[:12]}..., the manifest says {old[:12]}...: the raw file changed, and the manifest keeps the old hash", f"raw sources are immutable: restore it with 'git checkout -- {rel(path)}'; only if the change is meant, pass --rehash {name}"))
                 digest = old
             else:
                 changes.append(f"rehashed {name} ({old[:12]}... -> {digest[:12]}...)")
@@ -97,30 +94,30 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
     sources: list[RawSource] = []
     present = {p.name: p for p in sorted(raw_dir.glob("*.txt"))}
     for name in sorted(set(listed) - set(present)):
-        problems.append(Incident(rel(manifest), None, "L5", "raw-missing", name, f"{name} is in the manifest but not in {rel(raw_dir)}", "restore the file from the repository"))
+        problems.append(incident("raw-missing", rel(manifest), None, name, f"{name} is in the manifest but not in {rel(raw_dir)}", "restore the file from the repository"))
     for name, path in present.items():
         try:
             data = path.read_bytes()
         except OSError as exc:
             what = "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc)
-            problems.append(Incident(rel(path), None, "L1", "file-unreadable", name, what, "raw sources are files: move it away"))
+            problems.append(incident("file-unreadable", rel(path), None, name, what, "raw sources are files: move it away"))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if name not in listed:
-            problems.append(Incident(rel(path), None, "L5", "raw-unlisted", name, "raw file is not in the hash manifest", "if it is a new source, run 'taq-news manifest' and commit the manifest"))
+            problems.append(incident("raw-unlisted", rel(path), None, name, "raw file is not in the hash manifest", "if it is a new source, run 'taq-news manifest' and commit the manifest"))
             continue
         if digest != listed[name]:
-            problems.append(Incident(rel(path), None, "L5", "raw-hash-mismatch", name, f"sha256 is {digest[:12]}..., the manifest says {listed[name][:12]}...: the raw file changed", "raw sources are immutable: restore it with 'git checkout -- " + rel(path) + "'"))
+            problems.append(incident("raw-hash-mismatch", rel(path), None, name, f"sha256 is {digest[:12]}..., the manifest says {listed[name][:12]}...: the raw file changed", "raw sources are immutable: restore it with 'git checkout -- " + rel(path) + "'"))
             continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            problems.append(Incident(rel(path), line, "L1", "utf8-invalid", name, f"byte {exc.start} is not valid UTF-8", "raw files must be UTF-8"))
+            problems.append(incident("utf8-invalid", rel(path), line, name, f"byte {exc.start} is not valid UTF-8", "raw files must be UTF-8"))
             continue
         if "\0" in text:  # scraped pages keep their other controls (C1 ones occur); a NUL is never text
             line = text[: text.index("\0")].count("\n") + 1
-            problems.append(Incident(rel(path), line, "L1", "control-character", name, "the raw file holds a NUL byte", "a raw file with NUL bytes was damaged on saving: scrape it again"))
+            problems.append(incident("control-character", rel(path), line, name, "the raw file holds a NUL byte", "a raw file with NUL bytes was damaged on saving: scrape it again"))
             continue
         sources.append(RawSource(path.stem, path, digest, text))
     if problems:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.validation.strict import (
     MAX_DEPTH,
@@ -88,7 +89,7 @@ def _surrogate_incident(obj: object, display: str, line: int | None) -> Incident
     where = surrogate_path(obj)
     if where is None:
         return None
-    return Incident(display, line, "L1", "unicode-invalid", where, "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode and cannot be written as UTF-8", UNICODE_FIX)
+    return incident("unicode-invalid", display, line, where, "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode and cannot be written as UTF-8", UNICODE_FIX)
 
 
 try:  # msgspec decodes in C; without it every line takes the precise path
@@ -160,7 +161,7 @@ def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iter
     try:
         fh = path.open("rb")
     except OSError as exc:
-        yield Incident(display, None, "L1", "file-unreadable", "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
+        yield incident("file-unreadable", display, None, "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
         return
     with fh:
         if arrow is None:
@@ -194,11 +195,11 @@ def _line_runs(fh) -> Iterator[list[bytes]]:
 def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[Item | Incident]:
     for n, raw in enumerate(lines, first):
         if isinstance(raw, TooLong):
-            yield Incident(display, n, "L1", "record-too-large", "", f"the line is {raw.size:,} bytes, over the limit of {MAX_RECORD_BYTES:,} for one record", TOO_LARGE_FIX)
+            yield incident("record-too-large", display, n, "", f"the line is {raw.size:,} bytes, over the limit of {MAX_RECORD_BYTES:,} for one record", TOO_LARGE_FIX)
             continue
         if too_deep(raw):
             # before any decoder: they recurse, and a deep enough line would exhaust the stack
-            yield Incident(display, n, "L1", "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
+            yield incident("nesting-too-deep", display, n, "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
             continue
         obj = fast_loads(raw)
         if obj is not None:
@@ -207,23 +208,23 @@ def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[I
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Incident(display, n, "L1", "utf8-invalid", "", f"byte {exc.start} of the line is not valid UTF-8", "save the file as UTF-8")
+            yield incident("utf8-invalid", display, n, "", f"byte {exc.start} of the line is not valid UTF-8", "save the file as UTF-8")
             continue
         if not line.strip():
             continue
         try:
             obj = _loads(line)
         except DuplicateKey as exc:
-            yield Incident(display, n, "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
+            yield incident("duplicate-key", display, n, "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
             continue
         except NumberOutOfRange as exc:
-            yield Incident(display, n, "L1", "number-out-of-range", "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
+            yield incident("number-out-of-range", display, n, "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
             continue
         except json.JSONDecodeError as exc:
-            yield Incident(display, n, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
+            yield incident("json-syntax", display, n, "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
             continue
         except ValueError as exc:  # NaN / Infinity (parse_constant)
-            yield Incident(display, n, "L1", "json-syntax", "", str(exc), "each line must be one complete JSON object")
+            yield incident("json-syntax", display, n, "", str(exc), "each line must be one complete JSON object")
             continue
         bad = _surrogate_incident(obj, display, n) if may_hold_surrogate(line) else None
         yield bad if bad is not None else Item(display, n, obj)
@@ -246,20 +247,20 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
     """One JSON value, or an array of records; nothing may follow it."""
     try:
         if path.stat().st_size > MAX_JSON_FILE_BYTES:
-            yield Incident(display, None, "L1", "record-too-large", "", f"the file is {path.stat().st_size:,} bytes, over the limit of {MAX_JSON_FILE_BYTES:,} for a JSON file", "split it, or write JSONL (one record per line)")
+            yield incident("record-too-large", display, None, "", f"the file is {path.stat().st_size:,} bytes, over the limit of {MAX_JSON_FILE_BYTES:,} for a JSON file", "split it, or write JSONL (one record per line)")
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield Incident(display, None, "L1", "file-unreadable", "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
+        yield incident("file-unreadable", display, None, "", f"cannot be read: {exc.strerror or exc}", "check the path and its permissions")
         return
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        yield Incident(display, data.count(b"\n", 0, exc.start) + 1, "L1", "utf8-invalid", "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")
+        yield incident("utf8-invalid", display, data.count(b"\n", 0, exc.start) + 1, "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")
         return
     if too_deep(data):
         deep = too_deep_at(data)
-        yield Incident(display, data.count(b"\n", 0, deep or 0) + 1, "L1", "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
+        yield incident("nesting-too-deep", display, data.count(b"\n", 0, deep or 0) + 1, "", f"arrays and objects nest more than {MAX_DEPTH} deep", TOO_DEEP_FIX)
         return
     decoder = _strict_decoder()
     surrogates = may_hold_surrogate(text)
@@ -293,13 +294,13 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
         if end < len(text):
             raise json.JSONDecodeError("data after the JSON value (nothing may follow the closing ']')", text, end)
     except DuplicateKey as exc:
-        yield Incident(display, at(pos), "L1", "duplicate-key", "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
+        yield incident("duplicate-key", display, at(pos), "", f"key {exc.args[0]!r} appears twice in one object", "remove or rename the repeated key")
     except NumberOutOfRange as exc:
-        yield Incident(display, at(pos), "L1", "number-out-of-range", "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
+        yield incident("number-out-of-range", display, at(pos), "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
     except json.JSONDecodeError as exc:
-        yield Incident(display, exc.lineno, "L1", "json-syntax", "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
+        yield incident("json-syntax", display, exc.lineno, "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
     except ValueError as exc:  # NaN / Infinity (parse_constant)
-        yield Incident(display, at(pos), "L1", "json-syntax", "", str(exc), "fix the JSON syntax at this line")
+        yield incident("json-syntax", display, at(pos), "", str(exc), "fix the JSON syntax at this line")
 
 
 # Rows per Parquet batch (at most; a batch ends with its row group): the columnar
@@ -346,7 +347,7 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
                         n += batch.num_rows - skip
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         message = (str(exc).splitlines() or [type(exc).__name__])[0]
-        yield Incident(display, None, "L1", "parquet-unreadable", "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file")
+        yield incident("parquet-unreadable", display, None, "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file")
 
 
 def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Incident]:
@@ -369,7 +370,7 @@ def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Inciden
             row.validate(full=True)
             record = row.to_pylist()[0]
         except (pa.ArrowException, UnicodeDecodeError):
-            yield Incident(display, first + k, "L1", "utf8-invalid", "", "a string in this row is not valid UTF-8", "rebuild the file from valid UTF-8 text")
+            yield incident("utf8-invalid", display, first + k, "", "a string in this row is not valid UTF-8", "rebuild the file from valid UTF-8 text")
             continue
         yield Item(display, first + k, record)
 

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from taq_news.annotations.registry import WIKIDATA_PATTERN, Entity
+from taq_news.core.checks import incident
 from taq_news.core.ecma import has_space_edge, is_uri_reference, pattern_matches
 from taq_news.core.incidents import Incident
 from taq_news.core.schema import SchemaSet
@@ -94,14 +95,6 @@ def _span_problem(text: str, s: object) -> tuple[str, str] | None:
     return None
 
 
-FIXES = {
-    "span-empty": "remove the span or give it text",
-    "span-out-of-range": "rebuild the record from its annotation",
-    "span-text-mismatch": "fix the offsets or the span text",
-    "span-whitespace-edge": "trim the span",
-}
-
-
 def span_incidents(record: dict, file: str, line: int | None = None) -> list[Incident]:
     """L3: every span checks against the text; entities flat and sorted; content spans ordered."""
     text = record.get("text")
@@ -112,7 +105,7 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
     def report(path: str, s: object) -> None:
         problem = _span_problem(text, s)
         if problem:
-            out.append(Incident(file, line, "L3", problem[0], path, problem[1], FIXES[problem[0]]))
+            out.append(incident(problem[0], file, line, path, problem[1]))
 
     entities = listed(record.get("entities"))
     prev = None
@@ -121,9 +114,9 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
         if isinstance(m, dict) and type(m.get("start")) is int and type(m.get("end")) is int:
             if prev is not None:
                 if (m["start"], m["end"]) < (prev[0], prev[1]):
-                    out.append(Incident(file, line, "L3", "entity-order", f"entities[{i}]", f"mention at {m['start']}-{m['end']} comes after one at {prev[0]}-{prev[1]}", "sort mentions by (start, end)"))
+                    out.append(incident("entity-order", file, line, f"entities[{i}]", f"mention at {m['start']}-{m['end']} comes after one at {prev[0]}-{prev[1]}", "sort mentions by (start, end)"))
                 elif m["start"] < prev[1]:
-                    out.append(Incident(file, line, "L3", "entity-overlap", f"entities[{i}]", f"mention at {m['start']}-{m['end']} overlaps entities[{prev[2]}] at {prev[0]}-{prev[1]}", "mentions are flat: keep the longest"))
+                    out.append(incident("entity-overlap", file, line, f"entities[{i}]", f"mention at {m['start']}-{m['end']} overlaps entities[{prev[2]}] at {prev[0]}-{prev[1]}", "mentions are flat: keep the longest"))
             prev = (m["start"], m["end"], i)
     quotes = listed(record.get("quotes"))
     for i, q in enumerate(quotes):
@@ -135,7 +128,7 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
             report(f"quotes[{i}].content[{j}]", s)
             if isinstance(s, dict) and type(s.get("start")) is int and type(s.get("end")) is int:
                 if last_end is not None and s["start"] < last_end:
-                    out.append(Incident(file, line, "L3", "content-overlap", f"quotes[{i}].content[{j}]", "content spans overlap or are out of text order", "list each stretch once, in text order"))
+                    out.append(incident("content-overlap", file, line, f"quotes[{i}].content[{j}]", "content spans overlap or are out of text order", "list each stretch once, in text order"))
                 last_end = s["end"]
         for key in ("cue", "speaker", "addressee"):
             if q.get(key) is not None:
@@ -150,8 +143,8 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
     """L4 within one record: Wikidata ids well-formed; with a registry, every id resolves and agrees."""
     out: list[Incident] = []
 
-    def bad(check: str, path: str, message: str, fix: str) -> None:
-        out.append(Incident(file, line, "L4", check, path, message, fix))
+    def bad(check: str, path: str, message: str, fix: str | None = None) -> None:
+        out.append(incident(check, file, line, path, message, fix))
 
     def known(eid: object, path: str) -> Entity | None:
         if eid is None or registry is None:
@@ -263,12 +256,12 @@ class CorpusIndex:
             for file, line, path in places[1:]:
                 if (file, line, path) == places[0]:
                     continue
-                out.append(Incident(file, line, "L4", "id-duplicate", path, f"id {rid!r} is already used at {places[0][0]}:{places[0][1]}", "ids must be unique across the corpus"))
+                out.append(incident("id-duplicate", file, line, path, f"id {rid!r} is already used at {places[0][0]}:{places[0][1]}", "ids must be unique across the corpus"))
         for file, line, path, target in self.relations:
             if target not in docs:
-                out.append(Incident(file, line, "L4", "relation-unresolved", path, f"document {target!r} is not in the validated corpus", "point to a document that is in the corpus"))
+                out.append(incident("relation-unresolved", file, line, path, f"document {target!r} is not in the validated corpus", "point to a document that is in the corpus"))
         for cid, n in self.clusters.items():
             if n == 1:
                 file, line, path = self.cluster_first[cid]
-                out.append(Incident(file, line, "L4", "cluster-singleton", path, f"cluster {cid!r} has one quote only", "give the same quote in the other article this cluster id, or drop it"))
+                out.append(incident("cluster-singleton", file, line, path, f"cluster {cid!r} has one quote only", "give the same quote in the other article this cluster id, or drop it"))
         return out

@@ -29,7 +29,7 @@ from taq_news.annotations.registry import (
     VALUE_LABELS,
     Entity,
 )
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
 from taq_news.core.shapes import listed
@@ -41,11 +41,6 @@ DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])
 PRECISION = {4: "year", 7: "month", 10: "day"}
 METADATA = (("outlet", "name"), ("published", "date"))
 MONTHS = "january february march april may june july august september october november december".split()
-
-
-def incident(file: str, line: int | None, check: str, path: str, message: str) -> Incident:
-    c = CHECKS[check]
-    return Incident(file, line, c.level, check, path, message, c.fix)
 
 
 def _int(v: object) -> bool:
@@ -63,14 +58,14 @@ def basis_rules(record: dict, file: str, line: int | None, registry=None) -> Ite
             continue
         basis, value = meta.get("basis"), meta.get(value_key)
         if basis == "stated" and meta.get("evidence") is None:
-            yield incident(file, line, "stated-without-evidence", f"{key}.evidence", f"{key} is 'stated' but quotes no evidence from the raw text")
+            yield incident("stated-without-evidence", file, line, f"{key}.evidence", f"{key} is 'stated' but quotes no evidence from the raw text")
         note = meta.get("note")
         if basis in ("inferred", "external", "unknown") and not (note.strip() if isinstance(note, str) else note):
-            yield incident(file, line, "basis-without-note", f"{key}.note", f"{key} is '{basis}' but gives no reason")
+            yield incident("basis-without-note", file, line, f"{key}.note", f"{key} is '{basis}' but gives no reason")
         if basis == "unknown" and value is not None:
-            yield incident(file, line, "unknown-with-value", f"{key}.{value_key}", f"{key} is 'unknown' but has a value")
+            yield incident("unknown-with-value", file, line, f"{key}.{value_key}", f"{key} is 'unknown' but has a value")
         if basis != "unknown" and value is None:
-            yield incident(file, line, "value-missing", f"{key}.{value_key}", f"{key} has basis {basis!r} but no value")
+            yield incident("value-missing", file, line, f"{key}.{value_key}", f"{key} has basis {basis!r} but no value")
 
 
 def valid_date(date: object) -> bool:
@@ -95,10 +90,10 @@ def date_rules(record: dict, file: str, line: int | None, registry=None) -> Iter
         return
     date, precision = meta.get("date"), meta.get("precision")
     if date is not None and not valid_date(date):
-        yield incident(file, line, "date-invalid", "published.date", f"date {date!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD date")
+        yield incident("date-invalid", file, line, "published.date", f"date {date!r} is not a real YYYY, YYYY-MM or YYYY-MM-DD date")
         return
     if precision != precision_of(date):
-        yield incident(file, line, "date-precision-mismatch", "published.precision", f"precision is {precision!r} but the date {date!r} has precision {precision_of(date)!r}")
+        yield incident("date-precision-mismatch", file, line, "published.precision", f"precision is {precision!r} but the date {date!r} has precision {precision_of(date)!r}")
 
 
 def evidence_span_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -109,10 +104,10 @@ def evidence_span_rules(record: dict, file: str, line: int | None, registry=None
             continue
         ev, span = meta.get("evidence"), meta.get("evidence_span")
         if (ev is None) != (span is None):
-            yield incident(file, line, "evidence-span-mismatch", f"{key}.evidence_span", f"{key} has {'evidence' if ev is not None else 'an evidence span'} without {'a span' if ev is not None else 'evidence'}")
+            yield incident("evidence-span-mismatch", file, line, f"{key}.evidence_span", f"{key} has {'evidence' if ev is not None else 'an evidence span'} without {'a span' if ev is not None else 'evidence'}")
         elif isinstance(span, dict) and isinstance(ev, str) and _int(span.get("start")) and _int(span.get("end")):
             if span["end"] - span["start"] != len(ev) or not ev:
-                yield incident(file, line, "evidence-span-mismatch", f"{key}.evidence_span", f"raw span {span['start']}-{span['end']} is {span['end'] - span['start']} characters, the evidence {len(ev)}")
+                yield incident("evidence-span-mismatch", file, line, f"{key}.evidence_span", f"raw span {span['start']}-{span['end']} is {span['end'] - span['start']} characters, the evidence {len(ev)}")
 
 
 TOKEN = re.compile(r"\w+")
@@ -171,7 +166,7 @@ def stated_evidence_rules(record: dict, file: str, line: int | None, registry=No
             continue  # date-invalid reports it
         ok = name_in_evidence(value, ev) if key == "outlet" else date_in_evidence(value, ev)
         if not ok:
-            yield incident(file, line, "stated-evidence-mismatch", f"{key}.{value_key}", f"{value!r} is 'stated' but its evidence {ev!r} does not state it")
+            yield incident("stated-evidence-mismatch", file, line, f"{key}.{value_key}", f"{value!r} is 'stated' but its evidence {ev!r} does not state it")
 
 
 # --- entities, quotes, relations --------------------------------------------------------
@@ -186,11 +181,11 @@ def entity_id_rules(record: dict, file: str, line: int | None, registry=None) ->
         if not isinstance(label, str):
             continue  # the schema reports it
         if label in NAME_LABELS and m.get("entity_id") is None:
-            yield incident(file, line, "entity-id-missing", f"entities[{i}].entity_id", f"a {label} mention needs a registry id")
+            yield incident("entity-id-missing", file, line, f"entities[{i}].entity_id", f"a {label} mention needs a registry id")
         elif label in VALUE_LABELS:
             for key in ("entity_id", "wikidata_id"):
                 if m.get(key) is not None:
-                    yield incident(file, line, "value-entity-linked", f"entities[{i}].{key}", f"{label} is a value type and takes no registry or Wikidata id")
+                    yield incident("value-entity-linked", file, line, f"entities[{i}].{key}", f"{label} is a value type and takes no registry or Wikidata id")
 
 
 def quote_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -204,29 +199,29 @@ def quote_rules(record: dict, file: str, line: int | None, registry=None) -> Ite
         qid = q.get("id")
         if isinstance(qid, str):
             if qid in ids:
-                yield incident(file, line, "quote-id-duplicate", f"quotes[{i}].id", f"quote id {qid!r} is already used by quotes[{ids[qid]}]")
+                yield incident("quote-id-duplicate", file, line, f"quotes[{i}].id", f"quote id {qid!r} is already used by quotes[{ids[qid]}]")
             else:
                 ids[qid] = i
         content = listed(q.get("content"))
         spans = tuple(_spans(content))
         if spans and len(spans) == len(content):  # (a span without integer offsets: the schema reports it)
             if spans in contents:
-                yield incident(file, line, "quote-duplicate", f"quotes[{i}].content", f"the same content as quotes[{contents[spans]}]: one quote is listed twice")
+                yield incident("quote-duplicate", file, line, f"quotes[{i}].content", f"the same content as quotes[{contents[spans]}]: one quote is listed twice")
             else:
                 contents[spans] = i
         if (q.get("addressee") is None) != (q.get("addressee_entity_id") is None):
-            yield incident(file, line, "addressee-incomplete", f"quotes[{i}].addressee", "addressee and its entity id go together")
+            yield incident("addressee-incomplete", file, line, f"quotes[{i}].addressee", "addressee and its entity id go together")
         if q.get("speaker_entity_id") is None:
-            yield incident(file, line, "speaker-unresolved", f"quotes[{i}].speaker_entity_id", "the quote has no resolved speaker")
+            yield incident("speaker-unresolved", file, line, f"quotes[{i}].speaker_entity_id", "the quote has no resolved speaker")
         elif q.get("speaker_kind") is not None and q.get("speaker_kind") not in SPEAKER_KINDS:
-            yield incident(file, line, "speaker-kind-invalid", f"quotes[{i}].speaker_kind", f"{q['speaker_entity_id']!r} has kind {q['speaker_kind']!r}, which cannot speak")
+            yield incident("speaker-kind-invalid", file, line, f"quotes[{i}].speaker_kind", f"{q['speaker_entity_id']!r} has kind {q['speaker_kind']!r}, which cannot speak")
 
 
 def relation_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
     """A relation points to exactly one document or one entity."""
     for i, r in enumerate(listed(record.get("relations"))):
         if isinstance(r, dict) and (r.get("document") is None) == (r.get("entity_id") is None):
-            yield incident(file, line, "relation-target-invalid", f"relations[{i}]", "a relation points to exactly one document or one entity")
+            yield incident("relation-target-invalid", file, line, f"relations[{i}]", "a relation points to exactly one document or one entity")
 
 
 def outlet_name_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -237,14 +232,14 @@ def outlet_name_rules(record: dict, file: str, line: int | None, registry=None) 
     entity = registry.get(outlet.get("entity_id")) if isinstance(outlet.get("entity_id"), str) else None
     name = outlet.get("name")
     if entity is not None and isinstance(name, str) and name not in (entity.name, *entity.aliases):
-        yield incident(file, line, "outlet-name-mismatch", "outlet.name", f"{name[:40]!r} is neither the name nor an alias of {entity.id!r} ({entity.name!r})")
+        yield incident("outlet-name-mismatch", file, line, "outlet.name", f"{name[:40]!r} is neither the name nor an alias of {entity.id!r} ({entity.name!r})")
 
 
 def self_relation_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
     """A document does not rewrite, follow or cite itself."""
     for i, r in enumerate(listed(record.get("relations"))):
         if isinstance(r, dict) and r.get("document") is not None and r.get("document") == record.get("id"):
-            yield incident(file, line, "relation-target-invalid", f"relations[{i}].document", "a relation points to its own document")
+            yield incident("relation-target-invalid", file, line, f"relations[{i}].document", "a relation points to its own document")
 
 
 # --- page parts and file names -------------------------------------------------------------
@@ -260,10 +255,10 @@ def page_part_rules(record: dict, file: str, line: int | None, registry=None) ->
         expected = texts[0] if len(texts) == 1 else None
         value = record.get(key)
         if len(texts) > 1 or value != expected:
-            yield incident(file, line, "page-part-mismatch", key, f"{key} is {str(value)[:40]!r} but the removals logged for it give {expected if len(texts) < 2 else texts!r}"[:300])
+            yield incident("page-part-mismatch", file, line, key, f"{key} is {str(value)[:40]!r} but the removals logged for it give {expected if len(texts) < 2 else texts!r}"[:300])
     highlights = [r.get("text") for r in removed if r.get("reason") == "highlight"]
     if isinstance(record.get("highlights"), list) and record["highlights"] != highlights:
-        yield incident(file, line, "page-part-mismatch", "highlights", f"the highlights are not the {len(highlights)} removal(s) logged as highlight, in raw order")
+        yield incident("page-part-mismatch", file, line, "highlights", f"the highlights are not the {len(highlights)} removal(s) logged as highlight, in raw order")
 
 
 def file_name_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -274,11 +269,11 @@ def file_name_rules(record: dict, file: str, line: int | None, registry=None) ->
     source = record.get("source") if isinstance(record.get("source"), dict) else {}
     name = source.get("file")
     if isinstance(name, str) and name not in (f"{doc}.txt", f"dataset/raw/{doc}.txt"):
-        yield incident(file, line, "raw-name-invalid", "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
+        yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
     ann = record.get("annotation") if isinstance(record.get("annotation"), dict) else {}
     name = ann.get("file")
     if isinstance(name, str) and (".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):
-        yield incident(file, line, "document-id-mismatch", "annotation.file", f"{name[:60]!r} is not the annotation file of {doc} ('dataset/annotations/{doc}.yaml')")
+        yield incident("document-id-mismatch", file, line, "annotation.file", f"{name[:60]!r} is not the annotation file of {doc} ('dataset/annotations/{doc}.yaml')")
 
 
 # Text we write ourselves (names, notes, sources of relayed quotes): one line, no control characters.
@@ -309,7 +304,7 @@ def authored_text_rules(record: dict, file: str, line: int | None, registry=None
     for path, text in found:
         ch = _bad_char(text)
         if ch is not None:
-            yield incident(file, line, "control-character", path, f"holds U+{ord(ch):04X}, a line break or control character")
+            yield incident("control-character", file, line, path, f"holds U+{ord(ch):04X}, a line break or control character")
 
 
 def _spans(items: Iterable) -> list[tuple[int, int]]:
@@ -331,7 +326,7 @@ def quote_marks_rules(record: dict, file: str, line: int | None, registry=None) 
         if not (k and reach[k - 1] > p.start):  # ... and one of them ends after it starts: overlap
             snippet = text[p.start : p.end]
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-            yield incident(file, line, "quote-marks-unaccounted", f"text[{p.start}:{p.end}]", f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote")
+            yield incident("quote-marks-unaccounted", file, line, f"text[{p.start}:{p.end}]", f"{snippet!r} is in quotation marks but is neither part of a quote nor a listed non-quote")
 
 
 # --- source.segments ----------------------------------------------------------------------
@@ -357,15 +352,15 @@ def segment_rules(record: dict, file: str, line: int | None, registry=None) -> I
     want = paragraphs(text)
     for i, (s, p) in enumerate(zip(segs, want)):
         if (s["start"], s["end"]) != p:
-            yield incident(file, line, "segment-invalid", f"source.segments[{i}]", f"segment {i} is text[{s['start']}:{s['end']}] but paragraph {i} of the text is text[{p[0]}:{p[1]}]")
+            yield incident("segment-invalid", file, line, f"source.segments[{i}]", f"segment {i} is text[{s['start']}:{s['end']}] but paragraph {i} of the text is text[{p[0]}:{p[1]}]")
             return
     if len(segs) != len(want):
-        yield incident(file, line, "segment-invalid", "source.segments", f"{len(segs)} segments for the text's {len(want)} paragraphs")
+        yield incident("segment-invalid", file, line, "source.segments", f"{len(segs)} segments for the text's {len(want)} paragraphs")
         return
     prev_end = 0
     for i, s in enumerate(segs):
         if not prev_end <= s["raw_start"] < s["raw_end"]:
-            yield incident(file, line, "segment-invalid", f"source.segments[{i}]", f"raw range {s['raw_start']}-{s['raw_end']} is empty, or overlaps or precedes the one before (ending at {prev_end})")
+            yield incident("segment-invalid", file, line, f"source.segments[{i}]", f"raw range {s['raw_start']}-{s['raw_end']} is empty, or overlaps or precedes the one before (ending at {prev_end})")
             return
         prev_end = s["raw_end"]
 
@@ -389,7 +384,7 @@ def segment_raw_rules(record: dict, file: str, line: int | None, raw: str) -> It
         kept.append(raw[cursor:b])
         para = unicodedata.normalize("NFC", "".join(kept).strip())
         if para != text[s["start"] : s["end"]]:
-            yield incident(file, line, "raw-offset-mismatch", f"source.segments[{i}]", f"raw[{a}:{b}] less its removals is {para[:40]!r}..., not text[{s['start']}:{s['end']}]")
+            yield incident("raw-offset-mismatch", file, line, f"source.segments[{i}]", f"raw[{a}:{b}] less its removals is {para[:40]!r}..., not text[{s['start']}:{s['end']}]")
 
 
 Rule = Callable[..., Iterator[Incident]]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from taq_news.annotations.registry import Entity, load_registry, registry_from_parquet
-from taq_news.core.checks import CHECKS
+from taq_news.core.checks import CHECKS, incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.paths import Layout, checkout_of
 from taq_news.core.schema import SchemaSet, load_schemas
@@ -120,11 +120,11 @@ def validate_records(
             yield from rules(rec, file, line)
             continue
         if not isinstance(rec, dict):
-            yield Incident(file, line, "L2", "schema", "$", f"a record must be a JSON object, not {kind(rec)}", "write one object per record")
+            yield incident("schema", file, line, "$", f"a record must be a JSON object, not {kind(rec)}", "write one object per record")
             continue
         if selection.runs(2) and not validator.is_valid(rec):
             for path, message in validator.errors(rec):
-                yield Incident(file, line, "L2", "schema", path, message, "make the record match schema/document.schema.json")
+                yield incident("schema", file, line, path, message, "make the record match schema/document.schema.json")
         if selection.runs(2):
             yield from strict_incidents(rec, file, line, integers)
         if selection.runs(3):
@@ -179,7 +179,7 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
                 yield item
             if not found:
                 # An empty export usually means the step that wrote it failed: passing it would hide that.
-                yield Incident(str(f), None, "L1", "file-empty", "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
+                yield incident("file-empty", str(f), None, "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
     yield from validate_records(items(), schemas, registry, selection, engine, layout=layout, columnar=columnar)
     yield from cannot_run
@@ -187,7 +187,7 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
 
 def _cannot_run(check: str, file: str, message: str) -> Incident:
     """A check that could not run: reported, and failing only under --strict."""
-    return Incident(file, None, CHECKS[check].level, check, "-", message, CHECKS[check].fix, severity="warning")
+    return incident(check, file, None, "-", message, severity="warning")
 
 
 def _registry_beside(files: list[Path]) -> Path | None:
@@ -297,4 +297,4 @@ def raw_offset_incidents(rec: dict, file: str, line: int | None, raw_file) -> It
     if raw is None:
         return
     for check, where, message in raw_problems(rec, raw):
-        yield Incident(file, line, CHECKS[check].level, check, where, message, CHECKS[check].fix)
+        yield incident(check, file, line, where, message)

@@ -27,6 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from taq_news.core.checks import incident
+
 # ---- numbers ----------------------------------------------------------------------
 
 INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
@@ -276,13 +278,12 @@ def iter_text_fields(record: dict) -> Iterator[tuple[str, object]]:
 
 def strict_incidents(record: dict, file: str, line: int | None, integers: IntegerFields) -> list:
     """L2 rules JSON Schema cannot state: JSON integers (``integer-invalid``), NFC text (``text-not-nfc``)."""
-    from taq_news.core.incidents import Incident
 
     out = []
     for path, value in integers.problems(record):
         what = "a number with a fraction or exponent" if isinstance(value, float) else "beyond signed 64 bits"
-        out.append(Incident(file, line, "L2", "integer-invalid", path, f"{value!r} is {what}; the format's integers are plain JSON integers", "write a plain JSON integer (25, not 25.0)"))
+        out.append(incident("integer-invalid", file, line, path, f"{value!r} is {what}; the format's integers are plain JSON integers", "write a plain JSON integer (25, not 25.0)"))
     for path, value in iter_text_fields(record):
         if isinstance(value, str) and not is_nfc(value):
-            out.append(Incident(file, line, "L2", "text-not-nfc", path, "the text is not in Unicode NFC", "normalise it to NFC (unicodedata.normalize('NFC', ...)) and rebuild the offsets"))
+            out.append(incident("text-not-nfc", file, line, path, "the text is not in Unicode NFC", "normalise it to NFC (unicodedata.normalize('NFC', ...)) and rebuild the offsets"))
     return out

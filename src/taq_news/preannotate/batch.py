@@ -1,0 +1,104 @@
+"""Pre-annotating a batch of raw files: which may be drafted, and the drafts with the registry entries they propose.
+
+Nothing is written here; ``taq-news preannotate`` hands the outputs to the one writer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from taq_news.annotations.registry import Entity
+from taq_news.annotations.yamlio import load_yaml
+from taq_news.core.checks import incident
+from taq_news.core.incidents import Incident, IncidentError
+from taq_news.preannotate.draft import draft_yaml, preannotate, registry_yaml
+
+
+@dataclass(frozen=True)
+class Job:
+    doc_id: str
+    raw: str  # the article's text
+    target: Path  # where its draft goes
+
+
+def is_machine_draft(path: Path) -> bool:
+    """An annotation file preannotate wrote and nobody curated: its method is still 'machine'."""
+    try:
+        node = load_yaml(path, str(path))
+    except IncidentError:
+        return False
+    ann = node.get("annotation") if isinstance(node, dict) else None
+    return isinstance(ann, dict) and ann.get("method") == "machine"
+
+
+def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None, max_length: int) -> tuple[list[Job], list[Incident]]:
+    """The raw files that can be drafted, and a problem for each that cannot (nothing is drafted if any)."""
+    problems: list[Incident] = []
+
+    def bad(file: str, line: int | None, check: str, message: str, fix: str | None = None) -> None:
+        problems.append(incident(check, file, line, "", message, fix))
+
+    jobs: list[Job] = []
+    seen: dict[str, str] = {}
+    for raw_arg in raw_args:
+        raw_path = Path(raw_arg)
+        doc_id = raw_path.stem
+        target = out_dir / f"{doc_id}.yaml"
+        if not raw_path.is_file():
+            bad(raw_arg, None, "file-unreadable", "is a folder, not a file" if raw_path.is_dir() else "no such file", "give the path of a raw .txt article")
+        elif raw_path.suffix != ".txt" or (id_pattern and not re.fullmatch(id_pattern, doc_id)):
+            bad(raw_arg, None, "raw-name-invalid", f"{raw_path.name!r} is not '<document id>.txt' with an id matching {id_pattern}", "name the file NNN_<16 hex digits>.txt")
+        elif doc_id in seen:
+            bad(raw_arg, None, "id-duplicate", f"gives the document id {doc_id} that {seen[doc_id]} gives too: one draft would overwrite the other", "pre-annotate one of them; document ids are unique")
+        elif target.is_dir() or target.is_symlink():
+            bad(str(target), None, "out-not-file", "a folder or link stands where the draft would be written", "move it away")
+        elif target.exists() and not force:
+            bad(str(target), None, "out-exists", "an annotation file is already there", "pass --force to replace it, or move it away")
+        elif target.exists() and not is_machine_draft(target):
+            bad(str(target), None, "out-not-ours", "is a curated annotation (its method is not 'machine'); even --force replaces only preannotate's own drafts", "move it away first if you really mean to start over")
+        else:
+            seen[doc_id] = raw_arg
+            try:
+                data = raw_path.read_bytes()
+            except OSError as exc:
+                bad(raw_arg, None, "file-unreadable", str(exc.strerror or exc), "check the file")
+                continue
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad(raw_arg, data[: exc.start].count(b"\n") + 1, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save the article as UTF-8")
+                continue
+            if "\0" in raw:
+                bad(raw_arg, raw[: raw.index("\0")].count("\n") + 1, "control-character", "the article holds a NUL byte", "remove it: a raw article is text")
+            elif len(raw) > max_length:
+                bad(raw_arg, None, "text-too-long", f"{len(raw):,} characters, over the pipeline's limit of {max_length:,}", "check the file is one article; split or trim it")
+            else:
+                jobs.append(Job(doc_id, raw, target))
+    return jobs, problems
+
+
+def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path, nlp) -> tuple[dict[Path, bytes], list[str]]:
+    """(every file to write: the drafts and the registry with the entries they propose, a summary line per draft)."""
+    outputs: dict[Path, bytes] = {}
+    summaries: list[str] = []
+    proposed: dict[str, Entity] = {}
+    for job in jobs:
+        draft = preannotate(job.doc_id, job.raw, {**registry, **proposed}, nlp)
+        for e in draft.proposed:
+            proposed.setdefault(e.id, e)
+        outputs[job.target] = draft_yaml(draft, registry).encode("utf-8")
+        types = {t: sum(q.type == t for q in draft.quotes) for t in ("direct", "mixed", "indirect")}
+        summaries.append(
+            f"{job.doc_id}: title {'found' if draft.parts.title else 'none'}, dateline {'found' if draft.parts.dateline else 'none'}, "
+            f"byline {'found' if draft.parts.byline else 'none'}, {len(draft.parts.furniture or [])} furniture, "
+            f"outlet {draft.outlet.basis}, date {draft.published.basis}, {len(draft.entities)} entities, "
+            f"{len(draft.quotes)} quotes ({', '.join(f'{n} {t}' for t, n in types.items())}), {len(draft.non_quotes)} other quoted passages, "
+            f"{len(draft.proposed)} new registry entries, {len(draft.candidates)} capitalized candidates"
+        )
+    new = [e for e in proposed.values() if e.id not in registry]
+    if new:
+        text = registry_path.read_text("utf-8")
+        outputs[registry_path] = (text.rstrip("\n") + "\n" + registry_yaml(new)).encode("utf-8")
+    return outputs, summaries
