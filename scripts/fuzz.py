@@ -6,7 +6,7 @@ Each run mutates a real input (an annotation or the registry; JSONL, JSON or Par
 records, as rows or as bytes; a standoff release; brat files), runs the real command on
 it and checks the promises of README "What we promise": exit 0, 1 or 2; no traceback
 and no internal-error; nothing written outside the target; nothing written by a failed
-run. The cases are those of tests/test_hostile_inputs.py, with choices drawn from a
+run. The cases are those of tests/validation/test_hostile_inputs.py, with choices drawn from a
 seeded generator instead of hypothesis. A run that breaks a promise is saved under
 --keep with its message.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests import test_hostile_inputs as cases  # noqa: E402
+from tests.validation import test_hostile_inputs as cases  # noqa: E402
 
 
 def run_one(kind: str, pick: cases.Pick, work: Path, state: dict) -> int | None:

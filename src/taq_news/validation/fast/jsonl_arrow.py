@@ -8,7 +8,7 @@ when the JSON is certain to say exactly what the batch holds. Everything else
 returns None, and those lines go line by line through the precise reader, which
 names each problem.
 
-Exactness rests on four facts, each tested in ``tests/test_jsonl_arrow.py``:
+Exactness rests on four facts, each tested in ``tests/validation/test_jsonl_arrow.py``:
 
 - pyarrow refuses, for the whole block, a repeated key, a key the schema does
   not have, and a value of the wrong JSON type (it converts none of them); it

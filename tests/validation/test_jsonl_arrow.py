@@ -23,12 +23,12 @@ from taq_news.validation.fast import jsonl_arrow
 from taq_news.validation.fast.columnar import ColumnarPath, loose_schema
 from taq_news.validation.fast.jsonl_arrow import keys_and_colons, read_batch
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def validate(*args, **kwargs):
     """Errors only: these tests judge verdicts; the warnings a lone file gets (no registry or raw
-    articles at hand) are tested in tests/test_safe_output.py and the fixtures."""
+    articles at hand) are tested in tests/publishing/test_safe_output.py and the fixtures."""
     return [i for i in _validate(*args, **kwargs) if i.severity != "warning"]
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()

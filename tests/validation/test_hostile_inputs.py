@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from taq_news.cli import main
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLES = int(os.environ.get("TAQ_FUZZ_EXAMPLES", "12"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize="TAQ_FUZZ_EXAMPLES" not in os.environ,

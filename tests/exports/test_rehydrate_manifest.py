@@ -14,7 +14,7 @@ import pytest
 from taq_news.cli import main
 from taq_news.core.checks import CHECKS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(root: Path, *argv: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from taq_news.exports.brat import read_ann
 from taq_news.exports.conll import entities_from_conll, read_conll
 from taq_news.exports.spacy_docbin import read_docbin
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
 QUOTE_KEYS = ("id", "type", "content", "cue", "speaker", "addressee", "speaker_entity_id", "addressee_entity_id")

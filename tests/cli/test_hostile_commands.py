@@ -6,8 +6,8 @@ import shutil
 
 from taq_news.cli import main
 
-from .conftest import ROOT
-from .test_safe_output import run, tree
+from tests.conftest import ROOT
+from tests.publishing.test_safe_output import run, tree
 
 
 def test_an_empty_registry_is_a_verdict_not_an_internal_error(tmp_path, capsys):

@@ -34,8 +34,8 @@ from taq_news.validation import readers
 from taq_news.validation import records as validator_module
 from taq_news.validation.strict import too_deep
 
-from .conftest import ROOT
-from .test_validate_properties import leaves
+from tests.conftest import ROOT
+from tests.validation.test_validate_properties import leaves
 
 PARQUET = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"
 RECORDS = pq.read_table(PARQUET).to_pylist()

@@ -17,7 +17,7 @@ from taq_news.validation.readers import Item
 from taq_news.validation.record_checks import CorpusIndex
 from taq_news.validation.records import Selection, validate_records
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
 SCHEMAS = load_schemas(str(ROOT / "schema"))

@@ -16,7 +16,7 @@ from taq_news.preannotate.furniture import find_parts
 from taq_news.preannotate.pipeline import make_nlp
 from taq_news.preannotate.quotes import find_quotes
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
 NLP = make_nlp(REGISTRY)

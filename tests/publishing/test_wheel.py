@@ -21,7 +21,7 @@ import pytest
 
 from taq_news.cli import main
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")

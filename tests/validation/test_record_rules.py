@@ -1,5 +1,5 @@
 """One rule, one place: every rule the build enforces on annotation content is a record rule
-(src/taq_news/record_rules.py) that ``validate`` runs on JSONL, Parquet and YAML alike.
+(src/taq_news/validation/record_rules.py) that ``validate`` runs on JSONL, Parquet and YAML alike.
 
 Each case mutates a real record of the published Parquet and, where the rule has an
 annotation form, the real annotation file it was built from; validate must report the
@@ -35,7 +35,7 @@ from taq_news.validation.record_rules import (
 )
 from taq_news.validation.records import Selection, validate_records
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLD = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
 SCHEMAS = load_schemas(str(ROOT / "schema"))
 ARROW = arrow_schema(SCHEMAS, "documents")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from taq_news.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 A003 = "dataset/annotations/003_1aa4f263d7f3497b.yaml"
 FRIDAY = "  - {exact: Friday, label: DATE}"
 

@@ -23,7 +23,7 @@ from taq_news.core.incidents import Incident
 from taq_news.publishing import output
 from taq_news.validation.report import render
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 DOCS = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"
 

@@ -7,7 +7,7 @@ import pytest
 
 from taq_news.preannotate.metadata import find_outlet, find_published
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 GOLD = {r["id"]: r for r in pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()}
 RAW = {p.stem: p.read_text("utf-8") for p in sorted((ROOT / "dataset/raw").glob("*.txt"))}

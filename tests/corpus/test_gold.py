@@ -11,7 +11,7 @@ from pathlib import Path
 from taq_news.core.quote_marks import find_passages, unaccounted
 from taq_news.validation.record_checks import CorpusIndex
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_quoted_passage_is_a_quote_or_a_listed_non_quote(records):

@@ -16,7 +16,7 @@ from taq_news.core.paths import CONFIGS
 from taq_news.core.schema import load_schemas
 from taq_news.publishing.croissant import field_shape, schema_shape
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 CROISSANT = ROOT / "dataset/croissant.json"
 MLCROISSANT = str(Path(sys.executable).parent / "mlcroissant")

@@ -19,10 +19,10 @@ from taq_news.core.checks import CHECKS, render_markdown
 
 def validate(*args, **kwargs):
     """Errors only: these tests judge verdicts; the warnings a lone file gets (no registry or raw
-    articles at hand) are tested in tests/test_safe_output.py and the fixtures."""
+    articles at hand) are tested in tests/publishing/test_safe_output.py and the fixtures."""
     return [i for i in _validate(*args, **kwargs) if i.severity != "warning"]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(args, capsys):

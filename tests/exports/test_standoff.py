@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 
 from taq_news.cli import main
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 PUBLISHED = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
 ARTICLE_KEYS = {"text", "title", "dateline", "byline", "highlights", "evidence"}

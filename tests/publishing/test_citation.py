@@ -19,7 +19,7 @@ from taq_news.publishing.citation import (
     load_cff,
 )
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 CFF = ROOT / "CITATION.cff"
 

@@ -18,7 +18,7 @@ from taq_news.cli import main
 from taq_news.core.checks import CHECKS
 from taq_news.core.incidents import Incident
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
 CASES = yaml.safe_load((FIXTURES / "EXPECTED.yaml").read_text("utf-8"))
 
@@ -70,7 +70,7 @@ def run_command(case: dict, tmp_path: Path) -> list[Incident]:
 
 
 def test_every_check_has_a_fixture():
-    # L0 checks are about commands, not inputs: tests/test_safe_output.py has a case for each.
+    # L0 checks are about commands, not inputs: tests/publishing/test_safe_output.py has a case for each.
     assert sorted({c["check"] for c in CASES}) == sorted(c.id for c in CHECKS.values() if c.level != "L0")
 
 

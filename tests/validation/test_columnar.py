@@ -31,12 +31,12 @@ from taq_news.validation.fast.columnar import (
 from taq_news.validation.readers import Batch, read_parquet
 from taq_news.validation.records import Selection, validate_records
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def validate(*args, **kwargs):
     """Errors only: these tests judge verdicts; the warnings a lone file gets (no registry or raw
-    articles at hand) are tested in tests/test_safe_output.py and the fixtures."""
+    articles at hand) are tested in tests/publishing/test_safe_output.py and the fixtures."""
     return [i for i in _validate(*args, **kwargs) if i.severity != "warning"]
 
 PARQUET = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"

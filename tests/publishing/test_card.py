@@ -16,7 +16,7 @@ from taq_news.publishing.columns_doc import (
     render_columns,
 )
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 CARD = ROOT / "dataset/README.md"
 SECTIONS = (

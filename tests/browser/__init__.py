@@ -1,0 +1,1 @@
+"""Tests of taq_news.browser."""
