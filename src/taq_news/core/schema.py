@@ -137,6 +137,19 @@ def _pointer(doc: dict, pointer: str) -> dict:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
+def document_enum(definition: str, prop: str | None = None) -> tuple[str, ...]:
+    """The values the document schema allows for ``$defs/<definition>`` (or one of its properties):
+    code that needs a vocabulary reads it here, so the schema is its one source."""
+    from taq_news.core.paths import packaged_schema_dir  # deferred: paths is not needed to derive Arrow types
+
+    doc = json.loads((packaged_schema_dir() / DOCUMENT_SCHEMA).read_text("utf-8"))
+    node = doc["$defs"][definition]
+    if prop is not None:
+        node = node["properties"][prop]
+    return tuple(v for v in node["enum"] if v is not None)
+
+
 def load_schemas(schema_dir: str) -> SchemaSet:
     return SchemaSet(Path(schema_dir))
 

@@ -16,21 +16,20 @@ from taq_news.annotations.yamlio import line_of, plain
 from taq_news.core.anchors import AnchorError, Span, resolve
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
+from taq_news.core.schema import document_enum
 from taq_news.core.shapes import WORDS, kind
 from taq_news.core.version import SCHEMA_VERSION
-from taq_news.sources.cleaning import OverlapError, clean
+from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
 from taq_news.validation.record_checks import reference_incidents, span_incidents
 from taq_news.validation.record_rules import RULES, precision_of, record_incidents
 
-QUOTE_TYPES = ("direct", "mixed", "indirect")
-BASES = ("stated", "inferred", "external", "unknown")
-REMOVE_REASONS = (
-    "photo-caption", "photo-credit", "related-link", "video-widget", "section-label", "subheading",
-    "navigation", "comment-footer", "agency-credit", "site-footer",
-)
-NON_QUOTE_REASONS = ("scare-quote", "title", "term", "headline")
-RELATION_TYPES = ("rewrites", "cites")
-METHODS = ("manual", "adjudicated", "machine")
+# Vocabularies from the JSON Schema, their one source.
+QUOTE_TYPES = document_enum("quote", "type")
+BASES = document_enum("basis")
+REMOVE_REASONS = tuple(r for r in document_enum("removal", "reason") if r not in LIFTED_PARTS)  # page parts are lifted, not removed
+NON_QUOTE_REASONS = document_enum("non_quote", "reason")
+RELATION_TYPES = document_enum("relation", "type")
+METHODS = document_enum("annotation", "method")
 TOP_KEYS = {"document", "guidelines", "annotation", "source", "metadata", "entities", "quotes", "non_quotes", "relations"}
 QUOTE_KEYS = {"id", "type", "content", "cue", "speaker", "speaker_entity", "addressee", "addressee_entity", "via", "cluster", "note", "origin"}
 # Which parts are mappings and which lists (null stands for an empty one).

@@ -13,6 +13,7 @@ from taq_news.annotations.registry import Entity
 from taq_news.annotations.yamlio import load_yaml
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
+from taq_news.corpus.assemble import QUOTE_TYPES
 from taq_news.preannotate.draft import draft_yaml, preannotate, registry_yaml
 
 
@@ -89,7 +90,7 @@ def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path,
         for e in draft.proposed:
             proposed.setdefault(e.id, e)
         outputs[job.target] = draft_yaml(draft, registry).encode("utf-8")
-        types = {t: sum(q.type == t for q in draft.quotes) for t in ("direct", "mixed", "indirect")}
+        types = {t: sum(q.type == t for q in draft.quotes) for t in QUOTE_TYPES}
         summaries.append(
             f"{job.doc_id}: title {'found' if draft.parts.title else 'none'}, dateline {'found' if draft.parts.dateline else 'none'}, "
             f"byline {'found' if draft.parts.byline else 'none'}, {len(draft.parts.furniture or [])} furniture, "
