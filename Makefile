@@ -9,13 +9,13 @@ export HF_DATASETS_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: dataset test install install-ds3 install-cff build check constraints clean
+.PHONY: dataset test lint install install-ds3 install-cff build check constraints clean
 
 ## install: the main environment (pinned by requirements/constraints.txt)
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install $(PIP_FLAGS) -c requirements/constraints.txt -e ".[test,lint]"
 	touch $@
 
 ## install-ds3: a second environment with datasets 3.6.0, the last release that runs loading scripts
@@ -37,8 +37,14 @@ dataset: install
 	$(BIN)/taq-news build
 	$(BIN)/taq-news validate dataset/
 
-## test: install both environments, then run the whole test suite
-test: install install-ds3 install-cff
+## lint: ruff, mypy and the stage layering (import-linter's contract in pyproject.toml)
+lint: install
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## test: install both environments, lint, then run the whole test suite
+test: install install-ds3 install-cff lint
 	$(BIN)/taq-news validate dataset/
 	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python TAQ_CFFCONVERT=$(abspath $(VENV_CFF))/bin/cffconvert $(BIN)/python -m pytest
 
