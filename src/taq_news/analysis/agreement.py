@@ -13,6 +13,7 @@ from taq_news.corpus.annotation_sets import (
     load_annotation_set,
     same_referent,
 )
+from taq_news.corpus.compile import compile_corpus
 
 PASSES = ("pass-a", "pass-b")
 CONVENTIONS_PASS = "pass-c"
@@ -47,8 +48,6 @@ def compare(ref: AnnotationSet, pred: AnnotationSet) -> dict:
 
 def compute(layout: Layout, corpus=None) -> dict[str, dict]:
     if corpus is None:
-        from taq_news.corpus.compile import compile_corpus
-
         corpus = compile_corpus(layout)
     texts = {r["id"]: r["text"] for r in corpus.records}
     gold = AnnotationSet("gold", {r["id"]: {k: r[k] for k in ("entities", "quotes", "non_quotes", "relations")} for r in corpus.records}, corpus.registry)

@@ -8,6 +8,8 @@ against the JSON Schema, without needing the
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -20,6 +22,7 @@ from taq_news.core.incidents import Incident
 from taq_news.core.paths import CONFIGS, Layout
 from taq_news.core.schema import SchemaSet, TypeNode, arrow_schema
 from taq_news.publishing.card import split_card
+from taq_news.publishing.croissant import field_shape, schema_shape
 
 
 def _shape(node: TypeNode) -> object:
@@ -104,11 +107,6 @@ def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[I
 
 def _croissant_incidents(layout: Layout, schemas: SchemaSet, bad) -> Iterator[Incident]:
     """Croissant's record sets mirror the JSON Schema, and its hashes are the files' hashes."""
-    import hashlib
-    import json
-
-    from taq_news.publishing.croissant import field_shape, schema_shape
-
     try:
         doc = json.loads(layout.croissant.read_text("utf-8"))
         sets = {rs["name"]: rs for rs in doc["recordSet"]}

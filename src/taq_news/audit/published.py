@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 
+from taq_news.audit.dispatch import validate
 from taq_news.core.incidents import IncidentError
 from taq_news.core.paths import Layout
 
 
 def published_documents(layout: Layout) -> list[dict]:
     """Rows of the ``documents`` config; IncidentError if any record fails L1-L4."""
-    from taq_news.audit.dispatch import validate
-
     path = layout.parquet("documents")
     incidents = validate([path], level=4)
     if incidents:

@@ -10,6 +10,7 @@ from pathlib import Path
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import CheckoutMissing, Layout, find_root
+from taq_news.publishing.output import write_file
 
 
 def usage(target: str, check: str, message: str, fix: str | None = None) -> int:
@@ -42,10 +43,6 @@ def json_line(obj: dict) -> bytes:
 
 def write_output(out: str, data: bytes, command: str, force: bool = False) -> None:
     """One output file through the one writer, or standard output for ``-``."""
-    from taq_news.publishing.output import (
-        write_file,  # deferred: the writer is not needed by read-only commands
-    )
-
     if out == "-":
         sys.stdout.buffer.write(data)
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from taq_news.cli._util import failed, layout_of, usage
 from taq_news.core.checks import incident
+from taq_news.publishing.output import replace_files
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +33,6 @@ def run(args: argparse.Namespace) -> int:
         render,
     )
     from taq_news.preannotate.pipeline import ModelMissing, make_nlp
-    from taq_news.publishing.output import replace_files
 
     layout = layout_of(args)
     registry = load_registry(layout.registry, layout.rel(layout.registry))

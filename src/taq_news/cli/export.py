@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from taq_news.cli._util import json_line, layout_of, write_output
+from taq_news.publishing.output import write_tree
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +38,6 @@ def run(args: argparse.Namespace) -> int:
         write_output(args.out, write_docbin(records), command, args.force)
     else:
         from taq_news.exports.brat import write_brat
-        from taq_news.publishing.output import write_tree
 
         write_tree(args.out, {k: v.encode("utf-8") for k, v in write_brat(records).items()}, command=command, force=args.force)
     if args.out != "-":

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from taq_news.cli._util import layout_of, usage
+from taq_news.publishing.output import replace_files
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: stage imports load only for the command run, so `taq-news --help` stays fast
     from taq_news.core.schema import load_schemas
-    from taq_news.publishing.output import replace_files
     from taq_news.sources.raw import unknown_names, update_manifest
 
     layout = layout_of(args)

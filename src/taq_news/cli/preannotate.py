@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from taq_news.cli._util import failed, layout_of, usage
+from taq_news.publishing.output import check_target, replace_files
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from taq_news.core.schema import load_schemas
     from taq_news.preannotate.batch import draft_all, plan
     from taq_news.preannotate.pipeline import ModelMissing, make_nlp
-    from taq_news.publishing.output import check_target, replace_files
 
     layout = layout_of(args)
     registry_path = Path(args.registry) if args.registry else layout.registry

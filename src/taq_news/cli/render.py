@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from taq_news.cli._util import layout_of
+from taq_news.publishing.output import write_tree
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +18,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from taq_news.audit.published import published_documents  # deferred: pyarrow
     from taq_news.browser.render import render_site
-    from taq_news.publishing.output import write_tree
 
     pages = render_site(published_documents(layout_of(args)))
     write_tree(args.out, {name: html.encode("utf-8") for name, html in pages.items()}, command="render", force=args.force)

@@ -13,6 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: stage imports load only for the command run, so `taq-news --help` stays fast
     from taq_news.annotations.registry import load_registry
     from taq_news.validation.wikidata import check_registry
 

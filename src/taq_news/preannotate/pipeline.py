@@ -6,7 +6,7 @@ import spacy
 from spacy.language import Language
 
 from taq_news.annotations.registry import Entity
-from taq_news.preannotate.entities import add_ruler
+from taq_news.preannotate.entities import add_ruler, name_patterns, value_patterns
 
 
 class ModelMissing(Exception):
@@ -31,7 +31,5 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
         nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
     ruler = nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    from taq_news.preannotate.entities import name_patterns, value_patterns
-
     ruler.add_patterns(name_patterns(registry) + value_patterns())
     return nlp

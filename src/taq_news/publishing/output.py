@@ -34,6 +34,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from taq_news.core.version import __version__
+
 MARKER = ".taq-news-output.json"
 XATTR = "user.taq-news.command"
 JOURNAL = ".taq-news-journal.json"
@@ -185,8 +187,6 @@ def glob_escape(name: str) -> str:
 
 def _marker_bytes(command: str, files: dict[str, bytes]) -> bytes:
     """What a folder output says about itself: the command, and each file it wrote with its hash."""
-    from taq_news.core.version import __version__
-
     listing = {name: _sha(data) for name, data in sorted(files.items())}
     return (json.dumps({"tool": "taq-news", "command": command, "version": __version__, "files": listing}, indent=2) + "\n").encode()
 
