@@ -134,3 +134,17 @@ def test_lower_stages_never_write(stage):
         text = path.read_text("utf-8")
         for needle in (".write_bytes(", ".write_text(", 'open(path, "w', "os.replace(", ".unlink("):
             assert needle not in text, f"{path.relative_to(ROOT)} writes ({needle}); write through taq_news.publishing.output"
+
+
+def test_the_pre_commit_hooks_run_the_pinned_tools():
+    """Each local hook runs a tool that `make install` puts in .venv (no hook repository is fetched)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert {h["id"] for h in hooks} >= {"ruff", "mypy", "import-linter"}
+    for hook in hooks:
+        assert all(repo["repo"] == "local" for repo in config["repos"])
+        words = hook["entry"].replace("'", " ").split()
+        tool = next(w for w in words if w.startswith(".venv/bin/"))
+        assert (ROOT / tool).is_file(), f"{hook['id']}: {tool} is not installed by make install"
