@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     rehash = frozenset(Path(x).name for x in args.rehash or [])
     unknown = unknown_names(rehash, layout.raw, layout.manifest, layout.rel(layout.manifest))
     if unknown:
-        return usage("taq-news manifest", "argument-invalid", f"--rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest", "name a raw file, e.g. 000_e764413d3f418c65.txt")
+        return usage("taq-news manifest", "argument-invalid", f"--rehash {', '.join(unknown)}: neither in {layout.rel(layout.raw)} nor in the manifest",
+                     "name a raw file, e.g. 000_e764413d3f418c65.txt")
     id_pattern = load_schemas(str(layout.schema_dir)).document_id_pattern()
     data, changes = update_manifest(layout.raw, layout.manifest, layout.rel, rehash, id_pattern)
     replace_files({layout.manifest: data})

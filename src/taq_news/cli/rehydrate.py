@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out != "-" and Path(args.out).exists() and standoff.exists() and Path(args.out).resolve() == standoff.resolve():
         return usage(args.out, "argument-invalid", "--out is the standoff file being read", "write the records to another file")
     if not standoff.is_file():
-        raise IncidentError([incident("file-unreadable", args.standoff, None, "", "is a folder, not a file" if standoff.is_dir() else "no such file", "give the file 'taq-news export --format standoff' wrote")])
+        message = "is a folder, not a file" if standoff.is_dir() else "no such file"
+        raise IncidentError([incident("file-unreadable", args.standoff, None, "", message, "give the file 'taq-news export --format standoff' wrote")])
     try:  # the schema (and the registry, when there is one) every rebuilt record must pass
         layout: Layout | None = layout_of(args)
     except CheckoutMissing:

@@ -228,7 +228,7 @@ def assemble(
         doc = clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
     except OverlapError as exc:
         line = removal_lines.get((exc.second.raw_start, exc.second.raw_end), line_of(src, "remove"))
-        raise IncidentError([incident("removal-overlap", ann_file, line, "source.remove", str(exc), "remove each stretch of the raw text once")])
+        raise IncidentError([incident("removal-overlap", ann_file, line, "source.remove", str(exc), "remove each stretch of the raw text once")]) from exc
     text = doc.text
 
     meta = ann.get("metadata") or {}

@@ -59,7 +59,8 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
     for src in sources:
         ann_path = ann_files.get(src.doc_id)
         if ann_path is None:
-            problems.append(incident("annotation-missing", layout.rel(src.path), None, "", f"no annotation file for {src.doc_id}", f"create {layout.rel(layout.annotations / (src.doc_id + '.yaml'))} (taq-news preannotate can draft it)"))
+            fix = f"create {layout.rel(layout.annotations / (src.doc_id + '.yaml'))} (taq-news preannotate can draft it)"
+            problems.append(incident("annotation-missing", layout.rel(src.path), None, "", f"no annotation file for {src.doc_id}", fix))
             continue
         display = layout.rel(ann_path)
         try:

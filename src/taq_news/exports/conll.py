@@ -49,6 +49,6 @@ def entities_from_conll(record_text: str, spans: list[tuple[int, int]], tokens: 
     if [t.text for t in words] != [w for w, _ in tokens]:
         raise ValueError("the tokens do not match the text")
     iob = ["O"] * len(doc)
-    for tok, (_, tag) in zip(words, tokens):
+    for tok, (_, tag) in zip(words, tokens, strict=True):  # same length: their texts were just compared
         iob[tok.i] = tag
     return sorted(biluo_tags_to_offsets(doc, iob_to_biluo(iob)))

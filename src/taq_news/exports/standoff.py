@@ -70,14 +70,18 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
     doc_id = standoff.get("id", "?")
     digest = hashlib.sha256(raw_bytes).hexdigest()
     if digest != standoff["source"]["sha256"]:
-        raise RehydrateError(f"{doc_id}: the raw file's SHA-256 is {digest}, the release expects {standoff['source']['sha256']}; this is not the article the annotations were made on (another version, or re-encoded)", "raw-hash-mismatch", "source.sha256", "use the article exactly as it was scraped (not another version, not re-encoded)")
+        raise RehydrateError(
+            f"{doc_id}: the raw file's SHA-256 is {digest}, the release expects {standoff['source']['sha256']}; "
+            "this is not the article the annotations were made on (another version, or re-encoded)",
+            "raw-hash-mismatch", "source.sha256", "use the article exactly as it was scraped (not another version, not re-encoded)")
     try:
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RehydrateError(f"{doc_id}: byte {exc.start} of the raw file is not valid UTF-8", "utf8-invalid", "source.file", "raw files are UTF-8") from None
     for i, r in enumerate(standoff["source"]["removed"]):
         if not r["raw_start"] < r["raw_end"] <= len(raw):
-            raise RehydrateError(f"{doc_id}: removal {r['raw_start']}-{r['raw_end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"source.removed[{i}]", "use the file 'taq-news export --format standoff' wrote, unedited")
+            raise RehydrateError(f"{doc_id}: removal {r['raw_start']}-{r['raw_end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"source.removed[{i}]",
+                                 "use the file 'taq-news export --format standoff' wrote, unedited")
     record = copy.deepcopy(standoff)
     del record["standoff_version"], record["text_sha256"]
     parts: dict[str, Span | None] = {p: None for p in LIFTED_PARTS if p != "highlight"}
@@ -106,7 +110,8 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
     for key in ("outlet", "published"):
         ev = record[key]["evidence_span"]
         if ev is not None and not ev["start"] < ev["end"] <= len(raw):
-            raise RehydrateError(f"{doc_id}: {key}.evidence_span {ev['start']}-{ev['end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"{key}.evidence_span", "use the file 'taq-news export --format standoff' wrote, unedited")
+            raise RehydrateError(f"{doc_id}: {key}.evidence_span {ev['start']}-{ev['end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"{key}.evidence_span",
+                                 "use the file 'taq-news export --format standoff' wrote, unedited")
         record[key]["evidence"] = raw[ev["start"] : ev["end"]] if ev is not None else None
     return {key: record[key] for key in _field_order(standoff, record)}
 
@@ -229,7 +234,8 @@ def rehydrate_file(data: bytes, display: str, raw_dir: Path, id_pattern: str | N
             continue
         name = raw_name(standoff, id_pattern)
         if name is None:
-            bad(n, "raw-name-invalid", "source.file", f"{standoff['source']['file']!r} does not name a raw file 'dataset/raw/<document id>.txt'", "use the file 'taq-news export --format standoff' wrote; raw files are named by document id")
+            bad(n, "raw-name-invalid", "source.file", f"{standoff['source']['file']!r} does not name a raw file 'dataset/raw/<document id>.txt'",
+                "use the file 'taq-news export --format standoff' wrote; raw files are named by document id")
             continue
         raw = raw_dir / name
         if not raw.is_file():

@@ -52,13 +52,15 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
         elif raw_path.suffix != ".txt" or (id_pattern and not re.fullmatch(id_pattern, doc_id)):
             bad(raw_arg, None, "raw-name-invalid", f"{raw_path.name!r} is not '<document id>.txt' with an id matching {id_pattern}", "name the file NNN_<16 hex digits>.txt")
         elif doc_id in seen:
-            bad(raw_arg, None, "id-duplicate", f"gives the document id {doc_id} that {seen[doc_id]} gives too: one draft would overwrite the other", "pre-annotate one of them; document ids are unique")
+            bad(raw_arg, None, "id-duplicate", f"gives the document id {doc_id} that {seen[doc_id]} gives too: one draft would overwrite the other",
+                "pre-annotate one of them; document ids are unique")
         elif target.is_dir() or target.is_symlink():
             bad(str(target), None, "out-not-file", "a folder or link stands where the draft would be written", "move it away")
         elif target.exists() and not force:
             bad(str(target), None, "out-exists", "an annotation file is already there", "pass --force to replace it, or move it away")
         elif target.exists() and not is_machine_draft(target):
-            bad(str(target), None, "out-not-ours", "is a curated annotation (its method is not 'machine'); even --force replaces only preannotate's own drafts", "move it away first if you really mean to start over")
+            bad(str(target), None, "out-not-ours", "is a curated annotation (its method is not 'machine'); even --force replaces only preannotate's own drafts",
+                "move it away first if you really mean to start over")
         else:
             seen[doc_id] = raw_arg
             try:

@@ -59,7 +59,11 @@ RIGHT_STOP = frozenset({
     "according", "last", "this", "told", "said", "and", "but", "with", "from", "via", "through", "citing",
 })
 # Words that open a phrase which may stand between a cue and its "that" ("said in a statement that").
-SKIPPABLE = frozenset({"in", "on", "at", "during", "via", "through", "after", "before", "last", "earlier", "this", "late", "again", "repeatedly", "publicly", "privately", "recently", "previously", "today", "yesterday", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+SKIPPABLE = frozenset({
+    "in", "on", "at", "during", "via", "through", "after", "before", "last", "earlier", "this", "late",
+    "again", "repeatedly", "publicly", "privately", "recently", "previously", "today", "yesterday",
+    "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday",
+})
 CLOSE_MARKS = ("”", '"', "’", "''")
 OPEN_MARKS = ("“", '"', "‘", "''", "``")
 
@@ -89,7 +93,7 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     bounds = []
     # one pass (doc.sents re-checks the whole doc per sentence); a paragraph break always ends a sentence
     starts = sorted({t.i for t in doc if t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)} | {0})
-    for a, b in zip(starts, starts[1:] + [len(doc)]):
+    for a, b in zip(starts, starts[1:] + [len(doc)], strict=True):  # equal lengths by construction
         if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
             # spaCy hangs an opening mark on the sentence before it: move it forward
             bounds[-1][1] -= 1
@@ -452,7 +456,7 @@ def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str,
 
 def _attribute(st: _Sentence, cue: _Cue) -> None:
     """One verb cue's quote: the patterns in order, the first that fits wins."""
-    doc, a, b = st.doc, cue.a, cue.b
+    doc, a = st.doc, cue.a
     before = [p for p in st.passages if p.end <= cue.chars[0] and p.start not in st.used]
     after = [p for p in st.passages if p.start >= cue.chars[1] and p.start not in st.used]
     if before and _quote_then_cue(st, cue, before[-1]):

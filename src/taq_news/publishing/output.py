@@ -271,7 +271,8 @@ def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command:
         recover_siblings(parent, path.name)
         state = _ours_only(path, command) if path.is_dir() else None
         if state is False and not force:
-            raise OutputRefused("out-not-ours", str(path), "is a folder with files that this command did not write", "give a new or empty folder, or pass --force to replace only this command's files in it")
+            raise OutputRefused("out-not-ours", str(path), "is a folder with files that this command did not write",
+                                "give a new or empty folder, or pass --force to replace only this command's files in it")
         names = sorted(files)
         if state is False:
             _write_into(path, files, command)
@@ -297,7 +298,10 @@ def _write_into(folder: Path, files: dict[str, bytes], command: str) -> None:
     mine = _ours(folder, command)
     clash = sorted(n for n in files if (os.path.lexists(folder / n)) and n not in mine)
     if clash:
-        raise OutputRefused("out-not-ours", str(folder), f"holds {len(clash)} file(s) this command did not write under names it would write ({', '.join(clash[:3])}{', ...' if len(clash) > 3 else ''}); even --force replaces only the command's own files", "move them away, or choose another folder")
+        shown = ", ".join(clash[:3]) + (", ..." if len(clash) > 3 else "")
+        raise OutputRefused("out-not-ours", str(folder),
+                            f"holds {len(clash)} file(s) this command did not write under names it would write ({shown}); even --force replaces only the command's own files",
+                            "move them away, or choose another folder")
     _sweep(folder)
     for name, data in sorted(files.items()):
         tmp = _temp_path(folder, name)
