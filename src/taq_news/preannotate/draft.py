@@ -93,7 +93,7 @@ def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
 def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
     out = {}
     for key, f in (("outlet", draft.outlet), ("published", draft.published)):
-        evidence = anchor(draft.raw, f.start, f.end) if f.basis == "stated" and f.start is not None else None
+        evidence = anchor(draft.raw, f.start, f.end) if f.basis == "stated" and f.start is not None and f.end is not None else None
         stated = f.basis == "stated" and evidence is not None
         entity = _outlet_entity(registry, f.value) if key == "outlet" and stated else None
         note = f"machine: {f.note}" if f.note else None
@@ -113,20 +113,20 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
     source["highlights"] = [a for a in (anchor(raw, s.start, s.end) for s in draft.parts.highlights or []) if a is not None]
     remove = []
     for span, reason in draft.parts.furniture or []:
-        a = anchor(raw, span.start, span.end)
-        if a is None:
+        found = anchor(raw, span.start, span.end)
+        if found is None:
             draft.skipped.append(f"furniture {span.text!r}: no unique anchor")
             continue
-        remove.append(_flow({**({"exact": a} if isinstance(a, str) else a), "reason": reason}))
+        remove.append(_flow({**({"exact": found} if isinstance(found, str) else found), "reason": reason}))
     source["remove"] = remove
 
     entities = []
     for m in draft.entities:
-        a = anchor(text, m.start, m.end)
-        if a is None:
+        found = anchor(text, m.start, m.end)
+        if found is None:
             draft.skipped.append(f"entity {m.text!r} at {m.start}: no unique anchor")
             continue
-        item = {**({"exact": a} if isinstance(a, str) else a), "label": m.label}
+        item = {**({"exact": found} if isinstance(found, str) else found), "label": m.label}
         if m.entity:
             item["entity"] = m.entity
         item["origin"] = "machine"
@@ -247,7 +247,7 @@ def draft_yaml(draft: Draft, registry: dict[str, Entity]) -> str:
 
 
 def registry_yaml(entries: list[Entity]) -> str:
-    items = []
+    items: list[dict] = []
     for e in entries:
         items.append({"id": e.id, "name": e.name, "label": e.label, "kind": e.kind, "aliases": [],
                                    "wikidata": None, "wikidata_check": None, "description": e.description})

@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Token
 
 from taq_news.annotations.registry import Entity
 
@@ -87,7 +89,7 @@ def name_patterns(registry: dict[str, Entity]) -> list[dict]:
 
 def add_ruler(nlp: Language, registry: dict[str, Entity], name: str = "taq_entity_ruler") -> Language:
     """Add an EntityRuler with the registry's names and the value rules; returns ``nlp``."""
-    ruler = nlp.add_pipe("entity_ruler", name=name, config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name=name, config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True}))
     ruler.add_patterns(name_patterns(registry) + value_patterns())
     return nlp
 
@@ -120,9 +122,10 @@ def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
     covered = {t.i for ent in doc.ents for t in ent}
     text = doc.text  # a property that joins every token: read it once
-    out, run = [], []
+    out: list[tuple[int, int, str]] = []
+    run: list[Token] = []
 
-    def flush():
+    def flush() -> None:
         while run and run[0].text in _SKIP:
             run.pop(0)
         if run and not (len(run) == 1 and run[0].is_sent_start):

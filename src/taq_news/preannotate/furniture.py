@@ -24,7 +24,7 @@ Everything is returned as raw spans with a reason; nothing is deleted here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from taq_news.core.anchors import Span
 from taq_news.preannotate.metadata import CREDIT_PATTERN, OUTLET_RULES
@@ -49,8 +49,8 @@ class PageParts:
     title: Span | None = None
     dateline: Span | None = None
     byline: Span | None = None
-    highlights: list[Span] | None = None
-    furniture: list[tuple[Span, str]] | None = None
+    highlights: list[Span] = field(default_factory=list)
+    furniture: list[tuple[Span, str]] = field(default_factory=list)  # (span, reason)
 
 
 def _lines(raw: str):
@@ -75,7 +75,7 @@ def is_prose(line: str) -> bool:
 def find_parts(raw: str) -> PageParts:
     lines = [ln for ln in _lines(raw) if ln.text]
     body_start = next((i for i, ln in enumerate(lines) if is_prose(ln.text) and not _HEADER.match(ln.text)), len(lines))
-    parts = PageParts(highlights=[], furniture=[])
+    parts = PageParts()
     taken: set[int] = set()
 
     def furniture(i: int, reason: str) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from taq_news.annotations.registry import Entity
 from taq_news.preannotate.entities import add_ruler, name_patterns, value_patterns
@@ -29,7 +32,7 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
         raise ModelMissing(f"spaCy model {model!r} is not installed (pip install it, e.g. 'python -m spacy download {model}')") from exc
     if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
-    ruler = nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
-                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
+                                           config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}))
     ruler.add_patterns(name_patterns(registry) + value_patterns())
     return nlp

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import overload
 
 from spacy.tokens import Doc
 
@@ -90,7 +91,7 @@ class Unit:
 def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     text_ = doc.text  # computed on every access: read it once
     opens = {p.start for p in passages}
-    bounds = []
+    bounds: list[list[int]] = []
     # one pass (doc.sents re-checks the whole doc per sentence); a paragraph break always ends a sentence
     starts = sorted({t.i for t in doc if t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)} | {0})
     for a, b in zip(starts, starts[1:] + [len(doc)], strict=True):  # equal lengths by construction
@@ -507,9 +508,12 @@ def _quote_then_cue(st: _Sentence, cue: _Cue, p: Passage) -> bool:
     tail_end = max(cue.chars[1], _chars(doc, speaker)[1] if speaker else 0)
     resume = [q for q in st.passages if q.start >= tail_end and q.start not in st.used and not text[tail_end : q.start].strip(" ,:")]
     # taken unless another cue comes first (next_cue is the unit's end when there is none)
-    if resume and cue.next_cue > doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")[-1].i:
-        parts.append((resume[0].start, resume[0].end))
-        st.used.add(resume[0].start)
+    if resume:
+        span = doc.char_span(resume[0].start, resume[0].end, alignment_mode="expand")
+        assert span is not None  # "expand" always finds the tokens of a passage in the doc
+        if cue.next_cue > span[-1].i:
+            parts.append((resume[0].start, resume[0].end))
+            st.used.add(resume[0].start)
     st.quotes.append(QuoteDraft("direct", parts, cue.chars, _chars(doc, speaker), rule="quote-then-cue"))
     return True
 
@@ -580,6 +584,7 @@ def _cue_then_quote(st: _Sentence, cue: _Cue, after: list[Passage], c: int, rest
     if speaker is None and st.quotes and doc[b - 1].lower_.endswith("ing"):
         speaker_chars = st.quotes[-1].speaker  # "..., he said, adding, “...”": the same speaker (Q21)
     content = (p.start, p.end) if whole else trim_content(text, rest_start, clause_end)
+    assert content is not None  # the clause holds the quotation and more, so it never trims to nothing
     st.quotes.append(QuoteDraft("direct" if whole else "mixed", [content], cue.chars, speaker_chars, _chars(doc, addressee), rule="cue-then-quote"))
     return True
 
@@ -692,6 +697,15 @@ def _np_between(doc: Doc, start_char: int, end_char: int, cue_tok: int) -> tuple
     if not toks:
         return None
     return toks[0], toks[-1] + 1
+
+
+# a token range always gives a character range; only no tokens gives None
+@overload
+def _chars(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]: ...
+
+
+@overload
+def _chars(doc: Doc, tokens: tuple[int, int] | None) -> tuple[int, int] | None: ...
 
 
 def _chars(doc: Doc, tokens: tuple[int, int] | None) -> tuple[int, int] | None:

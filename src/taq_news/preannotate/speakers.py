@@ -94,6 +94,7 @@ class SpeakerResolver:
         named_head = [m for m in inside if m.end >= head_end - 1 or not head]
         if named_head:
             best = min(named_head, key=lambda m: (PRIORITY[m.label], m.start))
+            assert best.entity is not None  # inside keeps registry mentions only
             return self._known(best.entity)
         low = head_text.lower()
         if low in PRONOUNS:
@@ -138,6 +139,7 @@ class SpeakerResolver:
         earlier = sorted((m for m in mentions if m.end <= before and m.label == "PERSON" and m.entity in self.registry), key=lambda m: -m.start)
         later = sorted((m for m in mentions if before < m.start < before + 1500 and m.label == "PERSON" and m.entity in self.registry), key=lambda m: m.start)
         for m in earlier + later:
+            assert m.entity is not None  # both keep registry mentions only
             title = " ".join(re.split(r"[,.;:\n]", text[max(0, m.start - 80) : m.start])[-1].split()[-4:])
             after = text[m.end : m.end + 120]
             appositive = re.split(r"[,.;:\n]", after[1:])[0] if after.startswith(",") else ""
