@@ -93,7 +93,7 @@ def test_a_huge_line_is_skipped_unread(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(readers, "MAX_RECORD_BYTES", 1 << 16)
     path = tmp_path / "r.jsonl"
-    good = (ROOT / "tests/fixtures/invalid/registry-unavailable.jsonl").read_bytes()
+    good = (ROOT / "tests/fixtures/invalid/L4/registry-unavailable.jsonl").read_bytes()
     path.write_bytes(good + b'{"id": "' + b"x" * (1 << 20) + b'"}\n' + good)
     code, text = run(capsys, "validate", str(path))
     assert code == 1 and f"{path}:2: L1 record-too-large" in text
@@ -103,7 +103,7 @@ def test_a_huge_line_is_skipped_unread(tmp_path, capsys, monkeypatch):
 def test_a_whitespace_note_is_no_reason(tmp_path, capsys):
     import json
 
-    rec = json.loads((ROOT / "tests/fixtures/invalid/registry-unavailable.jsonl").read_text("utf-8"))
+    rec = json.loads((ROOT / "tests/fixtures/invalid/L4/registry-unavailable.jsonl").read_text("utf-8"))
     assert rec["outlet"]["basis"] == "unknown"
     rec["outlet"]["note"] = "   "
     path = tmp_path / "r.jsonl"

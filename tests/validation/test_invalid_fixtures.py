@@ -1,6 +1,6 @@
 """One broken input per check id, as the UD validator's test suite does: the validator must
-report exactly that check at exactly that line. Fixtures: tests/fixtures/invalid/ (regenerate
-with tests/fixtures/make_invalid.py)."""
+report exactly that check at exactly that line. Fixtures: tests/fixtures/invalid/<level>/, in the
+folder of their check's level (regenerate with tests/fixtures/make_invalid.py)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def run_case(case: dict, tmp_path: Path, engine: str = "auto"):
         return validate([FIXTURES / case["fixture"]], engine=engine)
     if mode == "records-alone":  # outside any checkout: no registry, no raw articles
         tmp_path.mkdir(parents=True, exist_ok=True)
-        shutil.copy(FIXTURES / case["fixture"], tmp_path / case["fixture"])
-        return validate([tmp_path / case["fixture"]], engine=engine, schema_dir=ROOT / "schema")
+        alone = tmp_path / Path(case["fixture"]).name
+        shutil.copy(FIXTURES / case["fixture"], alone)
+        return validate([alone], engine=engine, schema_dir=ROOT / "schema")
     for part in ("schema", "dataset"):
         shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("passes", "__pycache__"))
     (tmp_path / "dataset/annotations/passes").mkdir()  # no passes: no agreement block in the copy
@@ -72,6 +73,22 @@ def run_command(case: dict, tmp_path: Path) -> list[Incident]:
 def test_every_check_has_a_fixture():
     # L0 checks are about commands, not inputs: tests/publishing/test_safe_output.py has a case for each.
     assert sorted({c["check"] for c in CASES}) == sorted(c.id for c in CHECKS.values() if c.level != "L0")
+
+
+def test_every_fixture_sits_in_the_folder_of_its_checks_level():
+    misplaced = {c["check"]: c["fixture"] for c in CASES if c["fixture"] is not None and Path(c["fixture"]).parts[0] != CHECKS[c["check"]].level}
+    assert not misplaced, f"fixture outside tests/fixtures/invalid/<level of its check>/: {misplaced}"
+    # and every file of the tree is named by a check of the level whose folder holds it (a command's
+    # several files in <level>/<check>/, a registry in <level>/registry/<check>/): no stray file
+    stray = []
+    for path in sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p != FIXTURES / "EXPECTED.yaml"):
+        level, *rest = path.relative_to(FIXTURES).parts
+        if rest[0] == "registry" and len(rest) > 1:
+            rest = rest[1:]
+        check = re.match(r"[a-z0-9-]+", rest[0])
+        if not check or check[0] not in CHECKS or CHECKS[check[0]].level != level:
+            stray.append(str(path.relative_to(FIXTURES)))
+    assert not stray, f"files under tests/fixtures/invalid/ not named by a check of their level folder: {stray}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["check"] for c in CASES])
