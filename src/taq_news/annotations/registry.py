@@ -83,7 +83,13 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
             if not isinstance(qid, str) or not WIKIDATA_PATTERN.fullmatch(qid):
                 bad(line_of(item, "wikidata"), "wikidata-id-invalid", f"{where}.wikidata", f"{qid!r} is not a Wikidata id", "use Q followed by digits, e.g. Q42")
             if not isinstance(check, dict) or not check.get("method"):
-                bad(line_of(item, "wikidata"), "wikidata-unchecked", f"{where}.wikidata", f"{eid!r} has a Wikidata id but no record of how it was checked", "add wikidata_check: {method: ..., source: ...} or set wikidata: null")
+                bad(
+                    line_of(item, "wikidata"),
+                    "wikidata-unchecked",
+                    f"{where}.wikidata",
+                    f"{eid!r} has a Wikidata id but no record of how it was checked",
+                    "add wikidata_check: {method: ..., source: ...} or set wikidata: null",
+                )
         elif check is not None:
             bad(line_of(item, "wikidata_check"), "wikidata-check-orphan", f"{where}.wikidata_check", "a check is recorded but no id", "remove wikidata_check or add the checked id")
         aliases = data.get("aliases") or []
@@ -92,7 +98,13 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
             aliases = []
         for key, value in (("name", name), ("description", data.get("description")), *((f"aliases[{n}]", a) for n, a in enumerate(aliases))):
             if isinstance(value, str) and not _one_line(value):
-                bad(line_of(item, key.split("[")[0]), "control-character", f"{where}.{key}", f"{key} {value[:40]!r} holds a line break or control character", "a name, alias or description is one line of text")
+                bad(
+                    line_of(item, key.split("[")[0]),
+                    "control-character",
+                    f"{where}.{key}",
+                    f"{key} {value[:40]!r} holds a line break or control character",
+                    "a name, alias or description is one line of text",
+                )
         entities[eid] = Entity(eid, str(name or ""), label, str(kind), tuple(aliases), qid, check, data.get("description"), line)
     if problems:
         raise IncidentError(problems)
@@ -114,4 +126,15 @@ def registry_from_parquet(path: Path) -> dict[str, Entity]:
             )
         return out
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise IncidentError([incident("parquet-unreadable", str(path), None, "", f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})", "pass the entities Parquet of the same release, or dataset/entities.yaml")]) from None
+        raise IncidentError(
+            [
+                incident(
+                    "parquet-unreadable",
+                    str(path),
+                    None,
+                    "",
+                    f"not a registry as the entities config publishes it ({type(exc).__name__}: {exc})",
+                    "pass the entities Parquet of the same release, or dataset/entities.yaml",
+                )
+            ]
+        ) from None

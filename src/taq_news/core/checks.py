@@ -61,7 +61,12 @@ register("out-name-unsafe", "L0", "A file name derived from the data is not a pl
 register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
 register("io-error", "L0", "The system refused a read or write (permissions, a full disk, a read-only file system).", "Check permissions and free space; nothing half-written was left in place.")
 register("checkout-missing", "L0", "The command needs a TAQ-News checkout (schema/ and dataset/) and found none.", "Run it inside a checkout, or pass --root.")
-register("argument-invalid", "L0", "A command-line argument names something that is not there or not known (a check id, a folder, a raw file).", "Correct the argument; 'taq-news CMD --help' lists them.")
+register(
+    "argument-invalid",
+    "L0",
+    "A command-line argument names something that is not there or not known (a check id, a folder, a raw file).",
+    "Correct the argument; 'taq-news CMD --help' lists them.",
+)
 register("model-missing", "L0", "The spaCy model named by --model is not installed.", "Install it (pip install the model package) or leave --model out for blank English.")
 register("readme-markers-missing", "L0", "README.md lacks the generated-block markers that 'evaluate --readme' writes between.", "Restore the markers from git.")
 register("internal-error", "L0", "An unexpected error inside taq-news (a defect of ours, not of your input).", "Report it with the command and its input; nothing half-written was left in place.")
@@ -76,31 +81,96 @@ register("file-empty", "L1", "A record file (JSONL, JSON or Parquet) holds no re
 register("parquet-unreadable", "L1", "A Parquet file cannot be read.", "Rebuild it with 'make dataset'.")
 register("manifest-syntax", "L1", "A line of dataset/raw/SHA256SUMS is not '<sha256>  <file>'.", "Regenerate it with 'taq-news manifest'.")
 register("record-too-large", "L1", "A JSONL line (or a JSON file) is far larger than any record; it is skipped unread.", "One record per line; split the file.")
-register("nesting-too-deep", "L1", "A JSON value nests arrays and objects more than 64 deep (checked on the bytes, before any decoder runs).", "Write records of the format's shape; no record needs more than a few levels.")
-register("number-out-of-range", "L1", "A JSON number is beyond what the format holds: an integer outside signed 64 bits (10**30) or a number that overflows a double (1e400).", "Write integers within signed 64 bits; the format has no larger numbers.")
-register("unicode-invalid", "L1", "A JSON string holds a lone surrogate escape (\\ud800 without its pair): not Unicode, and not writable as UTF-8.", "Write the character itself, or a valid surrogate pair.")
-register("control-character", "L1", "A YAML file holds a raw control character (C0 other than tab/LF/CR, DEL, C1, U+FFFE/U+FFFF; escapes in double quotes are fine), or a raw file holds a NUL byte.", "Remove it; the files hold text only.")
-register("yaml-alias", "L1", "The YAML uses an anchor, an alias or a merge key (<<); the formats need none, and an alias bomb would expand without bound.", "Write the value out in full where it is used.")
+register(
+    "nesting-too-deep",
+    "L1",
+    "A JSON value nests arrays and objects more than 64 deep (checked on the bytes, before any decoder runs).",
+    "Write records of the format's shape; no record needs more than a few levels.",
+)
+register(
+    "number-out-of-range",
+    "L1",
+    "A JSON number is beyond what the format holds: an integer outside signed 64 bits (10**30) or a number that overflows a double (1e400).",
+    "Write integers within signed 64 bits; the format has no larger numbers.",
+)
+register(
+    "unicode-invalid",
+    "L1",
+    "A JSON string holds a lone surrogate escape (\\ud800 without its pair): not Unicode, and not writable as UTF-8.",
+    "Write the character itself, or a valid surrogate pair.",
+)
+register(
+    "control-character",
+    "L1",
+    "A YAML file holds a raw control character (C0 other than tab/LF/CR, DEL, C1, U+FFFE/U+FFFF; escapes in double quotes are fine), or a raw file holds a NUL byte.",
+    "Remove it; the files hold text only.",
+)
+register(
+    "yaml-alias",
+    "L1",
+    "The YAML uses an anchor, an alias or a merge key (<<); the formats need none, and an alias bomb would expand without bound.",
+    "Write the value out in full where it is used.",
+)
 register("yaml-tag", "L1", "A YAML node has an explicit tag (!!python/..., !!binary, !!set, !custom); the formats are plain YAML.", "Remove the tag; quote text.")
-register("yaml-key-invalid", "L1", "A mapping key is not one line of text (a number, date, boolean, null, list or mapping, or text with a line break or control character).", "Use the key names of docs/annotation-format.md.")
+register(
+    "yaml-key-invalid",
+    "L1",
+    "A mapping key is not one line of text (a number, date, boolean, null, list or mapping, or text with a line break or control character).",
+    "Use the key names of docs/annotation-format.md.",
+)
 register("text-too-long", "L1", "An article is longer than the NLP pipeline accepts (spaCy's max_length).", "Check the file is one article; split or trim it before pre-annotating.")
-register("brat-unpaired", "L1", "A brat .ann file has no .txt of its name beside it (or in a sibling text/ folder); one of that name in another folder is not its text.", "Put the .txt the .ann was annotated on beside it.")
+register(
+    "brat-unpaired",
+    "L1",
+    "A brat .ann file has no .txt of its name beside it (or in a sibling text/ folder); one of that name in another folder is not its text.",
+    "Put the .txt the .ann was annotated on beside it.",
+)
 register("brat-syntax", "L1", "A brat .ann line is not a well-formed T (text-bound) or A/R/E/N/# line.", "Fix the line: 'T1<TAB>Label START END<TAB>text'.")
 
 # L2: schema
 register("schema", "L2", "The record does not match schema/document.schema.json (JSON Schema 2020-12, formats asserted).", "Make the record match the schema; the message names the rule.")
-register("integer-invalid", "L2", "A value the schema types as integer is not a JSON integer within signed 64 bits: 25.0 or 2.5e1 (JSON Schema would count 25.0 as an integer; the format does not).", "Write a plain JSON integer (25).")
-register("text-not-nfc", "L2", "text or a span text is not in Unicode NFC (the published corpus is NFC, and offsets count NFC code points).", "Normalise the text to NFC (unicodedata.normalize('NFC', ...)) and rebuild the offsets.")
+register(
+    "integer-invalid",
+    "L2",
+    "A value the schema types as integer is not a JSON integer within signed 64 bits: 25.0 or 2.5e1 (JSON Schema would count 25.0 as an integer; the format does not).",
+    "Write a plain JSON integer (25).",
+)
+register(
+    "text-not-nfc",
+    "L2",
+    "text or a span text is not in Unicode NFC (the published corpus is NFC, and offsets count NFC code points).",
+    "Normalise the text to NFC (unicodedata.normalize('NFC', ...)) and rebuild the offsets.",
+)
 register("annotation-shape", "L2", "An annotation file, or a part of it, is not the kind of YAML node the format has there (a mapping, a list).", "Start from docs/annotation-format.md.")
 register("key-unknown", "L2", "An annotation file or quote has a key the format does not know.", "Use only the keys of docs/annotation-format.md.")
 register("metadata-missing", "L2", "metadata.outlet or metadata.published is missing.", "Add it, with basis: unknown if nothing is known.")
 register("basis-invalid", "L2", "A metadata basis is not stated, inferred, external or unknown.", "Say where the value came from.")
 register("value-not-text", "L2", "A date, number or boolean stands where the format has text (YAML reads unquoted 2021-05-06, 0123, 1.5 or yes so).", "Put the value in double quotes.")
-register("standoff-shape", "L2", "A standoff record (taq-news export --format standoff) lacks a field that rehydration reads, or has it of the wrong kind.", "Use the standoff file as the release wrote it, unedited.")
-register("raw-name-invalid", "L2", "A raw file name taken from the data or the command line (a standoff record's source.file, a preannotate argument) is not a plain '<document id>.txt'.", "Name raw files NNN_<16 hex digits>.txt; never a path with folders or '..'.")
+register(
+    "standoff-shape",
+    "L2",
+    "A standoff record (taq-news export --format standoff) lacks a field that rehydration reads, or has it of the wrong kind.",
+    "Use the standoff file as the release wrote it, unedited.",
+)
+register(
+    "raw-name-invalid",
+    "L2",
+    "A raw file name taken from the data or the command line (a standoff record's source.file, a preannotate argument) is not a plain '<document id>.txt'.",
+    "Name raw files NNN_<16 hex digits>.txt; never a path with folders or '..'.",
+)
 register("date-invalid", "L2", "A date is not YYYY, YYYY-MM or YYYY-MM-DD.", "Write the date in one of those forms, in quotes.")
-register("date-precision-mismatch", "L2", "A record's published.precision is not the precision of its date (year for YYYY, month for YYYY-MM, day for YYYY-MM-DD, null for no date).", "Rebuild the record, or set precision from the date.")
-register("label-invalid", "L2", "An entity label is not one of the 18 OntoNotes types.", "Use PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL or CARDINAL.")
+register(
+    "date-precision-mismatch",
+    "L2",
+    "A record's published.precision is not the precision of its date (year for YYYY, month for YYYY-MM, day for YYYY-MM-DD, null for no date).",
+    "Rebuild the record, or set precision from the date.",
+)
+register(
+    "label-invalid",
+    "L2",
+    "An entity label is not one of the 18 OntoNotes types.",
+    "Use PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT, WORK_OF_ART, LAW, LANGUAGE, DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL or CARDINAL.",
+)
 register("entity-shape", "L2", "An entity item is not a mapping.", "Write {exact: ..., label: ..., entity: ...}.")
 register("quote-shape", "L2", "A quote is not a mapping.", "See docs/annotation-format.md.")
 register("quote-id-invalid", "L2", "A quote id is not like q01.", "Number quotes q01, q02, ...")
@@ -134,21 +204,51 @@ register("entity-order", "L3", "Entity mentions are not sorted by (start, end)."
 register("content-overlap", "L3", "Content spans of one quote overlap or are out of order.", "List each stretch once, in text order.")
 register("removal-overlap", "L3", "Two furniture removals cover the same raw text.", "Remove each stretch once.")
 register("raw-offset-mismatch", "L3", "A removal's, evidence's or segment's raw offsets do not give its text in the raw file.", "Rebuild the record.")
-register("source-hash-mismatch", "L3", "A record's source.sha256 is not the SHA-256 of the raw file it names: it was made from another file.", "Rebuild the record from the raw file it names, or name the right file.")
-register("page-part-mismatch", "L3", "A record's title, dateline, byline or highlights are not the texts of the removals logged for them.", "Rebuild the record: page parts are lifted from the raw page, never written by hand.")
+register(
+    "source-hash-mismatch",
+    "L3",
+    "A record's source.sha256 is not the SHA-256 of the raw file it names: it was made from another file.",
+    "Rebuild the record from the raw file it names, or name the right file.",
+)
+register(
+    "page-part-mismatch",
+    "L3",
+    "A record's title, dateline, byline or highlights are not the texts of the removals logged for them.",
+    "Rebuild the record: page parts are lifted from the raw page, never written by hand.",
+)
 register("raw-coverage-gap", "L3", "Raw page text lies in neither a kept paragraph nor a logged removal: it was dropped without a record.", "Log the removal (with its reason) or keep the text.")
-register("segment-invalid", "L3", "source.segments do not map the text's paragraphs one to one and in order, or their raw ranges are empty, overlap or go backwards.", "Rebuild the record from its annotation.")
+register(
+    "segment-invalid",
+    "L3",
+    "source.segments do not map the text's paragraphs one to one and in order, or their raw ranges are empty, overlap or go backwards.",
+    "Rebuild the record from its annotation.",
+)
 register("evidence-span-mismatch", "L3", "A metadata evidence and its evidence_span do not come together, or the span is not as long as the evidence.", "Rebuild the record from its annotation.")
 
 # L4: references
-register("registry-unavailable", "L4", "Warning: no entity registry was given or found, so references to it were not checked (fails under --strict).", "Pass --registry dataset/entities.yaml or the entities Parquet of the same release, or validate inside a checkout.")
-register("raw-unavailable", "L3", "Warning: the raw articles are not at hand, so removals and evidence were not checked against them (fails under --strict).", "Validate inside a TAQ-News checkout that holds dataset/raw/.")
+register(
+    "registry-unavailable",
+    "L4",
+    "Warning: no entity registry was given or found, so references to it were not checked (fails under --strict).",
+    "Pass --registry dataset/entities.yaml or the entities Parquet of the same release, or validate inside a checkout.",
+)
+register(
+    "raw-unavailable",
+    "L3",
+    "Warning: the raw articles are not at hand, so removals and evidence were not checked against them (fails under --strict).",
+    "Validate inside a TAQ-News checkout that holds dataset/raw/.",
+)
 register("entity-unknown", "L4", "An id does not resolve to the entity registry.", "Add the entry to dataset/entities.yaml or fix the id.")
 register("entity-id-missing", "L4", "A name-type mention has no registry id.", "Add entity: <registry id>.")
 register("value-entity-linked", "L4", "A value-type mention (DATE ... CARDINAL) carries a registry or Wikidata id.", "Remove entity:.")
 register("speaker-unresolved", "L4", "A quote has no resolved speaker.", "Set speaker_entity (anonymous sources get a described entry).")
 register("speaker-kind-invalid", "L4", "The resolved speaker's kind cannot speak (place, event, ...).", "Give it person, organization, outlet, document or anonymous.")
-register("outlet-name-mismatch", "L4", "A linked outlet's name is neither the registry entity's name nor one of its aliases.", "Use the registry's name, or add the name as an alias in dataset/entities.yaml.")
+register(
+    "outlet-name-mismatch",
+    "L4",
+    "A linked outlet's name is neither the registry entity's name nor one of its aliases.",
+    "Use the registry's name, or add the name as an alias in dataset/entities.yaml.",
+)
 register("speaker-name-mismatch", "L4", "A record's speaker name or kind differs from the registry entry.", "Rebuild the record from the registry.")
 register("addressee-incomplete", "L4", "addressee and addressee_entity must come together.", "Give both or neither.")
 register("id-duplicate", "L4", "An id (document, mention, quote) is used more than once in the corpus.", "Ids are unique across the corpus.")
@@ -171,14 +271,25 @@ register("stated-without-evidence", "L4", "A 'stated' metadata value quotes no r
 register("basis-without-note", "L4", "An inferred, external or unknown value gives no reason.", "Explain in note:.")
 register("unknown-with-value", "L4", "A value is 'unknown' but present.", "Set it to null or give its basis.")
 register("value-missing", "L4", "A value has a basis other than unknown but no value.", "Give the value or set basis: unknown.")
-register("stated-evidence-mismatch", "L4", "A 'stated' value is not stated by its evidence: an outlet name must occur there as whole tokens (case-insensitive), a date in a date expression (a day of the month, never part of a time or the year).", "Quote evidence that states the value, or change the basis.")
+register(
+    "stated-evidence-mismatch",
+    "L4",
+    "A 'stated' value is not stated by its evidence: an outlet name must occur there as whole tokens (case-insensitive), "
+    "a date in a date expression (a day of the month, never part of a time or the year).",
+    "Quote evidence that states the value, or change the basis.",
+)
 
 # L5: corpus and artifacts
 register("manifest-missing", "L5", "dataset/raw/SHA256SUMS is missing.", "Run 'taq-news manifest' once and commit it.")
 register("raw-missing", "L5", "A raw file in the manifest is missing.", "Restore it from the repository.")
 register("raw-unlisted", "L5", "A raw file is not in the manifest.", "Run 'taq-news manifest' for a new source and commit.")
 register("raw-hash-mismatch", "L5", "A raw file's SHA-256 differs from the manifest: the source changed.", "Raw files are immutable: restore it with git checkout.")
-register("rehydrate-mismatch", "L5", "Cleaning your copy of a raw file does not give back the released text (its hash or paragraph map differs).", "Use the article exactly as it was scraped, with the taq-news release the standoff file came with.")
+register(
+    "rehydrate-mismatch",
+    "L5",
+    "Cleaning your copy of a raw file does not give back the released text (its hash or paragraph map differs).",
+    "Use the article exactly as it was scraped, with the taq-news release the standoff file came with.",
+)
 register("build-interrupted", "L5", "A build was stopped while switching its outputs in (its journal is still there).", "Run 'taq-news build': it completes the switch, then validate again.")
 register("artifact-stale", "L5", "A committed built file differs from a fresh build.", "Run 'make dataset' and commit.")
 register("schema-disagreement", "L5", "The JSON Schema, Parquet schema, card dataset_info, loading-script Features or Croissant disagree.", "Rebuild; never edit generated parts by hand.")

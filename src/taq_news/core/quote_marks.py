@@ -47,7 +47,7 @@ def find_passages(text: str) -> list[Passage]:
     out: list[Passage] = []
     marks = _marks(text)
     k = 0
-    for p_start, p_end in _paragraphs(text):
+    for _p_start, p_end in _paragraphs(text):
         if k == len(marks) or marks[k][0] >= p_end:
             continue  # no mark in this paragraph
         open_curly = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 
 import spacy
 from spacy.language import Language
@@ -36,7 +37,7 @@ def _split_at(doc: Doc, boundaries: Iterable[int]) -> None:
         for i, offsets in cuts.items():
             tok = doc[i]
             edges = [0, *offsets, len(tok.text)]
-            orths = [tok.text[a:b] for a, b in zip(edges, edges[1:])]
+            orths = [tok.text[a:b] for a, b in pairwise(edges)]
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
 
 

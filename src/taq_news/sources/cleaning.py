@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from taq_news.core.anchors import Span
 
@@ -72,7 +73,7 @@ def clean(
             removals.append(Removal(span.start, span.end, span.text, name))
     removals += [Removal(s.start, s.end, s.text, "highlight") for s in highlights]
     removals.sort(key=lambda r: (r.raw_start, r.raw_end))
-    for a, b in zip(removals, removals[1:]):
+    for a, b in pairwise(removals):
         if b.raw_start < a.raw_end:
             raise OverlapError(a, b)
 

@@ -58,7 +58,16 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
         if name in rehash:
             changes.append(f"dropped {name} (gone, and named by --rehash)")
         else:
-            problems.append(incident("raw-missing", rel(manifest), None, name, f"{name} is in the manifest but not in {rel(raw_dir)}; the manifest keeps it", f"restore it with 'git checkout -- {rel(raw_dir / name)}', or pass --rehash {name} to drop it on purpose"))
+            problems.append(
+                incident(
+                    "raw-missing",
+                    rel(manifest),
+                    None,
+                    name,
+                    f"{name} is in the manifest but not in {rel(raw_dir)}; the manifest keeps it",
+                    f"restore it with 'git checkout -- {rel(raw_dir / name)}', or pass --rehash {name} to drop it on purpose",
+                )
+            )
             entries[name] = listed[name]
     for path in present:
         name = path.name
@@ -70,13 +79,31 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
             continue
         old = listed.get(name)
         if old is None and id_pattern is not None and not pattern_matches(id_pattern, path.stem):
-            problems.append(incident("raw-name-invalid", rel(path), None, name, f"{name!r} is not '<document id>.txt' (the id must match {id_pattern})", "name raw files NNN_<16 hex digits>.txt, e.g. 005_0123456789abcdef.txt"))
+            problems.append(
+                incident(
+                    "raw-name-invalid",
+                    rel(path),
+                    None,
+                    name,
+                    f"{name!r} is not '<document id>.txt' (the id must match {id_pattern})",
+                    "name raw files NNN_<16 hex digits>.txt, e.g. 005_0123456789abcdef.txt",
+                )
+            )
             continue
         if old is None:
             changes.append(f"added {name}")
         elif digest != old:
             if name not in rehash:
-                problems.append(incident("raw-hash-mismatch", rel(path), None, name, f"sha256 is {digest[:12]}..., the manifest says {old[:12]}...: the raw file changed, and the manifest keeps the old hash", f"raw sources are immutable: restore it with 'git checkout -- {rel(path)}'; only if the change is meant, pass --rehash {name}"))
+                problems.append(
+                    incident(
+                        "raw-hash-mismatch",
+                        rel(path),
+                        None,
+                        name,
+                        f"sha256 is {digest[:12]}..., the manifest says {old[:12]}...: the raw file changed, and the manifest keeps the old hash",
+                        f"raw sources are immutable: restore it with 'git checkout -- {rel(path)}'; only if the change is meant, pass --rehash {name}",
+                    )
+                )
                 digest = old
             else:
                 changes.append(f"rehashed {name} ({old[:12]}... -> {digest[:12]}...)")
@@ -107,7 +134,16 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
             problems.append(incident("raw-unlisted", rel(path), None, name, "raw file is not in the hash manifest", "if it is a new source, run 'taq-news manifest' and commit the manifest"))
             continue
         if digest != listed[name]:
-            problems.append(incident("raw-hash-mismatch", rel(path), None, name, f"sha256 is {digest[:12]}..., the manifest says {listed[name][:12]}...: the raw file changed", "raw sources are immutable: restore it with 'git checkout -- " + rel(path) + "'"))
+            problems.append(
+                incident(
+                    "raw-hash-mismatch",
+                    rel(path),
+                    None,
+                    name,
+                    f"sha256 is {digest[:12]}..., the manifest says {listed[name][:12]}...: the raw file changed",
+                    "raw sources are immutable: restore it with 'git checkout -- " + rel(path) + "'",
+                )
+            )
             continue
         try:
             text = data.decode("utf-8")
