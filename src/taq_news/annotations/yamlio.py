@@ -24,7 +24,6 @@ from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
-    NodeEvent,
     ScalarEvent,
 )
 
@@ -99,12 +98,12 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         raw = path.read_bytes()
     except OSError as exc:
         what = "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc)
-        raise IncidentError([_incident(name, None, "file-unreadable", "", what, "check the path")])
+        raise IncidentError([_incident(name, None, "file-unreadable", "", what, "check the path")]) from None
     try:
         source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise IncidentError([_incident(name, line, "utf8-invalid", "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")])
+        line: int | None = raw[: exc.start].count(b"\n") + 1
+        raise IncidentError([_incident(name, line, "utf8-invalid", "", f"byte {exc.start} is not valid UTF-8", "save the file as UTF-8")]) from None
     problems = control_incidents(name, source, "remove it; if the quoted text really holds it, write it as an escape in double quotes (\"\\x83\")")
     if problems:
         raise IncidentError(problems)
@@ -118,13 +117,13 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         node = yaml.load(source)
     except DuplicateKeyError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise IncidentError([_incident(name, line, "duplicate-key", "", _first_line(exc.problem or str(exc)), "remove or rename the repeated key")])
+        raise IncidentError([_incident(name, line, "duplicate-key", "", _first_line(exc.problem or str(exc)), "remove or rename the repeated key")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise IncidentError([_incident(name, line, "yaml-syntax", "", _first_line(f"{exc.problem or ''} {exc.context or ''}".strip()), "fix the YAML syntax at this line")])
+        raise IncidentError([_incident(name, line, "yaml-syntax", "", _first_line(f"{exc.problem or ''} {exc.context or ''}".strip()), "fix the YAML syntax at this line")]) from None
     except YAMLError as exc:  # e.g. a reader error without a mark
-        raise IncidentError([_incident(name, None, "yaml-syntax", "", _first_line(str(exc)), "fix the YAML syntax")])
+        raise IncidentError([_incident(name, None, "yaml-syntax", "", _first_line(str(exc)), "fix the YAML syntax")]) from None
     problems = []
     node = _normalize(node, None, None, None, name, problems)
     if problems:
@@ -141,7 +140,7 @@ def _event_problems(yaml: YAML, source: str, name: str) -> list[Incident]:
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, AliasEvent):
             problems.append(_incident(name, line, "yaml-alias", "", f"alias *{event.anchor} repeats another node", "write the value out in full: the formats use no anchors or aliases"))
-        elif isinstance(event, NodeEvent):
+        elif isinstance(event, (ScalarEvent, CollectionStartEvent)):  # every NodeEvent but an alias
             if event.anchor is not None:
                 problems.append(_incident(name, line, "yaml-alias", "", f"anchor &{event.anchor}", "remove the anchor: the formats use no anchors or aliases"))
             tag = getattr(event.tag, "value", event.tag)

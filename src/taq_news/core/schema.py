@@ -163,6 +163,7 @@ def to_arrow_type(node: TypeNode) -> pa.DataType:
     if node.kind == "struct":
         return pa.struct([pa.field(n, to_arrow_type(c), nullable=c.nullable) for n, c in node.fields])
     if node.kind == "list":
+        assert node.item is not None  # a list node always has its item type
         return pa.list_(pa.field("item", to_arrow_type(node.item), nullable=node.item.nullable))
     return _ARROW[node.kind]
 
@@ -177,6 +178,7 @@ def _yaml_type(node: TypeNode) -> dict:
     if node.kind == "struct":
         return {"struct": [{"name": n, **_yaml_type(c)} for n, c in node.fields]}
     if node.kind == "list":
+        assert node.item is not None  # a list node always has its item type
         inner = _yaml_type(node.item)
         return {"list": inner["dtype"] if "dtype" in inner else inner.get("struct", inner)}
     if node.names:
@@ -198,6 +200,7 @@ def python_features(schemas: SchemaSet, config: str, indent: int = 8) -> str:
             inner = ",\n".join(f'{pad}    "{n}": {render(c, depth + 1)}' for n, c in node.fields)
             return "{\n" + inner + ",\n" + pad + "}"
         if node.kind == "list":
+            assert node.item is not None  # a list node always has its item type
             return "[" + render(node.item, depth) + "]"
         if node.names:
             return "datasets.ClassLabel(names=[" + ", ".join(f'"{n}"' for n in node.names) + "])"

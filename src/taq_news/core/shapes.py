@@ -18,6 +18,11 @@ def listed(value: object) -> list:
     return value if isinstance(value, list) else []
 
 
+def mapping(value: object) -> dict:
+    """The value if it is a mapping, else no keys."""
+    return value if isinstance(value, dict) else {}
+
+
 def kind(value: object, words: str = "json") -> str:
     """'null', 'an array', 'a mapping', ...: the value's kind, for a message."""
     if value is None:
@@ -27,7 +32,8 @@ def kind(value: object, words: str = "json") -> str:
     elif isinstance(value, (int, float)):
         key = "number"
     else:
-        key = next((t.__name__ for t in (list, dict, str) if isinstance(value, t)), None)
-        if key is None:
+        found = next((t.__name__ for t in (list, dict, str) if isinstance(value, t)), None)
+        if found is None:
             return type(value).__name__
+        key = found
     return WORDS[words][key]

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from taq_news.core.shapes import listed
+from taq_news.core.shapes import listed, mapping
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _int_span(d: object, a: str, b: str) -> tuple[int, int] | None:
 
 def raw_problems(rec: dict, raw: RawFile) -> Iterator[tuple[str, str, str]]:
     """(check id, path, message) for each way the record disagrees with its raw file."""
-    source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
+    source = mapping(rec.get("source"))
     text = raw.text
     if isinstance(source.get("sha256"), str) and source["sha256"] != raw.sha256:
         yield "source-hash-mismatch", "source.sha256", f"the raw file's SHA-256 is {raw.sha256[:12]}..., the record says {source['sha256'][:12]}...: the record was not made from this file"
@@ -53,7 +53,7 @@ def raw_problems(rec: dict, raw: RawFile) -> Iterator[tuple[str, str, str]]:
             if 0 <= s <= e <= len(text):
                 covered[s:e] = b"\x01" * (e - s)
     for key in ("outlet", "published"):
-        meta = rec.get(key) if isinstance(rec.get(key), dict) else {}
+        meta = mapping(rec.get(key))
         span = _int_span(meta.get("evidence_span"), "start", "end")
         if span is not None and text[span[0] : span[1]] != meta.get("evidence"):
             yield "raw-offset-mismatch", f"{key}.evidence_span", f"raw[{span[0]}:{span[1]}] is not the evidence {meta.get('evidence')!r}"

@@ -7,7 +7,7 @@ starts, or the 1-based row number of a Parquet file.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +44,7 @@ class Batch:
 
     file: str
     first_line: int
-    batch: object  # pyarrow.RecordBatch
+    batch: pa.RecordBatch
     lines: Sequence[bytes] | None = None  # the JSONL lines the rows came from
 
     def items(self) -> Iterator[Item | Incident]:
@@ -95,7 +95,7 @@ def _surrogate_incident(obj: object, display: str, line: int | None) -> Incident
 try:  # msgspec decodes in C; without it every line takes the precise path
     import msgspec
 
-    _DECODER = msgspec.json.Decoder()
+    _DECODER: msgspec.json.Decoder | None = msgspec.json.Decoder()
     _ENCODER = msgspec.json.Encoder()
 except ImportError:  # pragma: no cover
     _DECODER = None
@@ -247,7 +247,14 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
     """One JSON value, or an array of records; nothing may follow it."""
     try:
         if path.stat().st_size > MAX_JSON_FILE_BYTES:
-            yield incident("record-too-large", display, None, "", f"the file is {path.stat().st_size:,} bytes, over the limit of {MAX_JSON_FILE_BYTES:,} for a JSON file", "split it, or write JSONL (one record per line)")
+            yield incident(
+                "record-too-large",
+                display,
+                None,
+                "",
+                f"the file is {path.stat().st_size:,} bytes, over the limit of {MAX_JSON_FILE_BYTES:,} for a JSON file",
+                "split it, or write JSONL (one record per line)",
+            )
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -309,7 +316,7 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
 PARQUET_BATCH_ROWS = 4096
 
 
-def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> Iterator[Batch | Incident]:
+def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> Iterator[Batch | Item | Incident]:
     """Batches of rows, one row group at a time; ``dictionary`` names nested string
     columns to read as dictionaries where the file stores them so."""
     import pyarrow as pa
@@ -347,7 +354,9 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
                         n += batch.num_rows - skip
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         message = (str(exc).splitlines() or [type(exc).__name__])[0]
-        yield incident("parquet-unreadable", display, None, "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file")
+        yield incident(
+            "parquet-unreadable", display, None, "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file"
+        )
 
 
 def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Incident]:
@@ -388,4 +397,4 @@ def _stored_as_dictionary(f, wanted: Collection[str]) -> list[str]:
     return out
 
 
-READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": read_json, ".parquet": read_parquet}
+READERS: dict[str, Callable[..., Iterator[Item | Batch | Incident]]] = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": read_json, ".parquet": read_parquet}

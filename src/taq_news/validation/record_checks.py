@@ -20,7 +20,7 @@ from taq_news.core.checks import incident
 from taq_news.core.ecma import has_space_edge, is_uri_reference, pattern_matches
 from taq_news.core.incidents import Incident
 from taq_news.core.schema import SchemaSet
-from taq_news.core.shapes import listed
+from taq_news.core.shapes import listed, mapping
 
 
 class SchemaValidator:
@@ -116,7 +116,16 @@ def span_incidents(record: dict, file: str, line: int | None = None) -> list[Inc
                 if (m["start"], m["end"]) < (prev[0], prev[1]):
                     out.append(incident("entity-order", file, line, f"entities[{i}]", f"mention at {m['start']}-{m['end']} comes after one at {prev[0]}-{prev[1]}", "sort mentions by (start, end)"))
                 elif m["start"] < prev[1]:
-                    out.append(incident("entity-overlap", file, line, f"entities[{i}]", f"mention at {m['start']}-{m['end']} overlaps entities[{prev[2]}] at {prev[0]}-{prev[1]}", "mentions are flat: keep the longest"))
+                    out.append(
+                        incident(
+                            "entity-overlap",
+                            file,
+                            line,
+                            f"entities[{i}]",
+                            f"mention at {m['start']}-{m['end']} overlaps entities[{prev[2]}] at {prev[0]}-{prev[1]}",
+                            "mentions are flat: keep the longest",
+                        )
+                    )
             prev = (m["start"], m["end"], i)
     quotes = listed(record.get("quotes"))
     for i, q in enumerate(quotes):
@@ -169,7 +178,7 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
                 iid = item.get("id") if isinstance(item, dict) else None
                 if isinstance(iid, str) and not iid.startswith(rid + "-"):
                     bad("item-id-foreign", f"{key}[{i}].id", f"{iid!r} does not start with this document's id {rid + '-'!r}", "rebuild the record, or give the item an id under this document")
-    outlet = record.get("outlet") if isinstance(record.get("outlet"), dict) else {}
+    outlet = mapping(record.get("outlet"))
     ent = known(outlet.get("entity_id"), "outlet.entity_id")
     wikidata(outlet.get("wikidata_id"), ent, "outlet.wikidata_id")
     for i, m in enumerate(listed(record.get("entities"))):
@@ -181,7 +190,12 @@ def reference_incidents(record: dict, file: str, line: int | None, registry: dic
             continue
         ent = known(q.get("speaker_entity_id"), f"quotes[{i}].speaker_entity_id")
         if ent is not None and (q.get("speaker_name") != ent.name or q.get("speaker_kind") != ent.kind):
-            bad("speaker-name-mismatch", f"quotes[{i}]", f"speaker {q.get('speaker_name')!r} ({q.get('speaker_kind')}) but the registry says {ent.name!r} ({ent.kind})", "rebuild the record from the registry")
+            bad(
+                "speaker-name-mismatch",
+                f"quotes[{i}]",
+                f"speaker {q.get('speaker_name')!r} ({q.get('speaker_kind')}) but the registry says {ent.name!r} ({ent.kind})",
+                "rebuild the record from the registry",
+            )
         known(q.get("addressee_entity_id"), f"quotes[{i}].addressee_entity_id")  # addressee-incomplete: record_rules
         for j, v in enumerate(listed(q.get("via"))):
             known(v, f"quotes[{i}].via[{j}]")

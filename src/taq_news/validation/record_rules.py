@@ -21,7 +21,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from taq_news.annotations.registry import (
     NAME_LABELS,
@@ -32,7 +32,7 @@ from taq_news.annotations.registry import (
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
-from taq_news.core.shapes import listed
+from taq_news.core.shapes import listed, mapping
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,10 +104,14 @@ def evidence_span_rules(record: dict, file: str, line: int | None, registry=None
             continue
         ev, span = meta.get("evidence"), meta.get("evidence_span")
         if (ev is None) != (span is None):
-            yield incident("evidence-span-mismatch", file, line, f"{key}.evidence_span", f"{key} has {'evidence' if ev is not None else 'an evidence span'} without {'a span' if ev is not None else 'evidence'}")
+            yield incident(
+                "evidence-span-mismatch", file, line, f"{key}.evidence_span", f"{key} has {'evidence' if ev is not None else 'an evidence span'} without {'a span' if ev is not None else 'evidence'}"
+            )
         elif isinstance(span, dict) and isinstance(ev, str) and _int(span.get("start")) and _int(span.get("end")):
             if span["end"] - span["start"] != len(ev) or not ev:
-                yield incident("evidence-span-mismatch", file, line, f"{key}.evidence_span", f"raw span {span['start']}-{span['end']} is {span['end'] - span['start']} characters, the evidence {len(ev)}")
+                yield incident(
+                    "evidence-span-mismatch", file, line, f"{key}.evidence_span", f"raw span {span['start']}-{span['end']} is {span['end'] - span['start']} characters, the evidence {len(ev)}"
+                )
 
 
 TOKEN = re.compile(r"\w+")
@@ -150,7 +154,7 @@ def date_in_evidence(date: str, evidence: str) -> bool:
     """Does a date expression in the evidence state this date, to its precision?"""
     parts = [int(p) for p in date.split("-")]
     want = tuple(parts + [None] * (3 - len(parts)))
-    return any(all(w is None or w == h for w, h in zip(want, have)) for have in _dates_stated(evidence))
+    return any(all(w is None or w == h for w, h in zip(want, have, strict=False)) for have in _dates_stated(evidence))  # a date of more than three parts (never valid) compares its first three
 
 
 def stated_evidence_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
@@ -266,11 +270,11 @@ def file_name_rules(record: dict, file: str, line: int | None, registry=None) ->
     doc = record.get("id")
     if not isinstance(doc, str):
         return
-    source = record.get("source") if isinstance(record.get("source"), dict) else {}
+    source = mapping(record.get("source"))
     name = source.get("file")
     if isinstance(name, str) and name not in (f"{doc}.txt", f"dataset/raw/{doc}.txt"):
         yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
-    ann = record.get("annotation") if isinstance(record.get("annotation"), dict) else {}
+    ann = mapping(record.get("annotation"))
     name = ann.get("file")
     if isinstance(name, str) and (".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):
         yield incident("document-id-mismatch", file, line, "annotation.file", f"{name[:60]!r} is not the annotation file of {doc} ('dataset/annotations/{doc}.yaml')")
@@ -350,7 +354,7 @@ def segment_rules(record: dict, file: str, line: int | None, registry=None) -> I
     if not all(isinstance(s, dict) and all(_int(s.get(k)) for k in ("raw_start", "raw_end", "start", "end")) for s in segs):
         return  # the schema reports it
     want = paragraphs(text)
-    for i, (s, p) in enumerate(zip(segs, want)):
+    for i, (s, p) in enumerate(zip(segs, want, strict=False)):  # the counts are compared below
         if (s["start"], s["end"]) != p:
             yield incident("segment-invalid", file, line, f"source.segments[{i}]", f"segment {i} is text[{s['start']}:{s['end']}] but paragraph {i} of the text is text[{p[0]}:{p[1]}]")
             return
@@ -457,6 +461,10 @@ RULE_FIELDS: dict[str, dict] = {
 }
 
 
+@overload
+def _merge(a: dict, b: dict) -> dict: ...
+@overload
+def _merge(a: dict | None, b: dict | None) -> dict | None: ...
 def _merge(a: dict | None, b: dict | None) -> dict | None:
     """The union of two field specs (None: the whole value)."""
     if a is None or b is None:
@@ -610,7 +618,12 @@ def _opening_marks_covered(batch) -> bool:
     return True
 
 
-_BLANK = "^[\\x{9}\\x{a}\\x{b}\\x{c}\\x{d}\\x{1c}\\x{1d}\\x{1e}\\x{1f}\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}\\x{2001}\\x{2002}\\x{2003}\\x{2004}\\x{2005}\\x{2006}\\x{2007}\\x{2008}\\x{2009}\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"  # str.isspace(), spelled out for RE2
+# str.isspace(), spelled out for RE2
+_BLANK = (
+    "^[\\x{9}\\x{a}\\x{b}\\x{c}\\x{d}\\x{1c}\\x{1d}\\x{1e}\\x{1f}\\x{20}\\x{85}\\x{a0}\\x{1680}"
+    "\\x{2000}\\x{2001}\\x{2002}\\x{2003}\\x{2004}\\x{2005}\\x{2006}\\x{2007}\\x{2008}\\x{2009}\\x{200a}"
+    "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]*$"
+)
 
 
 def _metadata_rows(batch) -> dict[str, "np.ndarray"]:
@@ -665,14 +678,14 @@ def batch_incidents(batch, file: str, first_line: int, registry: dict[str, Entit
     found: list[tuple[int, int, list[Incident]]] = []
 
     def run(names: list[str], lines=None) -> None:
-        spec: dict | None = {}
+        spec: dict = {}
         for name in names:
             spec = _merge(spec, RULE_FIELDS[name])
         try:
             rows = _rows(batch, spec, lines)
         except (KeyError, ValueError, TypeError, pa.ArrowException):
             rows = batch.to_pylist() if lines is None else batch.take(pa.array(lines)).to_pylist()
-        for k, row in zip(range(len(batch)) if lines is None else lines, rows):
+        for k, row in zip(range(len(batch)) if lines is None else lines, rows, strict=True):
             for name in names:
                 incs = list(RULES[name](row, file, first_line + k, registry))
                 if incs:

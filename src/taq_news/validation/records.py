@@ -17,7 +17,7 @@ from taq_news.core.checks import CHECKS, incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.paths import Layout, checkout_of
 from taq_news.core.schema import SchemaSet, load_schemas
-from taq_news.core.shapes import kind
+from taq_news.core.shapes import kind, mapping
 from taq_news.validation.fast.rows import FastPath
 from taq_news.validation.raw_checks import RawFile, raw_problems, read_raw
 from taq_news.validation.readers import READERS, Batch, Item, read_jsonl, read_parquet
@@ -69,7 +69,7 @@ def _default_schema_dir() -> Path:
 
 
 def validate_records(
-    items: Iterable[Item | Incident],
+    items: Iterable[Item | Batch | Incident],
     schemas: SchemaSet,
     registry: dict[str, Entity] | None,
     selection: Selection,
@@ -138,8 +138,12 @@ def validate_records(
     if own_index and selection.runs(4):
         yield from index.incidents()
     if missing_raw and selection.runs(3):
-        (file, line), n = missing_raw[0], len(missing_raw)
-        yield _cannot_run("raw-unavailable", file, f"{n} record(s), the first at line {line}, name raw files that are not in this checkout: their removals and evidence were not checked against the raw text")
+        (first_file, first_line), n = missing_raw[0], len(missing_raw)
+        yield _cannot_run(
+            "raw-unavailable",
+            first_file,
+            f"{n} record(s), the first at line {first_line}, name raw files that are not in this checkout: their removals and evidence were not checked against the raw text",
+        )
 
 
 def validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir) -> Iterator[Incident]:
@@ -156,7 +160,9 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
     # Said after the records' own incidents, so that real errors come first.
     cannot_run = []
     if reg_path is None and selection.runs(4):
-        cannot_run.append(_cannot_run("registry-unavailable", str(files[0]), "no entity registry was given or found beside the records: entity ids, speakers and Wikidata links were not checked against one"))
+        cannot_run.append(
+            _cannot_run("registry-unavailable", str(files[0]), "no entity registry was given or found beside the records: entity ids, speakers and Wikidata links were not checked against one")
+        )
     if layout is None and selection.runs(3):
         cannot_run.append(_cannot_run("raw-unavailable", str(files[0]), "the raw articles are not at hand (not in a checkout): removals and metadata evidence were not checked against the raw text"))
 
@@ -292,7 +298,7 @@ def _raw_cache(layout: Layout):
 def raw_offset_incidents(rec: dict, file: str, line: int | None, raw_file) -> Iterator[Incident]:
     """The record against the raw file it names, when that file is at hand (raw_checks);
     ``raw_file`` is the run's cache (``_raw_cache``), so each raw file is read once."""
-    source = rec.get("source") if isinstance(rec.get("source"), dict) else {}
+    source = mapping(rec.get("source"))
     raw = raw_file(source.get("file"))
     if raw is None:
         return

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -113,7 +114,10 @@ def fixed_head(pattern: str) -> tuple[int, str, str] | None:
         i = m.end()
     if k < 8 or pattern[i:] in ("", "$"):  # a short head, or nothing after it, saves nothing
         return None
-    return k, re2_pattern(pattern[:i] + "$"), re2_pattern("^" + pattern[i:])
+    head, tail = re2_pattern(pattern[:i] + "$"), re2_pattern("^" + pattern[i:])
+    if head is None or tail is None:  # never: both halves are whole tokens of a pattern that translated
+        return None
+    return k, head, tail
 
 
 def has_cheap_test(pattern: str) -> bool:
@@ -285,8 +289,8 @@ class SchemaColumns:
     def __init__(self, schemas: SchemaSet, document: dict):
         self.schemas = schemas
         self.document = document
-        self._per_value: dict[tuple, object] = {}
-        self._repetitive: dict[int, bool] = {}
+        self._per_value: dict[tuple, Any] = {}  # jsonschema_rs validators (untyped)
+        self._repetitive: dict[tuple, bool] = {}
 
     def batch_ok(self, batch: pa.RecordBatch) -> bool:
         root = pa.StructArray.from_arrays(batch.columns, fields=list(batch.schema))
@@ -448,7 +452,7 @@ class SchemaColumns:
                 return False  # a key the schema does not allow (unevaluated/additional: false)
             if set(s.get("required", [])) - set(names):
                 return False
-            children = dict(zip(names, arr.flatten()))  # flatten() carries the struct's nulls down
+            children = dict(zip(names, arr.flatten(), strict=True))  # flatten() carries the struct's nulls down
             for name, sub in s["properties"].items():
                 if name in children and not self.ok(sub, doc, children[name], arr.null_count):
                     return False
@@ -522,7 +526,7 @@ class ColumnarPath:
         for key in ("cue", "speaker", "addressee"):
             sp = qv.field(key)
             present = sp.is_valid()
-            fields = dict(zip([sp.type.field(i).name for i in range(sp.type.num_fields)], sp.flatten()))
+            fields = dict(zip([sp.type.field(i).name for i in range(sp.type.num_fields)], sp.flatten(), strict=True))
             mask = present.to_numpy(zero_copy_only=False)
             if not texts.spans_ok(qrec[mask], fields["start"].filter(present), fields["end"].filter(present), fields["text"].filter(present)):
                 return False
@@ -655,7 +659,7 @@ class ColumnarPath:
                 index.cluster_first.setdefault(cid, (file, first_line + int(rows[k]), f"quotes[{int(pos[k])}].cluster_id"))
         rows, pos, values = _present(batch.column("relations"), "document")
         index.relations.extend((file, first_line + r, f"relations[{j}].document", target)
-                               for r, j, target in zip(rows.tolist(), pos.tolist(), values.to_pylist()))
+                               for r, j, target in zip(rows.tolist(), pos.tolist(), values.to_pylist(), strict=True))
 
 
 def _index_in(arr: pa.Array, value_set: pa.Array) -> pa.Array:
