@@ -31,7 +31,7 @@ def render_stats(records: list[dict]) -> str:
     speakers = Counter((q["speaker_name"], q["speaker_kind"]) for r in records for q in r["quotes"])
     parts.append("### Quotes per speaker\n\n" + _table(["speaker", "kind", "quotes"], [[n, k, v] for (n, k), v in sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))]))
 
-    outlets = Counter()
+    outlets: Counter[tuple[str, str]] = Counter()
     for r in records:
         outlets[(r["outlet"]["name"] or "unknown", r["outlet"]["basis"])] += len(r["quotes"])
     parts.append("### Quotes per outlet\n\n" + _table(["outlet", "basis", "quotes"], [[n, b, v] for (n, b), v in sorted(outlets.items())]))

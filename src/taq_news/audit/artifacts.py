@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from types import SimpleNamespace
+from typing import Any
 
 import pyarrow.parquet as pq
 from ruamel.yaml import YAML
@@ -30,11 +31,12 @@ def _shape(node: TypeNode) -> object:
     if node.kind == "struct":
         return {n: _shape(c) for n, c in node.fields}
     if node.kind == "list":
+        assert node.item is not None  # a list node always has its item type
         return [_shape(node.item)]
     return ("class_label", node.names) if node.names else node.kind
 
 
-def _script_shape(value: object) -> object:
+def _script_shape(value: Any) -> object:  # the loading script's Features: dicts, lists and Value(dtype)
     if isinstance(value, dict):
         return {k: _script_shape(v) for k, v in value.items()}
     if isinstance(value, list):

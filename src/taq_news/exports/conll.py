@@ -9,6 +9,8 @@ and ``biluo_tags_to_offsets``. Quotes are not part of this format.
 
 from __future__ import annotations
 
+from typing import cast
+
 from spacy.training import biluo_tags_to_offsets, iob_to_biluo
 
 from taq_news.core.tokens import iob_sentences, tokenized
@@ -51,4 +53,5 @@ def entities_from_conll(record_text: str, spans: list[tuple[int, int]], tokens: 
     iob = ["O"] * len(doc)
     for tok, (_, tag) in zip(words, tokens, strict=True):  # same length: their texts were just compared
         iob[tok.i] = tag
-    return sorted(biluo_tags_to_offsets(doc, iob_to_biluo(iob)))
+    # spaCy types labels as str | int; string tags give string labels
+    return sorted(cast("list[tuple[int, int, str]]", biluo_tags_to_offsets(doc, iob_to_biluo(iob))))

@@ -18,7 +18,7 @@ from taq_news.analysis.stats import render_stats
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import CONFIGS, Layout
-from taq_news.core.schema import arrow_schema
+from taq_news.core.schema import SchemaSet, arrow_schema
 from taq_news.core.version import __version__
 from taq_news.corpus.compile import Corpus, compile_corpus
 from taq_news.publishing.card import (
@@ -51,13 +51,20 @@ def agreement_table(layout: Layout, corpus: Corpus) -> str:
     return render_table(compute(layout, corpus))
 
 
+def _ner_tag_names(schemas: SchemaSet) -> tuple[str, ...]:
+    """The class names of the ner config's tags, in their order."""
+    tags = dict(schemas.type_tree("ner").fields)["ner_tags"].item
+    assert tags is not None  # ner_tags is a list of class labels
+    return tags.names
+
+
 def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     """Every file the build writes, as bytes (nothing is written here)."""
     rows = {
         "documents": corpus.records,
         "quotes": quote_rows(corpus.records, corpus.registry),
         "entities": entity_rows(corpus.records, corpus.registry),
-        "ner": ner_rows(corpus.records, dict(corpus.schemas.type_tree("ner").fields)["ner_tags"].item.names),
+        "ner": ner_rows(corpus.records, _ner_tag_names(corpus.schemas)),
     }
     out: dict[Path, bytes] = {}
     row_bytes = {}

@@ -8,6 +8,8 @@ undocumented column.
 
 from __future__ import annotations
 
+from typing import cast
+
 from taq_news.core.paths import CONFIGS
 from taq_news.core.schema import SchemaSet, TypeNode
 
@@ -18,6 +20,7 @@ class UndocumentedColumn(ValueError):
 
 def _type_name(node: TypeNode) -> str:
     if node.kind == "list":
+        assert node.item is not None  # a list node always has its item type
         return f"list<{_type_name(node.item)}>"
     return node.kind
 
@@ -39,16 +42,17 @@ def column_rows(schemas: SchemaSet, config: str) -> list[tuple[str, str, str]]:
     """(column, type, description) for one config."""
     row, doc = schemas.row_schema(config)
     tree = dict(schemas.type_tree(config).fields)
-    rows = []
+    rows: list[tuple[str, str, str | None]] = []
     for name, prop in row["properties"].items():
         s, sdoc, desc = _described(schemas, prop, doc)
         node = tree[name]
         rows.append((name, _type_name(node), desc))
         inner, idoc, suffix = s, sdoc, "."
-        inner_node = node
+        inner_node: TypeNode | None = node
         if s.get("type") == "array" or node.kind == "list":
             inner, idoc, _ = _described(schemas, s["items"], sdoc)
             inner_node, suffix = node.item, "[]."
+        assert inner_node is not None  # a list node always has its item type
         if inner_node.kind == "struct" and "properties" in inner:
             sub = dict(inner_node.fields)
             for child, cprop in inner["properties"].items():
@@ -57,7 +61,7 @@ def column_rows(schemas: SchemaSet, config: str) -> list[tuple[str, str, str]]:
     missing = [c for c, _, d in rows if not d]
     if missing:
         raise UndocumentedColumn(f"{config}: no description in the schema for {', '.join(missing)}")
-    return rows
+    return cast("list[tuple[str, str, str]]", rows)  # every description is there now
 
 
 def render_columns(schemas: SchemaSet) -> str:

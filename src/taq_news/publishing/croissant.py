@@ -74,6 +74,7 @@ def _field(config: str, path: list[str], node: TypeNode, hops: tuple[str, ...] =
     if hops:
         source["transform"] = {"jsonPath": ".".join(hops)}
     value = node.item if node.kind == "list" else node
+    assert value is not None  # a list node always has its item type
     if node.kind == "list":
         out["repeated"] = True
     if value.kind == "struct":
@@ -139,6 +140,7 @@ def schema_shape(node: TypeNode) -> dict:
     out = {}
     for name, child in node.fields:
         value = child.item if child.kind == "list" else child
+        assert value is not None  # a list node always has its item type
         out[name] = (schema_shape(value) if value.kind == "struct" else DATA_TYPES.get(value.kind), child.kind == "list")
     return out
 

@@ -474,7 +474,7 @@ def recover(root: Path, places: list[Path] | None = None, targets: set[Path] | N
 
 def _sweep(folder: Path) -> list[str]:
     """Staging pieces of a run killed before its journal: the old state stands, drop them."""
-    removed = []
+    removed: list[str] = []
     if not folder.is_dir():
         return removed
     for leftover in sorted(folder.iterdir()):
