@@ -19,7 +19,7 @@ from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.schema import document_enum
 from taq_news.core.shapes import WORDS, kind
 from taq_news.core.version import SCHEMA_VERSION
-from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
+from taq_news.sources.cleaning import LIFTED_PARTS, CleanDocument, OverlapError, clean
 from taq_news.validation.record_checks import reference_incidents, span_incidents
 from taq_news.validation.record_rules import RULES, precision_of, record_incidents
 
@@ -187,66 +187,15 @@ def assemble(
 ) -> dict:
     """Build the record for one document, or raise IncidentError with every problem found."""
     ctx = Context(ann_file)
-    if not isinstance(ann, dict):
-        raise IncidentError([incident("annotation-shape", ann_file, 1, "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
-    _check_shapes(ctx, ann)
-    if ctx.problems:
-        raise IncidentError(ctx.problems)  # the checks below walk these parts
-    for key in sorted(set(ann) - TOP_KEYS):
-        ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}")
-    if ann.get("document") != doc_id:
-        ctx.add(line_of(ann, "document"), "document-id-mismatch", "document", f"document is {ann.get('document')!r} but the file is for {doc_id!r}", f"set document: {doc_id}")
-
-    # --- page parts and furniture, anchored in the raw text
-    src = ann.get("source") or {}
-    parts: dict[str, Any] = {}
-    for part in ("title", "dateline", "byline"):
-        parts[part] = _one(ctx, raw, src, part, f"source.{part}") if src.get(part) is not None else None
-    highlights: list[Span] = []
-    for i, _ in enumerate(src.get("highlights") or []):
-        s = _one(ctx, raw, src["highlights"], i, f"source.highlights[{i}]")
-        if s:
-            highlights.append(s)
-    furniture: list[tuple[Span, str]] = []
-    removal_lines: dict[tuple[int, int], int | None] = {}
-    for part in ("title", "dateline", "byline"):
-        if parts.get(part) is not None:
-            removal_lines[(parts[part].start, parts[part].end)] = line_of(src, part)
-    for i, item in enumerate(src.get("remove") or []):
-        path = f"source.remove[{i}]"
-        if not isinstance(item, dict) or item.get("reason") not in REMOVE_REASONS:
-            ctx.add(line_of(src["remove"], i), "remove-reason-invalid", path, f"reason {item.get('reason') if isinstance(item, dict) else None!r} is not known", f"use one of {list(REMOVE_REASONS)}")
-            continue
-        selector = {k: v for k, v in plain(item).items() if k != "reason"}
-        spans = _anchor(ctx, raw, selector, src["remove"], i, path)
-        furniture += [(s, item["reason"]) for s in spans]
-        for s in spans:
-            removal_lines[(s.start, s.end)] = line_of(src["remove"], i)
-    if ctx.problems:
-        raise IncidentError(ctx.problems)  # the body text depends on these
-    try:
-        doc = clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
-    except OverlapError as exc:
-        line = removal_lines.get((exc.second.raw_start, exc.second.raw_end), line_of(src, "remove"))
-        raise IncidentError([incident("removal-overlap", ann_file, line, "source.remove", str(exc), "remove each stretch of the raw text once")]) from exc
+    _check_top_level(ctx, doc_id, ann)
+    doc = _clean_page(ctx, raw, ann.get("source") or {})
     text = doc.text
-
-    meta = ann.get("metadata") or {}
-    meta_line = line_of(ann, "metadata") if "metadata" in ann else 1
-    outlet = _metadata_value(ctx, raw, meta, "outlet", registry, meta_line)
-    published = _metadata_value(ctx, raw, meta, "published", registry, meta_line)
-    for extra in sorted(set(meta) - {"outlet", "published"}) if isinstance(meta, dict) else []:
-        ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published")
-
+    outlet, published = _metadata(ctx, raw, ann, registry)
     body = resolve_body(ctx, doc_id, text, ann, registry)
     # Unaccounted quotation marks (quote-marks-unaccounted) are reported on the quotes: list.
     ctx.where["text"] = (line_of(ann, "quotes") if "quotes" in ann else 1, "text")
     ctx.where["source"] = (line_of(ann, "source") if "source" in ann else 1, "source")
-
-    annotation = ann.get("annotation") or {}
-    method = annotation.get("method")
-    if method not in METHODS:
-        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}")
+    annotation = _annotation(ctx, ann)
 
     record = {
         "id": doc_id,
@@ -266,12 +215,7 @@ def assemble(
             "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
         },
         **body,
-        "annotation": {
-            "guidelines": str(ann.get("guidelines")),
-            "method": method,
-            "annotators": [str(a) for a in annotation.get("annotators") or []],
-            "file": ann_file,
-        },
+        "annotation": annotation,
     }
     # The rules on the record's content are the validator's own (record_rules, and the span
     # checks of record_checks): one place for each.
@@ -281,6 +225,77 @@ def assemble(
     if ctx.problems:
         raise IncidentError(ctx.problems)
     return record
+
+
+def _check_top_level(ctx: Context, doc_id: str, ann: Any) -> None:
+    """The file is a mapping of known parts of the right shapes, for this document; IncidentError where the rest cannot be read."""
+    if not isinstance(ann, dict):
+        raise IncidentError([incident("annotation-shape", ctx.file, 1, "", "an annotation file must be a YAML mapping", "start from docs/annotation-format.md")])
+    _check_shapes(ctx, ann)
+    if ctx.problems:
+        raise IncidentError(ctx.problems)  # the checks below walk these parts
+    for key in sorted(set(ann) - TOP_KEYS):
+        ctx.add(line_of(ann, key), "key-unknown", key, f"unknown top-level key {key!r}", f"use only {sorted(TOP_KEYS)}")
+    if ann.get("document") != doc_id:
+        ctx.add(line_of(ann, "document"), "document-id-mismatch", "document", f"document is {ann.get('document')!r} but the file is for {doc_id!r}", f"set document: {doc_id}")
+
+
+def _clean_page(ctx: Context, raw: str, src: dict) -> CleanDocument:
+    """The body text: the page parts lifted and the furniture removed, each anchored in the raw text."""
+    parts: dict[str, Span | None] = {part: _one(ctx, raw, src, part, f"source.{part}") for part in ("title", "dateline", "byline")}
+    highlights: list[Span] = []
+    for i, _ in enumerate(src.get("highlights") or []):
+        s = _one(ctx, raw, src["highlights"], i, f"source.highlights[{i}]")
+        if s:
+            highlights.append(s)
+    # the annotation line of each stretch taken out of the raw text, to place a removal-overlap
+    removal_lines: dict[tuple[int, int], int | None] = {}
+    for part, span in parts.items():
+        if span is not None:
+            removal_lines[(span.start, span.end)] = line_of(src, part)
+    furniture: list[tuple[Span, str]] = []
+    for i, item in enumerate(src.get("remove") or []):
+        path = f"source.remove[{i}]"
+        if not isinstance(item, dict) or item.get("reason") not in REMOVE_REASONS:
+            ctx.add(line_of(src["remove"], i), "remove-reason-invalid", path, f"reason {item.get('reason') if isinstance(item, dict) else None!r} is not known", f"use one of {list(REMOVE_REASONS)}")
+            continue
+        selector = {k: v for k, v in plain(item).items() if k != "reason"}
+        spans = _anchor(ctx, raw, selector, src["remove"], i, path)
+        furniture += [(s, item["reason"]) for s in spans]
+        for s in spans:
+            removal_lines[(s.start, s.end)] = line_of(src["remove"], i)
+    if ctx.problems:
+        raise IncidentError(ctx.problems)  # the body text depends on these
+    try:
+        return clean(raw, title=parts["title"], dateline=parts["dateline"], byline=parts["byline"], highlights=highlights, furniture=furniture)
+    except OverlapError as exc:
+        line = removal_lines.get((exc.second.raw_start, exc.second.raw_end), line_of(src, "remove"))
+        raise IncidentError([incident("removal-overlap", ctx.file, line, "source.remove", str(exc), "remove each stretch of the raw text once")]) from exc
+
+
+def _metadata(ctx: Context, raw: str, ann: dict, registry: dict[str, Entity]) -> tuple[dict, dict]:
+    """The record's outlet and published date."""
+    meta = ann.get("metadata") or {}
+    meta_line = line_of(ann, "metadata") if "metadata" in ann else 1
+    outlet = _metadata_value(ctx, raw, meta, "outlet", registry, meta_line)
+    published = _metadata_value(ctx, raw, meta, "published", registry, meta_line)
+    for extra in sorted(set(meta) - {"outlet", "published"}) if isinstance(meta, dict) else []:
+        ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published")
+    return outlet, published
+
+
+def _annotation(ctx: Context, ann: dict) -> dict:
+    """The record's annotation block: guidelines, method, annotators and the file."""
+    annotation = ann.get("annotation") or {}
+    method = annotation.get("method")
+    if method not in METHODS:
+        ctx.add(line_of(ann, "annotation"), "method-invalid", "annotation.method", f"method {method!r} is not known", f"use one of {list(METHODS)}")
+    return {
+        "guidelines": str(ann.get("guidelines")),
+        "method": method,
+        "annotators": [str(a) for a in annotation.get("annotators") or []],
+        "file": ctx.file,
+    }
 
 
 BODY_RULES = ("entity-id", "quotes", "relations")
@@ -296,7 +311,15 @@ def check_body(ctx: Context, text: str, body: dict, registry: dict[str, Entity])
 
 def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> dict:
     """Entities, quotes, non-quotes and relations of one annotation file, anchored in the clean text."""
-    # --- entity mentions, anchored in the clean text
+    entities = _entities(ctx, doc_id, text, ann, registry)  # in the file's order, so its incidents are too
+    quotes = _quotes(ctx, doc_id, text, ann, registry)
+    non_quotes = _non_quotes(ctx, text, ann)
+    relations = _relations(ctx, ann)
+    return {"entities": entities, "quotes": quotes, "non_quotes": non_quotes, "relations": relations}
+
+
+def _entities(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> list[dict]:
+    """Entity mentions, anchored in the clean text, in text order and numbered in it."""
     mentions: list[dict] = []
     for i, item in enumerate(ann.get("entities") or []):
         path = f"entities[{i}]"
@@ -327,8 +350,11 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
     for n, m in enumerate(mentions, 1):
         ctx.where[f"entities[{n - 1}]"] = (m.pop("_line"), m.pop("_path"))
         entities.append({"id": f"{doc_id}-e{n:03d}", **m})
+    return entities
 
-    # --- quotes
+
+def _quotes(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[str, Entity]) -> list[dict]:
+    """The quotes in text order, each record path mapped back to the annotation line it came from."""
     quotes: list[dict] = []
     for i, q in enumerate(ann.get("quotes") or []):
         path = f"quotes[{i}]"
@@ -336,68 +362,83 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         if not isinstance(q, dict):
             ctx.add(line, "quote-shape", path, "a quote must be a mapping", "see docs/annotation-format.md")
             continue
-        for key in sorted(set(q) - QUOTE_KEYS):
-            ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}")
-        qid = q.get("id")
-        if not isinstance(qid, str) or not re.fullmatch(r"q[0-9]+", qid):
-            ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...")
-            qid = f"q{i + 1:02d}"
-        # two quotes with one id: quote-id-duplicate, a record rule
-        qtype = q.get("type")
-        if qtype not in QUOTE_TYPES:
-            ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect")
-        content_nodes = q.get("content")
-        if not isinstance(content_nodes, list) or not content_nodes:
-            ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:")
-            content_nodes = []
-        content = []
-        failed = []
-        for j, _ in enumerate(content_nodes):
-            s = _one(ctx, text, content_nodes, j, f"{path}.content[{j}]")
-            if s:
-                content.append(s)
-            elif content_nodes[j] is not None:
-                failed.append(".content")
-        cue = _one(ctx, text, q, "cue", f"{path}.cue") if q.get("cue") is not None else None
-        speaker = _one(ctx, text, q, "speaker", f"{path}.speaker") if q.get("speaker") is not None else None
-        addressee = _one(ctx, text, q, "addressee", f"{path}.addressee") if q.get("addressee") is not None else None
-        if q.get("addressee") is not None and addressee is None:
-            failed.append(".addressee")
-        # speaker-unresolved, speaker-kind-invalid, addressee-incomplete are record rules, and
-        # entity-unknown a record check: ids the registry lacks stay in the record for them.
-        spk = _entity_ref(registry, q, "speaker_entity")
-        addr = _entity_ref(registry, q, "addressee_entity")
-        via = [str(v) for v in q.get("via") or []]
-        fields = {f: (line_of(q, key) if key in q else line, f"{path}.{key}")
-                  for f, key in (("speaker_entity_id", "speaker_entity"), ("speaker_name", "speaker_entity"), ("speaker_kind", "speaker_entity"),
-                                 ("addressee_entity_id", "addressee_entity"), ("via", "via"), ("cluster_id", "cluster"))}
-        cluster = q.get("cluster")
-        if cluster is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(cluster)):
-            ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active")
-        quotes.append({
-            "id": f"{doc_id}-{qid}",
-            "type": qtype,
-            "content": [_span(s) for s in content],
-            "cue": _span(cue) if cue else None,
-            "speaker": _span(speaker) if speaker else None,
-            "speaker_entity_id": spk.id if spk else (None if q.get("speaker_entity") is None else str(q["speaker_entity"])),
-            "speaker_name": spk.name if spk else None,
-            "speaker_kind": spk.kind if spk else None,
-            "addressee": _span(addressee) if addressee else None,
-            "addressee_entity_id": addr.id if addr else q.get("addressee_entity"),
-            "via": via,
-            "cluster_id": str(cluster) if cluster is not None else None,
-            "note": str(q["note"]) if q.get("note") is not None else None,
-            "origin": q.get("origin", "curated"),
-            "_where": (line, path, failed, fields),
-        })
+        quotes.append(_quote(ctx, doc_id, text, q, i, line, registry))
     quotes.sort(key=lambda r: (r["content"][0]["start"] if r["content"] else -1, r["id"]))
     for k, r in enumerate(quotes):
         line, path, failed, fields = r.pop("_where")
         ctx.where[f"quotes[{k}]"] = (line, path)
         ctx.where.update({f"quotes[{k}].{f}": where for f, where in fields.items()})
         ctx.failed.update(f"quotes[{k}]{f}" for f in failed)
+    return quotes
 
+
+def _quote(ctx: Context, doc_id: str, text: str, q: dict, i: int, line: int | None, registry: dict[str, Entity]) -> dict:
+    """One quote item as a record quote; under ``_where``, where its parts came from and which of them failed to anchor."""
+    path = f"quotes[{i}]"
+    for key in sorted(set(q) - QUOTE_KEYS):
+        ctx.add(line_of(q, key), "key-unknown", f"{path}.{key}", f"unknown quote key {key!r}", f"use only {sorted(QUOTE_KEYS)}")
+    qid = q.get("id")
+    if not isinstance(qid, str) or not re.fullmatch(r"q[0-9]+", qid):
+        ctx.add(line, "quote-id-invalid", f"{path}.id", f"quote id {qid!r} is not like q01", "number quotes q01, q02, ...")
+        qid = f"q{i + 1:02d}"
+    # two quotes with one id: quote-id-duplicate, a record rule
+    qtype = q.get("type")
+    if qtype not in QUOTE_TYPES:
+        ctx.add(line_of(q, "type"), "quote-type-invalid", f"{path}.type", f"type {qtype!r} is not one of {list(QUOTE_TYPES)}", "use direct, mixed or indirect")
+    content, failed = _quote_content(ctx, text, q, line, path)
+    cue = _one(ctx, text, q, "cue", f"{path}.cue")
+    speaker = _one(ctx, text, q, "speaker", f"{path}.speaker")
+    addressee = _one(ctx, text, q, "addressee", f"{path}.addressee")
+    if q.get("addressee") is not None and addressee is None:
+        failed.append(".addressee")
+    # speaker-unresolved, speaker-kind-invalid, addressee-incomplete are record rules, and
+    # entity-unknown a record check: ids the registry lacks stay in the record for them.
+    spk = _entity_ref(registry, q, "speaker_entity")
+    addr = _entity_ref(registry, q, "addressee_entity")
+    fields = {f: (line_of(q, key) if key in q else line, f"{path}.{key}")
+              for f, key in (("speaker_entity_id", "speaker_entity"), ("speaker_name", "speaker_entity"), ("speaker_kind", "speaker_entity"),
+                             ("addressee_entity_id", "addressee_entity"), ("via", "via"), ("cluster_id", "cluster"))}
+    cluster = q.get("cluster")
+    if cluster is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(cluster)):
+        ctx.add(line_of(q, "cluster"), "cluster-id-invalid", f"{path}.cluster", f"cluster {cluster!r} is not a lower-case slug", "use e.g. stanikzai-very-active")
+    return {
+        "id": f"{doc_id}-{qid}",
+        "type": qtype,
+        "content": [_span(s) for s in content],
+        "cue": _span(cue) if cue else None,
+        "speaker": _span(speaker) if speaker else None,
+        "speaker_entity_id": spk.id if spk else (None if q.get("speaker_entity") is None else str(q["speaker_entity"])),
+        "speaker_name": spk.name if spk else None,
+        "speaker_kind": spk.kind if spk else None,
+        "addressee": _span(addressee) if addressee else None,
+        "addressee_entity_id": addr.id if addr else q.get("addressee_entity"),
+        "via": [str(v) for v in q.get("via") or []],
+        "cluster_id": str(cluster) if cluster is not None else None,
+        "note": str(q["note"]) if q.get("note") is not None else None,
+        "origin": q.get("origin", "curated"),
+        "_where": (line, path, failed, fields),
+    }
+
+
+def _quote_content(ctx: Context, text: str, q: dict, line: int | None, path: str) -> tuple[list[Span], list[str]]:
+    """A quote's content spans, and ``[".content"]`` for each one that did not anchor."""
+    content_nodes = q.get("content")
+    if not isinstance(content_nodes, list) or not content_nodes:
+        ctx.add(line, "quote-content-missing", f"{path}.content", "a quote needs at least one content span", "quote the reported words under content:")
+        content_nodes = []
+    content: list[Span] = []
+    failed: list[str] = []
+    for j, node in enumerate(content_nodes):
+        s = _one(ctx, text, content_nodes, j, f"{path}.content[{j}]")
+        if s:
+            content.append(s)
+        elif node is not None:
+            failed.append(".content")
+    return content, failed
+
+
+def _non_quotes(ctx: Context, text: str, ann: Any) -> list[dict]:
+    """Quoted passages that are not quotes, with their reason, in text order."""
     non_quotes = []
     for i, item in enumerate(ann.get("non_quotes") or []):
         path = f"non_quotes[{i}]"
@@ -408,8 +449,12 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         for s in _anchor(ctx, text, selector, ann["non_quotes"], i, path):
             non_quotes.append({**_span(s), "reason": item["reason"]})
     non_quotes.sort(key=lambda r: (r["start"], r["end"]))
+    return non_quotes
 
-    relations = []
+
+def _relations(ctx: Context, ann: Any) -> list[dict]:
+    """The article's relations to other documents and entities."""
+    relations: list[dict] = []
     for i, item in enumerate(ann.get("relations") or []):
         path = f"relations[{i}]"
         line = line_of(ann["relations"], i)
@@ -419,5 +464,4 @@ def resolve_body(ctx: Context, doc_id: str, text: str, ann: Any, registry: dict[
         target_doc, target_ent = item.get("document"), item.get("entity")  # exactly one of them: relation-target-invalid, a record rule
         ctx.where[f"relations[{len(relations)}]"] = (line, path)
         relations.append({"type": item["type"], "document": target_doc, "entity_id": target_ent})
-
-    return {"entities": entities, "quotes": quotes, "non_quotes": non_quotes, "relations": relations}
+    return relations
