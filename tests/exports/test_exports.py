@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyarrow.parquet as pq
 import pytest
 
+from taq_news.annotations.registry import ONTONOTES_LABELS
 from taq_news.cli import main
 from taq_news.core.tokens import record_spans, tokenized
-from taq_news.exports.brat import read_ann
+from taq_news.exports.brat import (
+    CONF,
+    Attribute,
+    Event,
+    Normalization,
+    Problem,
+    Relation,
+    TextBound,
+    parse_ann,
+    read_ann,
+    read_folder,
+)
 from taq_news.exports.conll import entities_from_conll, read_conll
 from taq_news.exports.spacy_docbin import read_docbin
 
@@ -78,6 +92,99 @@ def test_brat_reader_refuses_offsets_that_do_not_give_the_text(tmp_path):
     ann = (folder / f"{r['id']}.ann").read_text("utf-8").replace("\tORG 12 20\t", "\tORG 13 21\t", 1)
     with pytest.raises(ValueError, match="line 1: T1 text does not match"):
         read_ann(ann, r["text"])
+
+
+def test_brat_conf_lists_the_schema_labels():
+    # the conf as it was written by hand, with the entity labels from the schema in their place
+    assert CONF == ("[entities]\n" + "".join(f"{label}\n" for label in ONTONOTES_LABELS) + "Quote\nCue\nSource\nAddressee\n\n"
+                    "[relations]\nCue\tArg1:Quote, Arg2:Cue\nSource\tArg1:Quote, Arg2:Source\nAddressee\tArg1:Quote, Arg2:Addressee\n\n"
+                    "[events]\n\n[attributes]\nQuoteType\tArg:Quote, Value:direct|mixed|indirect\nQuoteId\tArg:Quote\n")
+    assert ONTONOTES_LABELS[0] == "PERSON" and len(ONTONOTES_LABELS) == 18
+
+
+def test_the_shared_brat_parser_reads_our_export(tmp_path):
+    folder = export(tmp_path, "brat")
+    docs, problems = read_folder(folder)
+    assert problems == [] and [d.name for d in docs] == [r["id"] for r in RECORDS]
+    for r, doc in zip(RECORDS, docs, strict=True):
+        assert doc.file == folder / f"{r['id']}.ann" and doc.text == r["text"]
+        ann = parse_ann(doc.file.read_text("utf-8"), doc.text)
+        assert ann == doc.ann and ann.problems == [] and ann.events == []
+        labels = [tb.label for tb in ann.textbounds.values()]
+        roles = [k for q in r["quotes"] for k in ("cue", "speaker", "addressee") if q[k]]
+        assert sorted(labels) == sorted([e["label"] for e in r["entities"]] + ["Quote"] * len(r["quotes"])
+                                        + [{"cue": "Cue", "speaker": "Source", "addressee": "Addressee"}[k] for k in roles])
+        quotes = [tb for tb in ann.textbounds.values() if tb.label == "Quote"]
+        assert [tb.fragments for tb in quotes] == [tuple((c["start"], c["end"]) for c in q["content"]) for q in r["quotes"]]
+        assert len(ann.relations) == len(roles) and all(rel.arg1 in ann.textbounds and rel.arg2 in ann.textbounds for rel in ann.relations)
+        by_quote = {(a.target, a.name): a.value for a in ann.attributes}
+        assert [(by_quote[tb.id, "QuoteId"], by_quote[tb.id, "QuoteType"]) for tb in quotes] == [(q["id"], q["type"]) for q in r["quotes"]]
+        assert all(n.type == "Reference" and n.resource == "TAQ" and n.target in ann.textbounds for n in ann.normalizations)
+        assert {n.ref for n in ann.normalizations} >= {e["entity_id"] for e in r["entities"] if e["entity_id"]}
+    assert any(len(tb.fragments) > 1 for d in docs for tb in d.ann.textbounds.values()), "the export has a discontinuous quote"
+
+
+HAND_TEXT = "The senator said that the bill would pass, and it would. Critics disagreed."
+HAND_ANN = (
+    "T1\tSource 0 11\tThe senator\n"
+    "T2\tCue 12 16\tsaid\n"
+    "T3\tContent 17 41;47 55\tthat the bill would pass it would\n"
+    "T4\tAttribution 12 16\tsaid\n"
+    "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 Source2:T1\n"
+    "A1\tFactuality E1 asserted\n"
+    "M2\tNegated T3\n"
+    "#1\tAnnotatorNotes T3\tsplit by the clause\n"  # a comment line: skipped
+    "N1\tReference T1 Wikidata:Q4416090\tsenator\n"
+    "R1\tCoref Arg1:T1 Arg2:T1\n"
+    "*\tEquiv T1 T1\n"
+)
+
+
+def test_the_shared_brat_parser_reads_a_hand_written_file():
+    ann = parse_ann(HAND_ANN, HAND_TEXT)
+    assert ann.problems == []
+    assert ann.textbounds["T3"] == TextBound("T3", "Content", ((17, 41), (47, 55)), "that the bill would pass it would", 3)
+    assert [tb.label for tb in ann.textbounds.values()] == ["Source", "Cue", "Content", "Attribution"]
+    assert ann.events == [Event("E1", "Attribution", "T4", (("Content", "T3"), ("Cue", "T2"), ("Source", "T1"), ("Source2", "T1")), 5)]
+    assert ann.attributes == [Attribute("A1", "Factuality", "E1", "asserted", 6), Attribute("M2", "Negated", "T3", None, 7)]
+    assert ann.normalizations == [Normalization("N1", "Reference", "T1", "Wikidata", "Q4416090", "senator", 9)]
+    assert ann.relations == [Relation("R1", "Coref", "T1", "T1", 10)]
+
+
+def test_the_shared_brat_parser_reports_problems_with_their_lines():
+    ann = parse_ann("T1\tSource 0 11\tThe senator\nT2 Cue 12 16 said\n\nT3\tCue 12 16\tsays\nT4\tCue 12 99\tsaid\nA1\tFlag\nN1\tReference T1\tx\n",
+                    HAND_TEXT, "doc.txt")
+    assert ann.problems == [
+        Problem(2, "syntax", "not a brat annotation line: 'T2 Cue 12 16 said'"),
+        Problem(4, "text", "T3 text does not match its offsets"),
+        Problem(5, "offsets", f"T4 has offsets outside doc.txt ({len(HAND_TEXT)} characters)"),
+        Problem(6, "shape", "A1 is not 'Name TARGET [VALUE]'"),
+        Problem(7, "shape", "N1 is not 'Type TARGET RESOURCE:ID<TAB>text'"),
+    ]
+    assert list(ann.textbounds) == ["T1", "T3"]  # a span outside the text is not kept
+    with pytest.raises(ValueError, match="^line 2: not a brat annotation line"):
+        read_ann("T1\tORG 0 3\tThe\nT2 Cue\n", HAND_TEXT)
+
+
+def test_brat_folders_pair_each_ann_with_its_text(tmp_path: Path):
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text/doc.txt").write_text(HAND_TEXT, "utf-8")
+    (tmp_path / "ann/doc_ab12.ann").write_text(HAND_ANN, "utf-8")  # <stem>_<annotator>.ann, its text in a sibling text/ folder
+    (tmp_path / "ann/bad.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "ann/bad.ann").write_text("", "utf-8")
+    (tmp_path / "ann/lost.ann").write_text("T1\tSource 0 3\tThe\n", "utf-8")
+    (tmp_path / "ann/broken.txt").write_text(HAND_TEXT, "utf-8")
+    (tmp_path / "ann/broken.ann").write_text("T1\tSource 0 11\tThe senator\nT2\tCue x\tsaid\n", "utf-8")
+    docs, problems = read_folder(tmp_path)
+    assert [(d.name, d.ann.textbounds["T3"].fragments) for d in docs if d.name == "doc_ab12"] == [("doc_ab12", ((17, 41), (47, 55)))]
+    assert [d.name for d in docs] == ["broken", "doc_ab12"]
+    assert [(p.check, Path(p.file).name, p.line) for p in problems] == [("utf8-invalid", "bad.txt", None), ("brat-syntax", "broken.ann", 2), ("brat-unpaired", "lost.ann", None)]
+    assert problems[1].message == "not a brat annotation line: 'T2\\tCue x\\tsaid'"
+    (tmp_path / "ann/lost.ann").write_text("T1\tSource 0 500\tThe\n", "utf-8")
+    (tmp_path / "ann/lost.txt").write_text(HAND_TEXT, "utf-8")
+    with pytest.raises(ValueError, match=f"lost.ann: T1 has offsets outside lost.txt \\({len(HAND_TEXT)} characters\\)"):
+        read_folder(tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "standoff", "conll", "spacy", "brat"])

@@ -100,6 +100,22 @@ def test_brat_with_events_as_in_polnear(tmp_path):
     assert row.overlap.f1 == 1.0 and row.speaker == 1.0 and row.cue == 1.0
 
 
+def test_brat_gold_from_a_sibling_text_folder_with_our_content_rules(tmp_path):
+    text = "The senator said that the bill would pass, and it would. Critics disagreed."
+    (tmp_path / "text").mkdir()
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "text/doc.txt").write_text(text, "utf-8")
+    (tmp_path / "ann/doc_ab12.ann").write_text(
+        "T1\tSource 0 11\tThe senator\nT2\tCue 12 16\tsaid\nT3\tContent 17 42;47 56\tthat the bill would pass, it would.\nT4\tPERSON 4 11\tsenator\n"
+        "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\nA1\tFactuality E1 asserted\n#1\tAnnotatorNotes T3\ttwo parts\n", "utf-8")
+    (as_is,) = read_brat(tmp_path)
+    (trimmed,) = read_brat(tmp_path, our_content_rules=True)
+    assert [c["text"] for c in as_is.quotes[0]["content"]] == ["that the bill would pass,", "it would."]
+    assert [c["text"] for c in trimmed.quotes[0]["content"]] == ["the bill would pass", "it would"]
+    assert (as_is.name, as_is.quotes[0]["cue"]["text"], as_is.quotes[0]["speaker"]["text"]) == ("doc_ab12", "said", "The senator")
+    assert as_is.entities == [{"start": 4, "end": 11, "label": "PERSON"}]
+
+
 def quotes_of(text: str):
     qs, rest = find_quotes(NLP(text))
     return [(q.type, [text[a:b] for a, b in q.content], text[q.cue[0]:q.cue[1]] if q.cue else None,

@@ -8,44 +8,38 @@
   as ``A`` lines; the resolved speaker as an ``N`` line on the ``Quote`` (bare
   quotes have no ``Source`` span), the addressee's registry id on the ``Addressee``.
 Relaying sources (via), clusters and notes have no brat form and are left out.
+
+Reading: ``parse_ann`` parses one .ann of any brat corpus (discontinuous spans,
+events, relations, attributes, normalizations) against its text, ``read_folder``
+pairs each .ann of a folder with its .txt, and ``read_ann`` reads our own export
+back into entities and quotes.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from taq_news.annotations.registry import ONTONOTES_LABELS
+from taq_news.core.checks import incident
+from taq_news.core.incidents import Incident
+from taq_news.corpus.assemble import QUOTE_TYPES
+
 ROLES = {"cue": "Cue", "speaker": "Source", "addressee": "Addressee"}
-CONF = """[entities]
-PERSON
-NORP
-FAC
-ORG
-GPE
-LOC
-PRODUCT
-EVENT
-WORK_OF_ART
-LAW
-LANGUAGE
-DATE
-TIME
-PERCENT
-MONEY
-QUANTITY
-ORDINAL
-CARDINAL
-Quote
-Cue
-Source
-Addressee
-
+# annotation.conf from the vocabularies the JSON Schema defines (their one source): the OntoNotes labels, then ours.
+_ENTITIES = "".join(f"{label}\n" for label in (*ONTONOTES_LABELS, "Quote", *ROLES.values()))
+_RELATIONS = "".join(f"{role}\tArg1:Quote, Arg2:{role}\n" for role in ROLES.values())
+_QUOTE_TYPES = "|".join(QUOTE_TYPES)
+CONF = f"""[entities]
+{_ENTITIES}
 [relations]
-Cue\tArg1:Quote, Arg2:Cue
-Source\tArg1:Quote, Arg2:Source
-Addressee\tArg1:Quote, Arg2:Addressee
-
+{_RELATIONS}
 [events]
 
 [attributes]
-QuoteType\tArg:Quote, Value:direct|mixed|indirect
+QuoteType\tArg:Quote, Value:{_QUOTE_TYPES}
 QuoteId\tArg:Quote
 """
 
@@ -99,45 +93,225 @@ def write_brat(records: list[dict]) -> dict[str, str]:
     return files
 
 
-def read_ann(ann: str, text: str) -> dict:
-    """Entities and quotes back from one .ann file (offsets checked against the text)."""
-    tbs: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    norms: dict[str, str] = {}
-    attrs: dict[str, dict[str, str]] = {}
-    rels: list[tuple[str, str, str]] = []
+# --- reading ------------------------------------------------------------------
+
+# Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines.
+_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
+SYNTAX_FIX = "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)"
+
+# What is wrong with a line: not brat at all; offsets outside the text; a T whose text is not
+# the text at its offsets; an A, M or N line without the fields brat gives it.
+ProblemKind = Literal["syntax", "offsets", "text", "shape"]
+
+
+@dataclass(frozen=True)
+class TextBound:
+    id: str
+    label: str
+    fragments: tuple[tuple[int, int], ...]  # more than one: a discontinuous span
+    text: str  # as written on the line
+    line: int
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    trigger: str
+    arguments: tuple[tuple[str, str], ...]  # (role, annotation id) in line order; a role may repeat as Role2, Role3
+    line: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: str
+    type: str
+    arg1: str
+    arg2: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Attribute:
+    id: str
+    name: str
+    target: str
+    value: str | None  # None: a binary attribute
+    line: int
+
+
+@dataclass(frozen=True)
+class Normalization:
+    id: str
+    type: str
+    target: str
+    resource: str
+    ref: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    kind: ProblemKind
+    message: str
+
+
+@dataclass
+class Ann:
+    """One .ann file parsed against its text. Comment (#) and equivalence (*) lines are skipped."""
+
+    textbounds: dict[str, TextBound] = field(default_factory=dict)  # by id; a repeated id keeps the last line
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
+    normalizations: list[Normalization] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # in line order
+
+
+def _pair(token: str) -> tuple[str, str]:
+    key, _, value = token.partition(":")
+    return key, value
+
+
+def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
+    """Parse the contents of one .ann file against its .txt. Problems are returned, not raised:
+    callers decide which they refuse (``text_name`` names the .txt in the offsets message)."""
+    out = Ann()
     for n, line in enumerate(ann.splitlines(), 1):
-        fields = line.split("\t")
-        kind = fields[0][:1]
+        if not line.strip():
+            continue
+        if not _LINE.match(line):
+            out.problems.append(Problem(n, "syntax", f"not a brat annotation line: {line[:60]!r}"))
+            continue
+        kind = line[0]
         if kind == "T":
-            label, _, frags = fields[1].partition(" ")
-            parts = [tuple(int(x) for x in f.split()) for f in frags.split(";")]
-            if fields[2] != " ".join(text[s:e] for s, e in parts):
-                raise ValueError(f"line {n}: {fields[0]} text does not match its offsets")
-            tbs[fields[0]] = (label, parts)
-        elif kind == "N":
-            _, target, ref = fields[1].split(" ")
-            norms[target] = ref.removeprefix("TAQ:")
-        elif kind == "A":
-            name, target, *value = fields[1].split(" ")
-            attrs.setdefault(target, {})[name] = value[0] if value else "true"
+            tid, head, shown = line.split("\t", 2)
+            label, _, frags = head.partition(" ")
+            parts = tuple((int(a), int(b)) for a, b in (piece.split(" ") for piece in frags.split(";")))
+            if any(not (0 <= a <= b <= len(text)) for a, b in parts):
+                out.problems.append(Problem(n, "offsets", f"{tid} has offsets outside {text_name} ({len(text)} characters)"))
+                continue
+            if shown != " ".join(text[a:b] for a, b in parts):  # brat joins the fragments' texts with a space
+                out.problems.append(Problem(n, "text", f"{tid} text does not match its offsets"))
+            out.textbounds[tid] = TextBound(tid, label, parts, shown, n)
+        elif kind == "E":
+            eid, body = line.split("\t", 1)
+            (etype, trigger), *args = (_pair(t) for t in body.split(" "))
+            out.events.append(Event(eid, etype, trigger, tuple(args), n))
         elif kind == "R":
-            role, arg1, arg2 = fields[1].split(" ")
-            rels.append((role, arg1.removeprefix("Arg1:"), arg2.removeprefix("Arg2:")))
-        else:
-            raise ValueError(f"line {n}: unknown brat line {line[:20]!r}")
-    entities, quotes = [], {}
-    for tid, (label, parts) in tbs.items():
-        if label == "Quote":
-            quotes[tid] = {"id": attrs[tid]["QuoteId"], "type": attrs[tid]["QuoteType"],
-                           "content": [{"start": s, "end": e, "text": text[s:e]} for s, e in parts],
+            rid, body = line.split("\t", 1)
+            rtype, arg1, arg2 = body.split(" ")
+            out.relations.append(Relation(rid, rtype, arg1.removeprefix("Arg1:"), arg2.removeprefix("Arg2:"), n))
+        elif kind in "AM":  # M: the name older brat versions gave attributes
+            aid, body = line.split("\t", 1)
+            fields = body.split(" ")
+            if len(fields) in (2, 3) and all(fields):
+                out.attributes.append(Attribute(aid, fields[0], fields[1], fields[2] if len(fields) == 3 else None, n))
+            else:
+                out.problems.append(Problem(n, "shape", f"{aid} is not 'Name TARGET [VALUE]'"))
+        elif kind == "N":
+            nid, rest = line.split("\t", 1)
+            body, _, shown = rest.partition("\t")
+            fields = body.split(" ")
+            resource, _, ref = fields[-1].partition(":")
+            if len(fields) == 3 and all(fields[:2]) and resource and ref:
+                out.normalizations.append(Normalization(nid, fields[0], fields[1], resource, ref, shown, n))
+            else:
+                out.problems.append(Problem(n, "shape", f"{nid} is not 'Type TARGET RESOURCE:ID<TAB>text'"))
+    return out
+
+
+@dataclass(frozen=True)
+class BratDoc:
+    name: str  # the .ann's stem
+    file: Path  # the .ann
+    text: str
+    ann: Ann
+
+
+def read_folder(folder: Path) -> tuple[list[BratDoc], list[Incident]]:
+    """Every .ann under ``folder``, in name order, paired with its .txt and parsed; and the problems as incidents
+    (brat-unpaired, utf8-invalid, file-unreadable, brat-syntax). An ``.ann`` named ``<stem>_<annotator>.ann`` pairs
+    with ``<stem>.txt``. A corpus from another tool is read leniently: a T whose text differs from its offsets and
+    A/M/N lines of another shape are let through. Raises ValueError for offsets outside the text (the data cannot be read).
+    """
+    docs: list[BratDoc] = []
+    problems: list[Incident] = []
+
+    def bad(file: Path, line: int | None, check: str, message: str, fix: str) -> None:
+        problems.append(incident(check, str(file), line, "", message, fix))
+
+    for ann in sorted(folder.rglob("*.ann")):
+        stem = ann.stem
+        # The .txt beside the .ann, or in a sibling text/ folder; never one of the same name elsewhere.
+        near = [d / f"{s}.txt" for d in (ann.parent, ann.parent.parent / "text") for s in dict.fromkeys((stem, stem.rsplit("_", 1)[0]))]
+        txt = next((p for p in near if p.is_file()), None)
+        if txt is None:
+            elsewhere = sorted(str(p) for s in {stem, stem.rsplit("_", 1)[0]} for p in folder.rglob(f"{s}.txt") if p not in near)
+            where = f" (a file of that name is in another folder: {', '.join(elsewhere)}; brat pairs files by folder)" if elsewhere else ""
+            bad(ann, None, "brat-unpaired", f"no {stem}.txt beside it{where}", "put the .txt the .ann was annotated on in the same folder")
+            continue
+        texts = []
+        for path in (txt, ann):
+            try:
+                with open(path, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
+                    texts.append(fh.read())
+            except UnicodeDecodeError as exc:
+                bad(path, None, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save it as UTF-8")
+            except OSError as exc:
+                bad(path, None, "file-unreadable", "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc), "check the path")
+        if len(texts) < 2:
+            continue
+        text, ann_text = texts
+        parsed = parse_ann(ann_text, text, txt.name)
+        for p in parsed.problems:
+            if p.kind == "offsets":
+                raise ValueError(f"{ann}: {p.message}")
+            if p.kind == "syntax":
+                bad(ann, p.line, "brat-syntax", p.message, SYNTAX_FIX)
+        docs.append(BratDoc(stem, ann, text, parsed))
+    return docs, problems
+
+
+def _one_span(tb: TextBound, what: str) -> dict:
+    """An entity or a quote's role: one fragment in our export."""
+    if len(tb.fragments) != 1:
+        raise ValueError(f"line {tb.line}: {tb.id} ({what}) has {len(tb.fragments)} fragments, not one")
+    (s, e), = tb.fragments
+    return {"start": s, "end": e, "text": tb.text}
+
+
+def read_ann(ann: str, text: str) -> dict:
+    """Entities and quotes back from one .ann file of our own export. Strict, unlike ``read_folder``: any problem
+    ``parse_ann`` finds is a ValueError naming its line; events and comments (which we never write) are passed over."""
+    parsed = parse_ann(ann, text)
+    if parsed.problems:
+        p = parsed.problems[0]
+        raise ValueError(f"line {p.line}: {p.message}")
+    norms = {n.target: n.ref for n in parsed.normalizations if n.resource == "TAQ"}
+    attrs: dict[str, dict[str, str | None]] = {}
+    for a in parsed.attributes:
+        attrs.setdefault(a.target, {})[a.name] = a.value
+    entities: list[dict] = []
+    quotes: dict[str, dict] = {}
+    for tid, tb in parsed.textbounds.items():
+        if tb.label == "Quote":
+            qa = attrs.get(tid, {})
+            if not qa.get("QuoteId") or not qa.get("QuoteType"):
+                raise ValueError(f"line {tb.line}: {tid} (a Quote) needs a QuoteId and a QuoteType attribute")
+            quotes[tid] = {"id": qa["QuoteId"], "type": qa["QuoteType"],
+                           "content": [{"start": s, "end": e, "text": text[s:e]} for s, e in tb.fragments],
                            "cue": None, "speaker": None, "addressee": None, "speaker_entity_id": norms.get(tid), "addressee_entity_id": None}
-        elif label not in ROLES.values():
-            (s, e), = parts
-            entities.append({"start": s, "end": e, "text": text[s:e], "label": label, "entity_id": norms.get(tid)})
-    for role, qid, sid in rels:
-        key = {v: k for k, v in ROLES.items()}[role]
-        (s, e), = tbs[sid][1]
-        quotes[qid][key] = {"start": s, "end": e, "text": text[s:e]}
+        elif tb.label not in ROLES.values():
+            entities.append({**_one_span(tb, tb.label), "label": tb.label, "entity_id": norms.get(tid)})
+    keys = {v: k for k, v in ROLES.items()}
+    for r in parsed.relations:
+        if r.type not in keys or r.arg1 not in quotes or r.arg2 not in parsed.textbounds:
+            raise ValueError(f"line {r.line}: {r.id} is not a Cue, Source or Addressee relation from a Quote to a span")
+        key = keys[r.type]
+        quotes[r.arg1][key] = _one_span(parsed.textbounds[r.arg2], r.type)
         if key == "addressee":
-            quotes[qid]["addressee_entity_id"] = norms.get(sid)
+            quotes[r.arg1]["addressee_entity_id"] = norms.get(r.arg2)
     return {"entities": entities, "quotes": list(quotes.values())}

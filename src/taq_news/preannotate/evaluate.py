@@ -29,7 +29,12 @@ from pathlib import Path
 from taq_news.analysis.scoring import PRF, entity_scores, quote_scores
 from taq_news.annotations.registry import ONTONOTES_LABELS, Entity
 from taq_news.core.checks import incident
-from taq_news.core.incidents import Incident, IncidentError
+from taq_news.core.incidents import IncidentError
+from taq_news.corpus.annotation_sets import same_referent
+from taq_news.exports.brat import BratDoc, read_folder
+from taq_news.preannotate.draft import annotate_text
+from taq_news.preannotate.furniture import find_parts
+from taq_news.preannotate.quotes import trim_content
 
 
 @dataclass
@@ -49,8 +54,6 @@ def _span(text: str, a: int, b: int) -> dict:
 
 def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[list[dict], list[dict], dict[str, Entity]]:
     """Quotes and entity mentions predicted on ``text`` (already clean), as record-shaped dicts."""
-    from taq_news.preannotate.draft import annotate_text
-
     found, quotes, _, proposed, _ = annotate_text(doc_id, text, registry, nlp)
     pred_quotes = []
     for q in quotes:
@@ -80,11 +83,7 @@ def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
 
 # --- gold from brat ---------------------------------------------------------
 
-_T = re.compile(r"^(T\d+)\t(\S+) ([\d; ]+)\t")
-# Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines we skip.
-_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
-_E = re.compile(r"^(E\d+)\t(.+)$")
-_R = re.compile(r"^R\d+\t(\S+) Arg1:(T\d+) Arg2:(T\d+)")
+_TID = re.compile(r"T\d+")
 
 
 def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
@@ -94,94 +93,52 @@ def read_brat(folder: Path, our_content_rules: bool = False) -> list[GoldDoc]:
     (no leading "that", no full stop or comma outside the marks), so that exact
     scores on a corpus with other conventions (PolNeAR keeps both) count real
     boundary errors only. Off by default: the gold is read as it is.
+    The files are paired and parsed by ``exports.brat.read_folder``, whose incidents are raised here.
     """
-    anns = sorted(folder.rglob("*.ann"))
-    docs = []
-    problems: list[Incident] = []
-
-    def bad(file: Path, line: int | None, check: str, message: str, fix: str) -> None:
-        problems.append(incident(check, str(file), line, "", message, fix))
-
-    for ann in anns:
-        stem = ann.stem
-        # The .txt beside the .ann, or in a sibling text/ folder; never one of the same name elsewhere.
-        near = [d / f"{s}.txt" for d in (ann.parent, ann.parent.parent / "text") for s in dict.fromkeys((stem, stem.rsplit("_", 1)[0]))]
-        txt = next((p for p in near if p.is_file()), None)
-        if txt is None:
-            elsewhere = sorted(str(p) for s in {stem, stem.rsplit("_", 1)[0]} for p in folder.rglob(f"{s}.txt") if p not in near)
-            bad(ann, None, "brat-unpaired", f"no {stem}.txt beside it" + (f" (a file of that name is in another folder: {', '.join(elsewhere)}; brat pairs files by folder)" if elsewhere else ""), "put the .txt the .ann was annotated on in the same folder")
-            continue
-        texts = []
-        for path in (txt, ann):
-            try:
-                with open(path, encoding="utf-8", newline="") as fh:  # keep \r\n: brat offsets count every character
-                    texts.append(fh.read())
-            except UnicodeDecodeError as exc:
-                bad(path, None, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save it as UTF-8")
-            except OSError as exc:
-                bad(path, None, "file-unreadable", "is a folder, not a file" if path.is_dir() else str(exc.strerror or exc), "check the path")
-        if len(texts) < 2:
-            continue
-        text, ann_text = texts
-        spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-        events: list[dict] = []
-        relations: list[tuple[str, str, str]] = []
-        for n, line in enumerate(ann_text.splitlines(), 1):
-            if line.strip() and not _LINE.match(line):
-                bad(ann, n, "brat-syntax", f"not a brat annotation line: {line[:60]!r}", "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)")
-                continue
-            m = _T.match(line)
-            if m:
-                parts = [tuple(int(x) for x in piece.split()) for piece in m.group(3).split(";")]
-                if any(not (0 <= a <= b <= len(text)) for a, b in parts):
-                    raise ValueError(f"{ann}: {m.group(1)} has offsets outside {txt.name} ({len(text)} characters)")
-                spans[m.group(1)] = (m.group(2), [(a, b) for a, b in parts])
-                continue
-            m = _E.match(line)
-            if m:
-                events.append(dict(arg.split(":", 1) for arg in m.group(2).split() if ":" in arg))
-                continue
-            m = _R.match(line)
-            if m:
-                relations.append(m.groups())
-        # our own export: a "Quote" text-bound annotation with Cue/Speaker relations
-        for tid, (label, _) in spans.items():
-            if label == "Quote":
-                events.append({"Content": tid, **{role: arg2 for role, arg1, arg2 in relations if arg1 == tid}})
-        quotes = []
-        for ev in events:
-            roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}
-            if "content" not in roles or roles["content"] not in spans:
-                continue
-            parts = spans[roles["content"]][1]
-            if our_content_rules:
-                from taq_news.preannotate.quotes import trim_content
-
-                parts = [t for t in (trim_content(text, a, b) for a, b in parts) if t]
-                if not parts:
-                    continue
-            content = [_span(text, a, b) for a, b in parts]
-            cue = spans.get(roles.get("cue", ""), (None, None))[1]
-            src = spans.get(roles.get("source", roles.get("speaker", "")), (None, None))[1]
-            quotes.append({
-                "type": None,
-                "content": content,
-                "cue": _span(text, cue[0][0], cue[-1][1]) if cue else None,
-                "speaker": _span(text, src[0][0], src[-1][1]) if src else None,
-                "speaker_entity_id": None,
-            })
-        ents = [{"start": s[0][0], "end": s[-1][1], "label": label} for label, s in spans.values() if label in ONTONOTES_LABELS]
-        docs.append(GoldDoc(ann.stem, text, quotes, ents or None, file=str(ann)))
+    docs, problems = read_folder(folder)
+    gold = [_brat_gold(doc, our_content_rules) for doc in docs]
     if problems:
         raise IncidentError(problems)
-    return docs
+    return gold
+
+
+def _brat_gold(doc: BratDoc, our_content_rules: bool) -> GoldDoc:
+    text, spans = doc.text, doc.ann.textbounds
+    events = [dict([(ev.type, ev.trigger), *ev.arguments]) for ev in doc.ann.events]
+    # our own export: a "Quote" text-bound annotation with Cue/Source relations to T spans (a relation to an event is no role)
+    relations = [r for r in doc.ann.relations if _TID.fullmatch(r.arg2)]
+    for tid, tb in spans.items():
+        if tb.label == "Quote":
+            events.append({"Content": tid, **{r.type: r.arg2 for r in relations if r.arg1 == tid}})
+    quotes = []
+    for ev in events:
+        roles = {k.rstrip("0123456789").lower(): v for k, v in ev.items()}
+        if "content" not in roles or roles["content"] not in spans:
+            continue
+        parts = list(spans[roles["content"]].fragments)
+        if our_content_rules:
+            parts = [t for t in (trim_content(text, a, b) for a, b in parts) if t]
+            if not parts:
+                continue
+        cue = spans.get(roles.get("cue", ""))
+        src = spans.get(roles.get("source", roles.get("speaker", "")))
+        quotes.append({
+            "type": None,
+            "content": [_span(text, a, b) for a, b in parts],
+            "cue": _span(text, cue.fragments[0][0], cue.fragments[-1][1]) if cue else None,
+            "speaker": _span(text, src.fragments[0][0], src.fragments[-1][1]) if src else None,
+            "speaker_entity_id": None,
+        })
+    ents = [{"start": tb.fragments[0][0], "end": tb.fragments[-1][1], "label": tb.label} for tb in spans.values() if tb.label in ONTONOTES_LABELS]
+    return GoldDoc(doc.name, text, quotes, ents or None, file=str(doc.file))
 
 
 def _length_problems(gold: list[GoldDoc], nlp) -> None:
     """spaCy refuses a text over its max_length with a ValueError mid-run: say so first, with the file."""
     long = [g for g in gold if len(g.text) > nlp.max_length]
     if long:
-        raise IncidentError([incident("text-too-long", g.file or g.name, None, "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}", "check the file is one article; split or trim it") for g in long])
+        raise IncidentError([incident("text-too-long", g.file or g.name, None, "", f"{len(g.text):,} characters, over the pipeline's limit of {nlp.max_length:,}",
+                                      "check the file is one article; split or trim it") for g in long])
 
 
 # --- scoring ----------------------------------------------------------------
@@ -204,7 +161,7 @@ class Row:
     furniture: PRF | None
 
 
-def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict]]], same_speaker) -> list[Row]:
+def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict], dict]], same_speaker) -> list[Row]:
     """One row per document (when there are several) and a last row 'overall' (micro-averaged)."""
     groups = [(g.name, [g]) for g in gold] if len(gold) > 1 else []
     return [_row(name, group, preds, same_speaker) for name, group in groups + [("overall", gold)]]
@@ -214,12 +171,13 @@ def _row(name: str, group: list[GoldDoc], preds: dict, same_speaker) -> Row:
     ref_q = {g.name: g.quotes for g in group}
     pred_q = {g.name: preds[g.name][0] for g in group}
     qs = quote_scores(ref_q, pred_q, same_speaker)
-    with_ents = [g for g in group if g.entities is not None]
-    ent = entity_scores({g.name: g.entities for g in with_ents}, {g.name: preds[g.name][1] for g in with_ents}) if with_ents else None
+    ref_e = {g.name: g.entities for g in group if g.entities is not None}
+    ent = entity_scores(ref_e, {d: preds[d][1] for d in ref_e}) if ref_e else None
     furn = None
-    if all(g.removed is not None and "furniture" in preds[g.name][2] for g in group):
-        tp = sum(len(g.removed & preds[g.name][2]["furniture"]) for g in group)
-        furn = PRF(tp, sum(len(preds[g.name][2]["furniture"]) for g in group), sum(len(g.removed) for g in group))
+    # (gold removed, predicted furniture) per document; scored only when every document has both
+    chars = [(g.removed, preds[g.name][2]["furniture"]) for g in group if g.removed is not None and "furniture" in preds[g.name][2]]
+    if len(chars) == len(group):
+        furn = PRF(sum(len(gold & pred) for gold, pred in chars), sum(len(pred) for _, pred in chars), sum(len(gold) for gold, _ in chars))
     return Row(name, sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
                qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
                ent["strict"] if ent else None, ent["partial"] if ent else None, furn)
@@ -236,11 +194,13 @@ def _prf(p: PRF | None) -> str:
 
 
 def render(rows: list[Row], title: str) -> str:
-    lines = [f"{title}", "", "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |",
+    lines = [f"{title}", "",
+             "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |",
              "|---|---:|---|---|---:|---:|---|---|---|"]
     for r in rows:
         name = f"**{r.name}**" if r.name == "overall" else r.name
-        lines.append(f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | {_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
+        lines.append(f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | "
+                     f"{_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -258,9 +218,6 @@ def readme_with_table(readme: str, table: str) -> str | None:
 
 
 def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Entity], nlp) -> list[Row]:
-    from taq_news.corpus.annotation_sets import same_referent
-    from taq_news.preannotate.furniture import find_parts
-
     gold = corpus_gold(records, raw_dir)
     _length_problems(gold, nlp)
     preds, pred_registry = {}, dict(registry)
