@@ -44,8 +44,8 @@ def variant(base: dict, i: int, batch_ids: dict[str, str]) -> dict:
     k = len(preamble) + 1
     entities = [m for j, m in enumerate(base["entities"]) if (i + j) % 7]
     keep = [(i + j) % 5 or len(base["quotes"]) < 3 for j in range(len(base["quotes"]))]
-    quotes = [q for q, kept in zip(base["quotes"], keep) if kept]
-    dropped = [dict(s, reason="term") for q, kept in zip(base["quotes"], keep) if not kept for s in q["content"]]
+    quotes = [q for q, kept in zip(base["quotes"], keep, strict=True) if kept]
+    dropped = [dict(s, reason="term") for q, kept in zip(base["quotes"], keep, strict=True) if not kept for s in q["content"]]
     rec = dict(base)
     rec["id"] = new_id
     rec["text"] = preamble + " " + base["text"]
@@ -102,7 +102,7 @@ def write_corpus(records: list[dict], n: int, folder: Path) -> tuple[Path, Path]
 
 def _head_lines(path: Path, n: int) -> list[bytes]:
     with path.open("rb") as fh:
-        return [line for _, line in zip(range(n), fh)]
+        return [line for _, line in zip(range(n), fh, strict=False)]  # the first n lines: the file may be longer or shorter
 
 
 def timed(fn) -> float:
@@ -191,7 +191,7 @@ def bench(args: argparse.Namespace, folder: Path) -> int:
         results["msgspec"].append(timed(run_msgspec))
     ref_rate = len(sample) / statistics.median(ref_times)
     rows.append(("jsonschema 4 (pure Python, reference), L2 only", "objects in memory", len(sample), statistics.median(ref_times), ref_rate))
-    for key, path, n, label in (
+    for key, _path, n, label in (
         ("jsonl", jsonl, args.records, "taq-news validate, L1-L4"),
         ("parquet", parquet, args.records, "taq-news validate, L1-L4"),
         ("jsonl-precise", precise_sample, len(precise_records), "taq-news validate, L1-L4, fast path off"),

@@ -11,7 +11,6 @@ import pytest
 
 from taq_news.browser.render import render_site
 from taq_news.cli import main
-
 from tests.conftest import ROOT
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()

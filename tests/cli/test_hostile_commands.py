@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 from taq_news.cli import main
-
 from tests.conftest import ROOT
 from tests.publishing.test_safe_output import run, tree
 

@@ -8,7 +8,6 @@ import shutil
 import pyarrow.parquet as pq
 
 from taq_news.cli import main
-
 from tests.conftest import ROOT
 
 PUBLISHED = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
@@ -36,7 +35,7 @@ def test_standoff_holds_no_article_text(tmp_path):
     body = path.read_text("utf-8")
     rows = [json.loads(line) for line in body.splitlines()]
     assert [r["id"] for r in rows] == [r["id"] for r in PUBLISHED]
-    for row, rec in zip(rows, PUBLISHED):
+    for row, rec in zip(rows, PUBLISHED, strict=True):
         assert not ARTICLE_KEYS & set(keys(row)), "an article-text field survived"
         assert len(row["text_sha256"]) == 64 and row["source"]["sha256"] == rec["source"]["sha256"]
         # No paragraph of the article appears anywhere in the release.

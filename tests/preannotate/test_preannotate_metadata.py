@@ -6,7 +6,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from taq_news.preannotate.metadata import find_outlet, find_published
-
 from tests.conftest import ROOT
 
 GOLD = {r["id"]: r for r in pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()}

@@ -89,7 +89,7 @@ def test_failed_build_is_atomic_and_reports_file_and_line(repo_copy, capsys):
     before = {p: p.read_bytes() for p in repo_copy.dataset.rglob("*") if p.is_file()}
     assert main(["--root", str(repo_copy.root), "build"]) == 1
     out = capsys.readouterr().out
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if l.startswith("  dateline:"))
+    line = next(n for n, src in enumerate(text.splitlines(), 1) if src.startswith("  dateline:"))
     assert f"dataset/annotations/002_761bafcaa80bbbf4.yaml:{line}: L3 anchor-not-found source.dateline" in out
     assert "Traceback" not in out and "*** FAILED ***" in out
     after = {p: p.read_bytes() for p in repo_copy.dataset.rglob("*") if p.is_file()}

@@ -15,7 +15,6 @@ from taq_news.publishing.columns_doc import (
     column_rows,
     render_columns,
 )
-
 from tests.conftest import ROOT
 
 CARD = ROOT / "dataset/README.md"

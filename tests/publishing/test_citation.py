@@ -18,7 +18,6 @@ from taq_news.publishing.citation import (
     citation_block,
     load_cff,
 )
-
 from tests.conftest import ROOT
 
 CFF = ROOT / "CITATION.cff"

@@ -15,7 +15,6 @@ import pytest
 from taq_news.core.paths import CONFIGS
 from taq_news.core.schema import load_schemas
 from taq_news.publishing.croissant import field_shape, schema_shape
-
 from tests.conftest import ROOT
 
 CROISSANT = ROOT / "dataset/croissant.json"
@@ -78,7 +77,7 @@ def test_mlcroissant_load_reads_the_same_rows(record_set):
     def plain(v):
         return v.decode("utf-8") if isinstance(v, bytes) else v
 
-    for got, want in zip(loaded, rows):
+    for got, want in zip(loaded, rows, strict=True):
         for column, value in want.items():
             key = f"{record_set}/{column}"
             if isinstance(value, list) and value and isinstance(value[0], dict):

@@ -22,7 +22,6 @@ from taq_news.core.checks import CHECKS
 from taq_news.core.incidents import Incident
 from taq_news.publishing import output
 from taq_news.validation.report import render
-
 from tests.conftest import ROOT
 
 DOCS = ROOT / "dataset/data/documents/train-00000-of-00001.parquet"

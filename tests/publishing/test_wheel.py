@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from taq_news.cli import main
-
 from tests.conftest import ROOT
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import jsonschema_rs
 import numpy as np
@@ -30,7 +31,6 @@ from taq_news.validation.fast.columnar import (
 )
 from taq_news.validation.readers import Batch, read_parquet
 from taq_news.validation.records import Selection, validate_records
-
 from tests.conftest import ROOT
 
 
@@ -229,7 +229,7 @@ def test_item_ids_unique_in_a_record_are_accepted_in_any_order():
     def shuffle(rec):
         rec["entities"] = sorted(rec["entities"], key=lambda m: m["start"])
         ids = [m["id"] for m in rec["entities"]]
-        for m, new in zip(rec["entities"], reversed(ids)):
+        for m, new in zip(rec["entities"], reversed(ids), strict=True):
             m["id"] = new
 
     path = ColumnarPath(SCHEMAS, REGISTRY)
@@ -384,7 +384,7 @@ def test_an_item_id_with_another_records_prefix_is_refused_on_both_paths(monkeyp
 # Dictionary reads ----------------------------------------------------------------
 
 
-def _written(tmp_path, records: list[dict], name: str = "big.parquet", **options) -> "Path":
+def _written(tmp_path, records: list[dict], name: str = "big.parquet", **options) -> Path:
     path = tmp_path / name
     pq.write_table(pa.Table.from_pylist(records, schema=ARROW), path, **options)
     return path

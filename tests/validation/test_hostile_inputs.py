@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taq_news.cli import main
-
 from tests.conftest import ROOT
 
 EXAMPLES = int(os.environ.get("TAQ_FUZZ_EXAMPLES", "12"))

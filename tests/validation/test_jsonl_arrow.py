@@ -22,7 +22,6 @@ from taq_news.validation import records as validator_module
 from taq_news.validation.fast import jsonl_arrow
 from taq_news.validation.fast.columnar import ColumnarPath, loose_schema
 from taq_news.validation.fast.jsonl_arrow import keys_and_colons, read_batch
-
 from tests.conftest import ROOT
 
 

@@ -33,7 +33,6 @@ from taq_news.core.schema import arrow_schema, load_schemas
 from taq_news.validation import readers
 from taq_news.validation import records as validator_module
 from taq_news.validation.strict import too_deep
-
 from tests.conftest import ROOT
 from tests.validation.test_validate_properties import leaves
 

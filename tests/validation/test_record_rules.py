@@ -93,9 +93,12 @@ def _value_linked(r: dict) -> None:
 
 # (check, document, annotation edit or None when the build derives the field, record mutation)
 CASES = [
-    ("stated-without-evidence", D2, replace_once('    evidence: "ANI | Updated: May 06, 2021 07:43 IST"\n    note: The page header', "    evidence: null\n    note: The page header"),
+    ("stated-without-evidence", D2,
+     replace_once('    evidence: "ANI | Updated: May 06, 2021 07:43 IST"\n    note: The page header', "    evidence: null\n    note: The page header"),
      _set(D2, lambda r: r["outlet"].update(evidence=None, evidence_span=None))),
-    ("basis-without-note", D3, replace_once("    basis: unknown\n    evidence: null\n    note: >-\n      The text names no outlet", "    basis: unknown\n    evidence: null\n    note: ''\n    x: >-\n      The text names no outlet"),
+    ("basis-without-note", D3,
+     replace_once("    basis: unknown\n    evidence: null\n    note: >-\n      The text names no outlet",
+                  "    basis: unknown\n    evidence: null\n    note: ''\n    x: >-\n      The text names no outlet"),
      _set(D3, lambda r: r["outlet"].update(note=None))),
     ("unknown-with-value", D3, replace_once("    name: null\n    entity: null\n    basis: unknown", "    name: Reuters\n    entity: null\n    basis: unknown"),
      _set(D3, lambda r: r["outlet"].update(name="Reuters"))),
@@ -132,7 +135,9 @@ CASES = [
     ("entity-unknown", D3, replace_once("  - {exact: CNN, label: ORG, entity: cnn}", "  - {exact: CNN, label: ORG, entity: nobody-we-know}"),
      _set(D3, lambda r: mention(r, "CNN").update(entity_id="nobody-we-know", wikidata_id=None))),
     # A span check of record_checks, which the build now runs on the record it assembles (no copy of its own).
-    ("entity-overlap", D3, replace_once("  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n", "  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n  - {exact: \"Al-Qaeda\u2019s bond\", label: ORG, entity: al-qaeda}\n"),
+    ("entity-overlap", D3,
+     replace_once("  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n",
+                  "  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n  - {exact: \"Al-Qaeda\u2019s bond\", label: ORG, entity: al-qaeda}\n"),
      _set(D3, _overlap)),
 ]
 IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
@@ -189,7 +194,7 @@ def test_jsonl_and_parquet_report_the_check_on_the_mutated_record(check, doc, ed
             assert {ln for c, ln in got if c == check} == {line}, (path.suffix, fast, got)
 
 
-@pytest.mark.parametrize("check,doc,edit,mutate", [c for c in CASES if c[2] is not None], ids=[i for i, c in zip(IDS, CASES) if c[2] is not None])
+@pytest.mark.parametrize("check,doc,edit,mutate", [c for c in CASES if c[2] is not None], ids=[i for i, c in zip(IDS, CASES, strict=True) if c[2] is not None])
 def test_yaml_reports_the_same_check_and_the_build_refuses_it(check, doc, edit, mutate, checkout):
     target = checkout / "dataset/annotations" / f"{doc}.yaml"
     original = target.read_text("utf-8")

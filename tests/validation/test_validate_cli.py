@@ -56,7 +56,8 @@ def test_text_format_one_line_per_incident_then_summary(records_jsonl, capsys):
     path, rows = records_jsonl
     bad = dict(rows[1], text=rows[1]["text"].replace("a", "b", 1) if rows[1]["entities"] else rows[1]["text"])
     bad["entities"] = [dict(m) for m in rows[1]["entities"]]
-    bad["entities"].append({**(bad["entities"][0] if bad["entities"] else {}), "id": rows[1]["id"] + "-e999", "start": 0, "end": 5, "text": "WRONG", "label": "ORG", "entity_id": None, "wikidata_id": None, "origin": "curated"})
+    bad["entities"].append({**(bad["entities"][0] if bad["entities"] else {}), "id": rows[1]["id"] + "-e999",
+                            "start": 0, "end": 5, "text": "WRONG", "label": "ORG", "entity_id": None, "wikidata_id": None, "origin": "curated"})
     lines = path.read_text("utf-8").splitlines()
     lines[1] = json.dumps(bad, ensure_ascii=False)
     path.write_text("\n".join(lines) + "\n", "utf-8")

@@ -13,10 +13,10 @@ from taq_news.annotations.registry import load_registry
 from taq_news.core.schema import load_schemas
 from taq_news.core.spans import iter_spans
 from taq_news.validation import record_rules
-from taq_news.validation.readers import Item
+from taq_news.validation.fast.rows import FastPath, equivalent_fast_schema
+from taq_news.validation.readers import Item, _loads, fast_loads
 from taq_news.validation.record_checks import CorpusIndex
 from taq_news.validation.records import Selection, validate_records
-
 from tests.conftest import ROOT
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
@@ -151,9 +151,6 @@ def test_arbitrary_documents_never_crash(junk):
 
 
 # ---- the fast path stands in for the precise checks only where they agree
-
-from taq_news.validation.fast.rows import FastPath, equivalent_fast_schema
-from taq_news.validation.readers import _loads, fast_loads
 
 FAST = FastPath(SCHEMAS, REGISTRY, "rs")
 
