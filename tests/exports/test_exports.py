@@ -24,7 +24,6 @@ from taq_news.exports.brat import (
 )
 from taq_news.exports.conll import entities_from_conll, read_conll
 from taq_news.exports.spacy_docbin import read_docbin
-
 from tests.conftest import ROOT
 
 RECORDS = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
@@ -70,7 +69,7 @@ def test_spacy_docbin_round_trips_entities_and_quotes(tmp_path):
     docs = read_docbin(export(tmp_path, "spacy").read_bytes())
     assert [d["id"] for d in docs] == [r["id"] for r in RECORDS]
     extra = ("speaker_name", "speaker_kind", "via", "cluster_id", "note")
-    for r, d in zip(RECORDS, docs):
+    for r, d in zip(RECORDS, docs, strict=True):
         assert d["entities"] == entities(r)
         assert [{k: q[k] for k in QUOTE_KEYS + extra} for q in d["quotes"]] == quotes(r, QUOTE_KEYS + extra)
 

@@ -15,7 +15,6 @@ from taq_news.preannotate.evaluate import evaluate_brat, evaluate_corpus, read_b
 from taq_news.preannotate.furniture import find_parts
 from taq_news.preannotate.pipeline import make_nlp
 from taq_news.preannotate.quotes import find_quotes
-
 from tests.conftest import ROOT
 
 REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
