@@ -113,7 +113,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
 
 def registry_from_parquet(path: Path) -> dict[str, Entity]:
     """The registry as the ``entities`` config publishes it (for records validated beside it)."""
-    import pyarrow.parquet as pq  # here, not at the top: the YAML registry needs no pyarrow
+    import pyarrow.parquet as pq  # here, not at the top: the YAML registry needs no pyarrow.parquet (it loads slowly)
 
     try:
         rows = pq.read_table(path).to_pylist()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 CONFIGS = ("documents", "quotes", "entities", "ner")
@@ -11,8 +12,6 @@ SPLIT = "train"
 
 def packaged_schema_dir() -> Path:
     """The JSON Schemas shipped inside the package (the checkout's schema/, linked in)."""
-    from importlib.resources import files
-
     return Path(str(files("taq_news") / "schemas"))
 
 

@@ -137,7 +137,6 @@ def _pointer(doc: dict, pointer: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-@lru_cache(maxsize=None)
 def document_enum(definition: str, prop: str | None = None) -> tuple[str, ...]:
     """The values the document schema allows for ``$defs/<definition>`` (or one of its properties):
     code that needs a vocabulary reads it here, so the schema is its one source."""

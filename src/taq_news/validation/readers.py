@@ -167,7 +167,7 @@ def read_jsonl(path: Path, display: str, arrow: pa.Schema | None = None) -> Iter
         if arrow is None:
             yield from _jsonl_items(_bounded_lines(fh), display, 1)
             return
-        from taq_news.validation.fast.jsonl_arrow import read_batch
+        from taq_news.validation.fast.jsonl_arrow import read_batch  # deferred: it loads pyarrow, which JSONL read line by line never needs
 
         first = 1
         for lines in _line_runs(fh):
@@ -319,6 +319,7 @@ PARQUET_BATCH_ROWS = 4096
 def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> Iterator[Batch | Item | Incident]:
     """Batches of rows, one row group at a time; ``dictionary`` names nested string
     columns to read as dictionaries where the file stores them so."""
+    # deferred: reading JSON and JSONL needs no pyarrow, and pyarrow.parquet loads slowly
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -364,7 +365,7 @@ def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Inciden
 
     A batch with a bad row is given row by row: each bad row an L1 incident, the rest as records.
     """
-    import pyarrow as pa
+    import pyarrow as pa  # deferred: reading JSON and JSONL needs no pyarrow
 
     try:
         batch.validate(full=True)

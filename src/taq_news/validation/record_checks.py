@@ -31,7 +31,7 @@ class SchemaValidator:
         self.engine = engine
         if engine in ("auto", "rs"):
             try:
-                import jsonschema_rs
+                import jsonschema_rs  # here, not at the top: only the rs engine needs it, and without it the python engine runs
 
                 self._rs = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
                 self.engine = "rs"
@@ -58,7 +58,7 @@ def strict_python_validator(schema: dict):
     """python-jsonschema read as jsonschema-rs reads the schema (``strict``): ``pattern`` as an
     ECMA-262 regex (``$`` is the end, ``\\s`` ECMA whitespace; python-jsonschema would use
     Python's ``re``), and format ``uri-reference`` asserted (RFC 3986) as jsonschema-rs does."""
-    from jsonschema import Draft202012Validator, ValidationError, validators
+    from jsonschema import Draft202012Validator, ValidationError, validators  # deferred: 45 ms, and only the python engine needs it
 
     def pattern(validator, patrn, instance, schema):
         if validator.is_type(instance, "string") and not pattern_matches(patrn, instance):

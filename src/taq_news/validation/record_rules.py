@@ -21,7 +21,10 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, overload
+from typing import overload
+
+import numpy as np
+import pyarrow as pa
 
 from taq_news.annotations.registry import (
     NAME_LABELS,
@@ -33,9 +36,6 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
 from taq_news.core.shapes import listed, mapping
-
-if TYPE_CHECKING:
-    import numpy as np
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -476,8 +476,6 @@ def _merge(a: dict | None, b: dict | None) -> dict | None:
 
 
 def _narrow(arr, spec):
-    import pyarrow as pa
-
     if spec is None:
         return arr
     mask = arr.is_null() if arr.null_count else None
@@ -490,8 +488,6 @@ def _narrow(arr, spec):
 
 def _rows(batch, spec: dict, rows=None) -> list[dict]:
     """The batch's rows (or those at ``rows``) with only the fields in ``spec``, as objects."""
-    import pyarrow as pa
-
     narrow = pa.StructArray.from_arrays([_narrow(batch.column(name), sub) for name, sub in spec.items()], names=list(spec))
     return (narrow if rows is None else narrow.take(pa.array(rows))).to_pylist()
 
@@ -504,9 +500,7 @@ def _offsets(lst) -> "np.ndarray":
 def _cleared(batch) -> set[str]:
     """Rules that provably find nothing in this batch, by vectorised tests (each one sufficient,
     not necessary: when it fails, the rule runs on the rows and decides)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # deferred: 30 ms, and only batches of the columnar path need it
 
     def none(mask) -> bool:
         return not pc.any(mask).as_py()
@@ -572,8 +566,7 @@ def _opening_marks_covered(batch) -> bool:
     splitting each text at the mark (code points, left to right without overlap, as
     quote_marks finds them); spans are looked up by (row, offset) in one sorted key.
     """
-    import numpy as np
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # deferred: 30 ms, and only batches of the columnar path need it
 
     n = len(batch)
     text = batch.column("text")
@@ -629,9 +622,7 @@ _BLANK = (
 def _metadata_rows(batch) -> dict[str, "np.ndarray"]:
     """For each metadata rule, the rows it must run on; vectorised tests leave out rows it
     provably finds nothing in (no evidence, no date, no 'stated' basis, a consistent basis)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # deferred: 30 ms, and only batches of the columnar path need it
 
     def decoded(arr):
         return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
@@ -664,8 +655,6 @@ def batch_incidents(batch, file: str, first_line: int, registry: dict[str, Entit
     """record_incidents for every row of an Arrow batch (one the columnar path accepted), with the
     same verdicts, in the same order: rules the batch is cleared of are skipped, rules cleared for
     some rows run on the others only, and every rule reads only its fields."""
-    import pyarrow as pa
-
     try:
         cleared = _cleared(batch)
     except (KeyError, ValueError, TypeError, IndexError, pa.ArrowException):

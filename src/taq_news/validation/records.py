@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
+
 from taq_news.annotations.registry import Entity, load_registry, registry_from_parquet
 from taq_news.core.checks import CHECKS, incident
 from taq_news.core.incidents import Incident, IncidentError
-from taq_news.core.paths import Layout, checkout_of
+from taq_news.core.paths import Layout, checkout_of, packaged_schema_dir
 from taq_news.core.schema import SchemaSet, load_schemas
 from taq_news.core.shapes import kind, mapping
 from taq_news.validation.fast.rows import FastPath
@@ -63,8 +65,6 @@ def _fast_wanted(selection: Selection, engine: str) -> bool:
 
 def _default_schema_dir() -> Path:
     """Outside a checkout, the schema the installed package ships."""
-    from taq_news.core.paths import packaged_schema_dir
-
     return packaged_schema_dir()
 
 
@@ -206,7 +206,7 @@ def _registry_beside(files: list[Path]) -> Path | None:
 
 
 def _dictionary_leaves(schemas: SchemaSet) -> list[str]:
-    from taq_news.validation.fast.columnar import dictionary_leaves
+    from taq_news.validation.fast.columnar import dictionary_leaves  # deferred: the columnar path loads pyarrow.compute, and only validation of batches needs it
 
     try:
         return dictionary_leaves(schemas)
@@ -232,7 +232,7 @@ def _columnar_for(schemas: SchemaSet, registry: dict[str, Entity] | None, select
 
 
 def _columnar(schemas: SchemaSet, registry: dict[str, Entity] | None):
-    from taq_news.validation.fast.columnar import ColumnarPath, Unsupported
+    from taq_news.validation.fast.columnar import ColumnarPath, Unsupported  # deferred: the columnar path loads pyarrow.compute, and only validation of batches needs it
 
     try:
         return ColumnarPath(schemas, registry)
@@ -256,9 +256,7 @@ def _rows(items: Iterable[Item | Batch | Incident], columnar, index: CorpusIndex
 
 
 def _batch_accepted(columnar, item: Batch) -> bool:
-    import pyarrow as pa
-
-    from taq_news.validation.fast.columnar import Unsupported
+    from taq_news.validation.fast.columnar import Unsupported  # deferred: the columnar path loads pyarrow.compute, and only validation of batches needs it
 
     try:
         return columnar.accepts(item.batch)

@@ -28,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 
 from taq_news.core.checks import incident
+from taq_news.core.spans import iter_spans
 
 # ---- numbers ----------------------------------------------------------------------
 
@@ -268,8 +269,6 @@ def too_deep_at(data: bytes, per_line: bool = False, limit: int = MAX_DEPTH) -> 
 
 def iter_text_fields(record: dict) -> Iterator[tuple[str, object]]:
     """``text`` and every span text, with their paths (for the NFC rule)."""
-    from taq_news.core.spans import iter_spans
-
     yield "text", record.get("text")
     for path, span in iter_spans(record):
         if isinstance(span, dict):

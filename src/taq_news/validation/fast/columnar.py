@@ -433,7 +433,7 @@ class SchemaColumns:
 
     def _per_value_mask(self, subschema: dict, arr: pa.Array) -> pa.Array:
         """Check distinct values with jsonschema-rs itself (formats, untranslatable patterns)."""
-        import jsonschema_rs
+        import jsonschema_rs  # here, not at the top: the columnar path loads without it; only formats and untranslatable patterns need it
 
         key = tuple(sorted(subschema.items()))
         if key not in self._per_value:

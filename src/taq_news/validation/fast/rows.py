@@ -50,7 +50,7 @@ class FastPath:
         self.rs = None
         if engine in ("auto", "rs"):
             try:
-                import jsonschema_rs
+                import jsonschema_rs  # here, not at the top: without it the fast path accepts nothing and every record takes the precise path
 
                 self.rs = jsonschema_rs.Draft202012Validator(equivalent_fast_schema(schemas.by_file["document.schema.json"]), validate_formats=True)
             except ImportError:
