@@ -75,19 +75,37 @@ def is_prose(line: str) -> bool:
 def find_parts(raw: str) -> PageParts:
     lines = [ln for ln in _lines(raw) if ln.text]
     body_start = next((i for i, ln in enumerate(lines) if is_prose(ln.text) and not _HEADER.match(ln.text)), len(lines))
-    parts = PageParts()
-    taken: set[int] = set()
+    page = _Page(lines, body_start)
+    _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
+    _video_widgets(page)
+    _other_lines(page)
+    page.parts.furniture.sort(key=lambda f: f[0].start)
+    page.parts.highlights.sort(key=lambda s: s.start)
+    return page.parts
 
-    def furniture(i: int, reason: str) -> None:
-        if i not in taken:
-            taken.add(i)
-            parts.furniture.append((lines[i], reason))
 
-    # dateline and byline first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
-    for i, ln in enumerate(lines[: body_start + 1]):
+@dataclass
+class _Page:
+    """One page's non-empty lines, and what find_parts has made of them so far."""
+
+    lines: list[Span]
+    body_start: int  # the first prose line (len(lines) if none)
+    parts: PageParts = field(default_factory=PageParts)
+    taken: set[int] = field(default_factory=set)  # lines already given a part
+
+    def furniture(self, i: int, reason: str) -> None:
+        if i not in self.taken:
+            self.taken.add(i)
+            self.parts.furniture.append((self.lines[i], reason))
+
+
+def _dateline_and_byline(page: _Page) -> None:
+    """The first byline and dateline up to the body's first line; else a place dateline opening the body."""
+    lines, parts = page.lines, page.parts
+    for i, ln in enumerate(lines[: page.body_start + 1]):
         if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text)):
             parts.byline = ln
-            taken.add(i)
+            page.taken.add(i)
             continue
         if parts.dateline is None:
             for _, pattern in OUTLET_RULES[:2]:
@@ -96,60 +114,74 @@ def find_parts(raw: str) -> PageParts:
                     end = m.end()
                     parts.dateline = Span(ln.start, ln.start + len(ln.text[:end].rstrip()), ln.text[:end].rstrip())
                     if end >= len(ln.text.rstrip()) - 1:
-                        taken.add(i)
+                        page.taken.add(i)
                     break
-    if parts.dateline is None and body_start < len(lines):
-        m = _PLACE_DATELINE.match(lines[body_start].text)  # "Washington: The ..." opening the first paragraph
+    if parts.dateline is None and page.body_start < len(lines):
+        first = lines[page.body_start]
+        m = _PLACE_DATELINE.match(first.text)  # "Washington: The ..." opening the first paragraph
         if m:
-            parts.dateline = Span(lines[body_start].start, lines[body_start].start + m.end(), m.group(0))
+            parts.dateline = Span(first.start, first.start + m.end(), m.group(0))
+
+
+def _video_widgets(page: _Page) -> None:
+    """A video's "0:45 - Source: ..." line, with the short lines just above it (its title)."""
+    lines = page.lines
     for i, ln in enumerate(lines):
         if _VIDEO.match(ln.text):
-            furniture(i, "video-widget")
+            page.furniture(i, "video-widget")
             k = i - 1
-            while k >= 0 and k not in taken and not is_prose(lines[k].text) and len(lines[k].text.split()) <= 8 and i - k <= 2:
-                furniture(k, "video-widget")
+            while k >= 0 and k not in page.taken and not is_prose(lines[k].text) and len(lines[k].text.split()) <= 8 and i - k <= 2:
+                page.furniture(k, "video-widget")
                 k -= 1
+
+
+def _other_lines(page: _Page) -> None:
+    """Every line not taken yet: the highlights after their label, then each other line by its look."""
+    parts = page.parts
     in_highlights = False
-    for i, ln in enumerate(lines):
-        t = ln.text
-        words = len(t.split())
-        if i in taken:
+    for i, ln in enumerate(page.lines):
+        if i in page.taken:
             in_highlights = False
             continue
-        if _HIGHLIGHTS.match(t):
-            furniture(i, "section-label")
+        if _HIGHLIGHTS.match(ln.text):
+            page.furniture(i, "section-label")
             in_highlights = True
             continue
-        if in_highlights and i < body_start and not (parts.dateline and ln.start >= parts.dateline.start):
+        if in_highlights and i < page.body_start and not (parts.dateline and ln.start >= parts.dateline.start):
             parts.highlights.append(ln)
-            taken.add(i)
+            page.taken.add(i)
             continue
         in_highlights = False
-        if _FOOTER.match(t):
-            furniture(i, "site-footer")
-        elif _COMMENTS.search(t) and words <= 15 and i > body_start:
-            furniture(i, "comment-footer")
-        elif _UI.search(t) and words <= 6:
-            furniture(i, "navigation")
-        elif _CAPTION.match(t) and words <= 6:
-            furniture(i, "photo-caption")
-        elif _CREDIT_LINE.search(t) and words <= 8 and not is_prose(t):
-            furniture(i, "photo-credit")
-        elif parts.title is None and i < body_start and words >= 4 and not is_prose(t):
-            parts.title = ln
-            taken.add(i)
-        elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":
-            furniture(i, "subheading")  # a short quotation standing alone between paragraphs
-        elif is_prose(t) or i >= body_start and t.endswith(PROSE_END) and words >= 3:
-            m = _TRAILING_CREDIT.search(t)
-            if m and i >= body_start and i > 0:
-                s = ln.start + m.start() + 1
-                parts.furniture.append((Span(s, ln.start + len(t.rstrip()), t[m.start() + 1 :].rstrip()), "agency-credit"))
-        elif words <= 3:
-            between = 0 < i < len(lines) - 1 and is_prose(lines[i - 1].text) and is_prose(lines[i + 1].text)
-            furniture(i, "subheading" if i > body_start and between else "section-label" if i < body_start else "navigation")
-        else:
-            furniture(i, "related-link" if i > body_start else "navigation")
-    parts.furniture.sort(key=lambda f: f[0].start)
-    parts.highlights.sort(key=lambda s: s.start)
-    return parts
+        _one_line(page, i, ln)
+
+
+def _one_line(page: _Page, i: int, ln: Span) -> None:
+    """Furniture by its look, the title, or prose (whose trailing agency credit is furniture)."""
+    lines, body_start, parts = page.lines, page.body_start, page.parts
+    t = ln.text
+    words = len(t.split())
+    if _FOOTER.match(t):
+        page.furniture(i, "site-footer")
+    elif _COMMENTS.search(t) and words <= 15 and i > body_start:
+        page.furniture(i, "comment-footer")
+    elif _UI.search(t) and words <= 6:
+        page.furniture(i, "navigation")
+    elif _CAPTION.match(t) and words <= 6:
+        page.furniture(i, "photo-caption")
+    elif _CREDIT_LINE.search(t) and words <= 8 and not is_prose(t):
+        page.furniture(i, "photo-credit")
+    elif parts.title is None and i < body_start and words >= 4 and not is_prose(t):
+        parts.title = ln
+        page.taken.add(i)
+    elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":
+        page.furniture(i, "subheading")  # a short quotation standing alone between paragraphs
+    elif is_prose(t) or i >= body_start and t.endswith(PROSE_END) and words >= 3:
+        m = _TRAILING_CREDIT.search(t)
+        if m and i >= body_start and i > 0:
+            s = ln.start + m.start() + 1
+            parts.furniture.append((Span(s, ln.start + len(t.rstrip()), t[m.start() + 1 :].rstrip()), "agency-credit"))
+    elif words <= 3:
+        between = 0 < i < len(lines) - 1 and is_prose(lines[i - 1].text) and is_prose(lines[i + 1].text)
+        page.furniture(i, "subheading" if i > body_start and between else "section-label" if i < body_start else "navigation")
+    else:
+        page.furniture(i, "related-link" if i > body_start else "navigation")
