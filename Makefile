@@ -2,6 +2,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 VENV_DS3 := .venv-ds3
+VENV_DS4 := .venv-ds4
+VENV_DS2 := .venv-ds2
 VENV_CFF := .venv-cff
 BIN := $(VENV)/bin
 PIP_FLAGS := --quiet --disable-pip-version-check
@@ -9,7 +11,7 @@ export HF_DATASETS_OFFLINE := 1
 export HF_HUB_OFFLINE := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: dataset test lint install install-ds3 install-cff build check constraints clean
+.PHONY: dataset test lint install install-ds2 install-ds3 install-ds4 install-cff build check constraints clean
 
 ## install: the main environment (pinned by requirements/constraints.txt)
 install: $(VENV)/.installed
@@ -23,6 +25,19 @@ install-ds3: $(VENV_DS3)/.installed
 $(VENV_DS3)/.installed: requirements/datasets3.txt
 	test -x $(VENV_DS3)/bin/python || $(PYTHON) -m venv $(VENV_DS3)
 	$(VENV_DS3)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets3.txt
+	touch $@
+
+## install-ds4, install-ds2: datasets 4.x and 2.x, each in its own environment (2.x needs numpy<2, pyarrow 17)
+install-ds4: $(VENV_DS4)/.installed
+$(VENV_DS4)/.installed: requirements/datasets4.txt
+	test -x $(VENV_DS4)/bin/python || $(PYTHON) -m venv $(VENV_DS4)
+	$(VENV_DS4)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets4.txt
+	touch $@
+
+install-ds2: $(VENV_DS2)/.installed
+$(VENV_DS2)/.installed: requirements/datasets2.txt
+	test -x $(VENV_DS2)/bin/python || $(PYTHON) -m venv $(VENV_DS2)
+	$(VENV_DS2)/bin/python -m pip install $(PIP_FLAGS) -r requirements/datasets2.txt
 	touch $@
 
 ## install-cff: cffconvert in its own environment (it pins jsonschema 3.2.0, older than ours)
@@ -44,9 +59,10 @@ lint: install
 	$(BIN)/lint-imports
 
 ## test: install both environments, lint, then run the whole test suite
-test: install install-ds3 install-cff lint
+test: install install-ds2 install-ds3 install-ds4 install-cff lint
 	$(BIN)/taq-news validate dataset/
-	TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python TAQ_CFFCONVERT=$(abspath $(VENV_CFF))/bin/cffconvert $(BIN)/python -m pytest
+	TAQ_DS2_PYTHON=$(abspath $(VENV_DS2))/bin/python TAQ_DS3_PYTHON=$(abspath $(VENV_DS3))/bin/python TAQ_DS4_PYTHON=$(abspath $(VENV_DS4))/bin/python \
+	TAQ_CFFCONVERT=$(abspath $(VENV_CFF))/bin/cffconvert $(BIN)/python -m pytest
 
 ## constraints: re-pin the main environment after an intended upgrade
 constraints: install
@@ -54,4 +70,4 @@ constraints: install
 	mv requirements/constraints.tmp requirements/constraints.txt
 
 clean:
-	rm -rf $(VENV) $(VENV_DS3) $(VENV_CFF) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV_DS2) $(VENV_DS3) $(VENV_DS4) $(VENV_CFF) .pytest_cache .hypothesis

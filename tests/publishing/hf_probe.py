@@ -1,10 +1,12 @@
 """Run inside any datasets environment: load every path and print rows and features as JSON.
 
-Used by test_huggingface.py for datasets 5.x (in process) and 3.6.0 (subprocess).
+Used by test_huggingface.py for datasets 5.x (in process) and, in their own environments
+(subprocess), 4.x, 3.6.0 and 2.x.
 """
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import json
 import sys
@@ -35,8 +37,27 @@ def class_names(features) -> dict:
     return out
 
 
+def feature_names(features) -> dict:
+    """Column -> ``features[column].feature.names``, the idiom of the HF course and transformers'
+    run_ner.py, for every list column whose items are class labels (or the error it raises)."""
+    out = {}
+    for name, feature in features.items():
+        inner = feature[0] if isinstance(feature, list) else getattr(feature, "feature", None)
+        if isinstance(inner, datasets.ClassLabel):
+            try:
+                out[name] = list(features[name].feature.names)
+            except AttributeError as exc:
+                out[name] = f"AttributeError: {exc}"
+    return out
+
+
 def describe(ds) -> dict:
-    return {"features": plain_type(ds.features.type), "class_names": class_names(ds.features), "rows": ds.to_list()}
+    return {
+        "features": plain_type(ds.features.type),
+        "class_names": class_names(ds.features),
+        "feature_names": feature_names(ds.features),
+        "rows": ds.to_list(),
+    }
 
 
 def builder_class(dataset_dir: str):
@@ -55,6 +76,9 @@ def probe(dataset_dir: str) -> dict:
         paths = out["paths"].setdefault(config, {})
         # A fresh cache per load: datasets may reuse a stale cache when local files change.
         paths["parquet"] = describe(datasets.load_dataset(dataset_dir, config, split="train", cache_dir=tempfile.mkdtemp()))
+        # The Parquet file alone, as any reader of the files sees it: the Features come from its metadata.
+        files = sorted(glob.glob(f"{dataset_dir}/data/{config}/*.parquet"))
+        paths["from_parquet"] = describe(datasets.Dataset.from_parquet(files, cache_dir=tempfile.mkdtemp()))
         b = builder(config_name=config, cache_dir=tempfile.mkdtemp())
         b.download_and_prepare()
         paths["builder"] = describe(b.as_dataset(split="train"))

@@ -21,9 +21,9 @@ from ruamel.yaml import YAML
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import CONFIGS, Layout
-from taq_news.core.schema import SchemaSet, TypeNode, arrow_schema
+from taq_news.core.schema import SchemaSet, TypeNode, published_schema
 from taq_news.publishing.card import split_card
-from taq_news.publishing.croissant import field_shape, schema_shape
+from taq_news.publishing.croissant import KEYS, record_fields
 
 
 def _shape(node: TypeNode) -> object:
@@ -56,6 +56,8 @@ def _card_shape(features: list) -> object:
             return dtype(f["dtype"])
         if "struct" in f:
             return {g["name"]: one(g) for g in f["struct"]}
+        if "sequence" in f:  # a list of scalars, in the notation every datasets version reads
+            return [dtype(f["sequence"])]
         inner = f["list"]
         return [dtype(inner) if isinstance(inner, (str, dict)) and not isinstance(inner, list) else {g["name"]: one(g) for g in inner}]
 
@@ -70,6 +72,7 @@ def script_features(script_text: str) -> dict:
     fake = SimpleNamespace(
         Value=lambda dtype: SimpleNamespace(dtype=dtype),
         ClassLabel=lambda names: SimpleNamespace(dtype=("class_label", tuple(names))),
+        Sequence=lambda feature: [feature],
     )
     namespace: dict = {"datasets": fake}
     exec(compile(match.group(1), "taq_news.py", "exec"), namespace)  # our own generated code
@@ -96,8 +99,9 @@ def schema_agreement_incidents(layout: Layout, schemas: SchemaSet) -> Iterator[I
         want = _shape(schemas.type_tree(config))
         path = layout.parquet(config)
         try:
-            got = pq.read_schema(path).remove_metadata()
-            if got != arrow_schema(schemas, config):
+            got, want_schema = pq.read_schema(path), published_schema(schemas, config)
+            # The types, and the datasets Features in the metadata (what a bare Parquet reader sees).
+            if not got.remove_metadata().equals(want_schema.remove_metadata()) or got.metadata != want_schema.metadata:
                 yield bad(path, f"the Parquet schema of {config!r} differs from the one derived from the JSON Schema")
         except OSError as exc:
             yield bad(path, f"cannot read the Parquet schema: {exc}")
@@ -117,7 +121,8 @@ def _croissant_incidents(layout: Layout, schemas: SchemaSet, bad) -> Iterator[In
         yield bad(layout.croissant, f"croissant.json cannot be read: {exc}")
         return
     for config in CONFIGS:
-        if config not in sets or field_shape(sets[config].get("field", [])) != schema_shape(schemas.type_tree(config)):
+        keys = [{"@id": f"{config}/{k}"} for k in KEYS[config]]
+        if config not in sets or sets[config].get("field") != record_fields(schemas, config) or sets[config].get("key") not in (keys, keys[0]):
             yield bad(layout.croissant, f"the Croissant record set {config!r} differs from the JSON Schema")
     for url, digest in sorted(files.items()):
         path = layout.dataset / url

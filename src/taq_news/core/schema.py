@@ -36,6 +36,7 @@ class TypeNode:
     item: "TypeNode | None" = None
     names: tuple[str, ...] = ()  # class names of an int64 that is a ClassLabel
     optional: bool = False  # a property its object does not require (so also nullable)
+    max_items: int | None = None  # a list's maxItems (Croissant describes positions up to it)
 
     def all_required(self) -> bool:
         """Does every object in this tree require each property it names?"""
@@ -113,7 +114,7 @@ class SchemaSet:
                 fields.append((name, node))
             return TypeNode("struct", nullable, tuple(fields))
         if t == "array":
-            return TypeNode("list", nullable, item=self._node(s["items"], doc))
+            return TypeNode("list", nullable, item=self._node(s["items"], doc), max_items=s.get("maxItems"))
         if t == "integer" and CLASS_NAMES in s:
             return TypeNode("int64", nullable, names=tuple(s[CLASS_NAMES]))
         return TypeNode({"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}[t], nullable)
@@ -172,14 +173,22 @@ def arrow_schema(schemas: SchemaSet, config: str) -> pa.Schema:
     return pa.schema([pa.field(n, to_arrow_type(c), nullable=c.nullable) for n, c in root.fields])
 
 
+def _is_scalar(node: TypeNode) -> bool:
+    return node.kind not in ("struct", "list")
+
+
 def _yaml_type(node: TypeNode) -> dict:
-    """One feature's type in the card's dataset_info notation (as datasets writes it)."""
+    """One feature's type in the card's dataset_info notation, as datasets 3.x writes it:
+    ``sequence`` for a list of scalars (so ``features[name].feature.names`` works on 2.x
+    and 3.x, and 4.x and 5.x read it as a list), ``list`` for a list of structs."""
     if node.kind == "struct":
         return {"struct": [{"name": n, **_yaml_type(c)} for n, c in node.fields]}
     if node.kind == "list":
         assert node.item is not None  # a list node always has its item type
         inner = _yaml_type(node.item)
-        return {"list": inner["dtype"] if "dtype" in inner else inner.get("struct", inner)}
+        if _is_scalar(node.item):
+            return {"sequence": inner["dtype"]}
+        return {"list": inner.get("struct", inner)}
     if node.names:
         return {"dtype": {"class_label": {"names": {str(i): n for i, n in enumerate(node.names)}}}}
     return {"dtype": node.kind}
@@ -191,7 +200,9 @@ def card_features(schemas: SchemaSet, config: str) -> list[dict]:
 
 
 def python_features(schemas: SchemaSet, config: str, indent: int = 8) -> str:
-    """Python source of a Features dict that runs on datasets 3.x and 5.x alike (plain-list notation)."""
+    """Python source of a Features dict that runs on datasets 2.x to 5.x alike: ``Sequence`` for
+    a list of scalars (``.feature.names`` on every version), a plain list for a list of structs
+    (a ``Sequence`` of a struct would be a struct of lists on 2.x and 3.x)."""
 
     def render(node: TypeNode, depth: int) -> str:
         pad = " " * (indent + 4 * depth)
@@ -200,9 +211,52 @@ def python_features(schemas: SchemaSet, config: str, indent: int = 8) -> str:
             return "{\n" + inner + ",\n" + pad + "}"
         if node.kind == "list":
             assert node.item is not None  # a list node always has its item type
+            if _is_scalar(node.item):
+                return "datasets.Sequence(" + render(node.item, depth) + ")"
             return "[" + render(node.item, depth) + "]"
         if node.names:
             return "datasets.ClassLabel(names=[" + ", ".join(f'"{n}"' for n in node.names) + "])"
         return f'datasets.Value("{node.kind}")'
 
     return render(schemas.type_tree(config), 0)
+
+
+def hf_features(schemas: SchemaSet, config: str) -> dict:
+    """The config's ``Features`` as ``Features.to_dict()`` writes them on datasets 3.x: the one
+    notation 2.x, 3.x, 4.x and 5.x all read back (5.x's ``List`` is unknown to 2.x and 3.x)."""
+
+    def render(node: TypeNode) -> Any:
+        if node.kind == "struct":
+            return {n: render(c) for n, c in node.fields}
+        if node.kind == "list":
+            assert node.item is not None  # a list node always has its item type
+            if _is_scalar(node.item):
+                return {"feature": render(node.item), "_type": "Sequence"}
+            return [render(node.item)]
+        if node.names:
+            return {"names": list(node.names), "_type": "ClassLabel"}
+        return {"dtype": node.kind, "_type": "Value"}
+
+    return {n: render(c) for n, c in schemas.type_tree(config).fields}
+
+
+def _nullable(t: pa.DataType) -> pa.DataType:
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _nullable(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(pa.field("item", _nullable(t.value_type)))
+    return t
+
+
+def published_schema(schemas: SchemaSet, config: str) -> pa.Schema:
+    """The schema of a published Parquet file: the JSON Schema's types, every field nullable, and
+    the ``datasets`` Features in the file's metadata.
+
+    Nullable, because that is what every Arrow writer makes (``pa.Table.from_pylist``, pandas,
+    polars, ``datasets``), so tables concatenate with ours, and because ``datasets`` reads the
+    Features from the metadata only for nullable fields. That a value is never null is the JSON
+    Schema's promise, checked by ``taq-news validate``, not the Parquet type's.
+    """
+    fields = [pa.field(f.name, _nullable(f.type)) for f in arrow_schema(schemas, config)]
+    info = {"info": {"features": hf_features(schemas, config)}}
+    return pa.schema(fields, metadata={b"huggingface": json.dumps(info, separators=(", ", ": ")).encode("utf-8")})

@@ -18,7 +18,7 @@ from taq_news.analysis.stats import render_stats
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import CONFIGS, Layout
-from taq_news.core.schema import SchemaSet, arrow_schema
+from taq_news.core.schema import SchemaSet, published_schema
 from taq_news.core.version import __version__
 from taq_news.corpus.compile import Corpus, compile_corpus
 from taq_news.publishing.card import (
@@ -69,7 +69,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     out: dict[Path, bytes] = {}
     row_bytes = {}
     for config in CONFIGS:
-        table = pa.Table.from_pylist(rows[config], schema=arrow_schema(corpus.schemas, config))
+        table = pa.Table.from_pylist(rows[config], schema=published_schema(corpus.schemas, config))
         row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
         out[layout.parquet(config)] = _parquet_bytes(table)
     blocks = {"stats": render_stats(corpus.records), "columns": render_columns(corpus.schemas)}

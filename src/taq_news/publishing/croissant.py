@@ -1,8 +1,8 @@
 """Croissant metadata (``dataset/croissant.json``), derived from the same schema as everything else.
 
-One record set per config, one field per column: structs become ``subField``
-lists, lists become ``repeated`` fields, both read from the Parquet column with
-a JSON path. Every file is listed with its SHA-256, computed from the bytes the
+One record set per config, keyed by its rows' identity, in the forms mlcroissant
+loads (``record_fields``): every value of the Parquet files can be read through
+``mlcroissant``, and the tests rebuild the files' rows from what it returns. Every file is listed with its SHA-256, computed from the bytes the
 build is about to write, so the metadata and the data are written together.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 
 from taq_news.core.paths import CONFIGS, SPLIT
 from taq_news.core.schema import SchemaSet, TypeNode
@@ -63,29 +64,82 @@ def file_id(config: str) -> str:
     return f"{config}-parquet"
 
 
-def _field(config: str, path: list[str], node: TypeNode, hops: tuple[str, ...] = ()) -> dict:
-    """A Croissant field for the column (or the part of a column) at ``path``.
+# Each record set's key (the rows' identity), so other record sets and users can refer to a row.
+KEYS = {"documents": ("id",), "quotes": ("doc_id", "quote_id"), "entities": ("entity_id",), "ner": ("id",)}
 
-    ``hops`` is the JSON path inside the column: a list on the way is entered with ``[*]``.
-    """
-    fid = f"{config}/" + "/".join(path)
-    out: dict = {"@type": "cr:Field", "@id": fid, "name": path[-1]}
-    source: dict = {"fileObject": {"@id": file_id(config)}, "extract": {"column": path[0]}}
-    if hops:
-        source["transform"] = {"jsonPath": ".".join(hops)}
-    value = node.item if node.kind == "list" else node
-    assert value is not None  # a list node always has its item type
-    if node.kind == "list":
+
+def _scalar(node: TypeNode) -> bool:
+    return node.kind not in ("struct", "list")
+
+
+def _one(config: str, fid: str, column: str, hops: tuple[str, ...], node: TypeNode, repeated: bool = False) -> dict:
+    """A field read from ``column``, through one JSON path per hop (chained transforms)."""
+    out: dict = {"@type": "cr:Field", "@id": f"{config}/{fid}", "name": fid.rsplit("/", 1)[-1], "dataType": DATA_TYPES[node.kind]}
+    if repeated:
         out["repeated"] = True
-    if value.kind == "struct":
-        inner = hops[:-1] + (hops[-1] + "[*]",) if (hops and node.kind == "list") else hops
-        out["subField"] = [_field(config, [*path, name], child, (*inner, name) if len(path) > 1 else (name,)) for name, child in value.fields]
-    elif value.kind == "list":
-        raise ValueError(f"{fid}: a list of lists has no Croissant field form")
-    else:
-        out["dataType"] = DATA_TYPES[value.kind]
+    source: dict = {"fileObject": {"@id": file_id(config)}, "extract": {"column": column}}
+    if hops:
+        transforms = [{"jsonPath": h} for h in hops]
+        source["transform"] = transforms[0] if len(transforms) == 1 else transforms
     out["source"] = source
     return out
+
+
+def _members(config: str, fid: str, column: str, pre: tuple[str, ...], node: TypeNode, element: bool) -> list[dict]:
+    """Sub-fields for the members of a struct (``element``: each element of a list of structs).
+
+    mlcroissant rebuilds one level below a field, so a struct inside is flattened into
+    ``<member>_<leaf>`` sub-fields, and a list of structs inside a list element into
+    positional sub-fields ``<member>_<k>_<leaf>``, k below the JSON Schema's ``maxItems``.
+    """
+    subs: list[dict] = []
+    for name, child in node.fields:
+        path = (*pre, name)
+        if _scalar(child):
+            subs.append(_one(config, f"{fid}/{name}", column, path, child))
+        elif child.kind == "list" and child.item is not None and _scalar(child.item):
+            subs.append(_one(config, f"{fid}/{name}", column, path, child.item, repeated=True))
+        elif child.kind == "struct":
+            for leaf, grand in child.fields:
+                if not _scalar(grand):
+                    raise ValueError(f"{fid}/{name}/{leaf}: nesting this deep has no Croissant form mlcroissant reads")
+                subs.append(_one(config, f"{fid}/{name}_{leaf}", column, (*pre, f"{name}.{leaf}"), grand))
+        elif element and child.item is not None and child.item.kind == "struct" and child.max_items:
+            for k in range(child.max_items):
+                for leaf, grand in child.item.fields:
+                    subs.append(_one(config, f"{fid}/{name}_{k}_{leaf}", column, (*pre, f"{name}[{k}].{leaf}"), grand))
+        else:
+            raise ValueError(f"{fid}/{name}: a list of structs here needs maxItems in the JSON Schema for a Croissant form")
+    return subs
+
+
+def record_fields(schemas: SchemaSet, config: str) -> list[dict]:
+    """The fields of a config's record set, in the forms mlcroissant 1.x loads, losing nothing:
+    a scalar column is a field; a list of scalars a repeated field; a struct a field whose
+    sub-fields read its members by JSON path; a list of structs a repeated field of sub-fields;
+    a list of structs inside a struct its own repeated field ``<column>_<member>``."""
+    fields: list[dict] = []
+    for name, node in schemas.type_tree(config).fields:
+        if _scalar(node):
+            fields.append(_one(config, name, name, (), node))
+        elif node.kind == "list" and node.item is not None and _scalar(node.item):
+            fields.append(_one(config, name, name, (), node.item, repeated=True))
+        elif node.kind == "list" and node.item is not None and node.item.kind == "struct":
+            fields.append({"@type": "cr:Field", "@id": f"{config}/{name}", "name": name, "repeated": True,
+                           "subField": _members(config, name, name, (), node.item, element=True)})
+        elif node.kind == "struct":
+            inner = [(m, c) for m, c in node.fields if not (c.kind == "list" and c.item is not None and c.item.kind == "struct")]
+            lists = [(m, c) for m, c in node.fields if (m, c) not in inner]
+            fields.append({"@type": "cr:Field", "@id": f"{config}/{name}", "name": name,
+                           "subField": _members(config, name, name, (), replace(node, fields=tuple(inner)), element=False)})
+            for member, child in lists:
+                assert child.item is not None  # a list node always has its item type
+                fid = f"{name}_{member}"
+                fields.append({"@type": "cr:Field", "@id": f"{config}/{fid}", "name": fid, "repeated": True,
+                               "subField": _members(config, fid, name, (member,), child.item, element=True)})
+        else:
+            raise ValueError(f"{config}/{name}: no Croissant form")
+    return fields
 
 
 def croissant(schemas: SchemaSet, files: dict[str, bytes], version: str, cite_as: str, date_published: str | None) -> dict:
@@ -120,29 +174,15 @@ def croissant(schemas: SchemaSet, files: dict[str, bytes], version: str, cite_as
             "encodingFormat": "application/x-parquet",
             "sha256": hashlib.sha256(data).hexdigest(),
         })
-        tree = schemas.type_tree(config)
+        keys = [{"@id": f"{config}/{k}"} for k in KEYS[config]]
         doc["recordSet"].append({
             "@type": "cr:RecordSet",
             "@id": config,
             "name": config,
-            "field": [_field(config, [name], node) for name, node in tree.fields],
+            "key": keys[0] if len(keys) == 1 else keys,
+            "field": record_fields(schemas, config),
         })
     return doc
-
-
-def field_shape(fields: list[dict]) -> dict:
-    """name -> (data type or sub-tree, repeated), as written in a record set."""
-    return {f["name"]: (field_shape(f["subField"]) if "subField" in f else f.get("dataType"), bool(f.get("repeated"))) for f in fields}
-
-
-def schema_shape(node: TypeNode) -> dict:
-    """The same tree, as the JSON Schema says it should be."""
-    out = {}
-    for name, child in node.fields:
-        value = child.item if child.kind == "list" else child
-        assert value is not None  # a list node always has its item type
-        out[name] = (schema_shape(value) if value.kind == "struct" else DATA_TYPES.get(value.kind), child.kind == "list")
-    return out
 
 
 def croissant_bytes(doc: dict) -> bytes:

@@ -40,6 +40,7 @@ class Selection:
         self.select = set(select or [])
         self.ignore = set(ignore or [])
         self.level = level
+        self.fast = True  # False sends every record through the precise checks (benchmarks, tests)
         unknown = (self.select | self.ignore) - set(CHECKS)
         if unknown:
             raise ValueError(f"unknown check id(s): {', '.join(sorted(unknown))} (see docs/checks.md)")
@@ -60,7 +61,7 @@ _DECIDE = object()  # validate_records makes the columnar path itself
 
 def _fast_wanted(selection: Selection, engine: str) -> bool:
     """The fast paths run only when they can stand in for every per-record check that was asked for."""
-    return selection.runs(4) and engine != "python" and getattr(selection, "fast", True)
+    return selection.runs(4) and engine != "python" and selection.fast
 
 
 def _default_schema_dir() -> Path:
