@@ -453,3 +453,23 @@ def test_small_row_groups_are_read_across_in_full_batches(tmp_path):
     assert len(batches) == 1 and batches[0].num_rows == len(BIG)
     assert not any(pa.types.is_dictionary(f.type) for f in batches[0].schema.field("entities").type.value_type)
     assert COLUMNAR.accepts(batches[0])
+
+
+def test_the_columnar_path_supports_every_keyword_of_our_schema():
+    """Were a keyword unknown to it, the columnar path would quietly stand down for every file."""
+    from taq_news.validation.fast.columnar import ColumnarPath
+
+    ColumnarPath(load_schemas(str(ROOT / "schema")), None)
+
+
+def test_too_many_content_spans_are_refused_on_every_path(tmp_path):
+    """maxItems (8 content spans, the positions Croissant names) holds on the columnar and the precise path."""
+    rows = pq.read_table(ROOT / "dataset/data/documents/train-00000-of-00001.parquet").to_pylist()
+    bad = copy.deepcopy(rows)
+    quote = bad[0]["quotes"][0]
+    quote["content"] = [quote["content"][0]] * 9
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.Table.from_pylist(bad, schema=pq.read_schema(ROOT / "dataset/data/documents/train-00000-of-00001.parquet")), path)
+    for fast in (True, False):
+        found = {(i.check, i.path) for i in validate([str(path)], fast=fast) if i.severity == "error"}
+        assert ("schema", "quotes[0].content") in found, (fast, found)

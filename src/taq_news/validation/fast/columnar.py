@@ -37,7 +37,7 @@ from taq_news.validation.strict import nfc_unsafe_points
 
 KNOWN = {
     "type", "$ref", "pattern", "minimum", "properties", "required", "unevaluatedProperties",
-    "additionalProperties", "enum", "items", "anyOf", "minLength", "format", "const", "minItems",
+    "additionalProperties", "enum", "items", "anyOf", "minLength", "format", "const", "minItems", "maxItems",
     "description", "title", "$schema", "$id", "version", "$defs", "$comment", "examples",
 }
 # ECMA-262 WhiteSpace + LineTerminator: what \s means to JSON Schema and to jsonschema-rs
@@ -456,10 +456,12 @@ class SchemaColumns:
             for name, sub in s["properties"].items():
                 if name in children and not self.ok(sub, doc, children[name], arr.null_count):
                     return False
-        if "items" in s or "minItems" in s:
+        if "items" in s or "minItems" in s or "maxItems" in s:
             if not (pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type)):
                 return False
             if "minItems" in s and not _all(pc.greater_equal(pc.list_value_length(arr), s["minItems"])):
+                return False
+            if "maxItems" in s and not _all(pc.less_equal(pc.list_value_length(arr), s["maxItems"])):
                 return False
             if "items" in s and not self.ok(s["items"], doc, arr.flatten(), 0):
                 return False
