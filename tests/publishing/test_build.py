@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from taq_news.cli import main
-from taq_news.core.schema import arrow_schema
+from taq_news.core.schema import arrow_schema, published_schema
 from taq_news.core.spans import iter_spans
 from taq_news.publishing.build import build, stale_outputs
 from taq_news.validation.record_checks import SchemaValidator, span_incidents
@@ -58,9 +58,12 @@ def test_records_pass_the_json_schema_with_formats(corpus, engine):
 
 
 def test_parquet_schema_derives_from_the_json_schema(corpus, layout):
-    for config in ("documents", "quotes", "entities"):
-        table = pq.read_table(layout.parquet(config))
-        assert table.schema.remove_metadata() == arrow_schema(corpus.schemas, config), config
+    """The JSON Schema's types, every field nullable (published_schema), and the Features in the metadata."""
+    for config in ("documents", "quotes", "entities", "ner"):
+        got, want = pq.read_schema(layout.parquet(config)), published_schema(corpus.schemas, config)
+        assert got.remove_metadata() == want.remove_metadata(), config
+        assert got.metadata == want.metadata, config
+        assert got.names == arrow_schema(corpus.schemas, config).names, config
 
 
 def test_documents_parquet_round_trips_the_records(corpus, layout):
