@@ -159,7 +159,7 @@ def test_the_ner_config_is_the_conll_export(layout, corpus):
     names = dict(corpus.schemas.type_tree("ner").fields)["ner_tags"].item.names
     rows = pq.read_table(layout.parquet("ner")).to_pylist()
     conll = read_conll(write_conll(corpus.records))
-    for doc_id, tokens in conll.items():
-        mine = [r for r in rows if r["document"] == doc_id]
+    for record, tokens in zip(corpus.records, conll, strict=True):
+        mine = [r for r in rows if r["document"] == record["id"]]
         assert [w for r in mine for w in r["tokens"]] == [w for w, _ in tokens]
         assert [names[t] for r in mine for t in r["ner_tags"]] == [t for _, t in tokens]

@@ -1,6 +1,10 @@
 """CoNLL IOB2 for NER: one token and its tag per line, a blank line between sentences.
 
-Each document starts with a ``-DOCSTART-`` line that carries its id. Tokens are
+Each document starts with the standard ``-DOCSTART- -X- O O`` line, so tools that
+split documents on it (``spacy convert``, the CoNLL-2003 readers) see our documents
+and no stray token. The format has no place for an id: the n-th document is the
+n-th row of the ``documents`` config (the ``ner`` config names the document of
+every sentence). Tokens are
 spaCy's (blank English, split where a gold span edge falls inside a token);
 whitespace tokens are left out. Offsets become tags with spaCy's
 ``offsets_to_biluo_tags`` and ``biluo_to_iob``, and back with ``iob_to_biluo``
@@ -16,31 +20,31 @@ from spacy.training import biluo_tags_to_offsets, iob_to_biluo
 from taq_news.core.tokens import iob_sentences, tokenized
 
 DOCSTART = "-DOCSTART-"
+DOCSTART_LINE = "-DOCSTART- -X- O O"  # CoNLL-2003's document separator, as its readers expect it
 
 
 def write_conll(records: list[dict]) -> str:
     lines: list[str] = []
     for r in records:
-        lines += [f"{DOCSTART}\t{r['id']}", ""]
+        lines += [DOCSTART_LINE, ""]
         for sent in iob_sentences(r):
             lines += [f"{w}\t{tag}" for w, tag in sent] + [""]
     return "\n".join(lines) + "\n"
 
 
-def read_conll(text: str) -> dict[str, list[tuple[str, str]]]:
-    """doc id -> [(token, tag)] in order."""
-    docs: dict[str, list[tuple[str, str]]] = {}
-    current: list[tuple[str, str]] | None = None
+def read_conll(text: str) -> list[list[tuple[str, str]]]:
+    """The documents, in order, each as [(token, tag)]."""
+    docs: list[list[tuple[str, str]]] = []
     for n, line in enumerate(text.split("\n"), 1):
         if not line:
             continue
+        if line.split()[0] == DOCSTART:
+            docs.append([])
+            continue
         word, _, tag = line.rpartition("\t")
-        if word == DOCSTART:
-            current = docs.setdefault(tag, [])
-        elif current is None or not word:
-            raise ValueError(f"line {n}: expected '{DOCSTART}<TAB>id' or 'token<TAB>tag'")
-        else:
-            current.append((word, tag))
+        if not docs or not word:
+            raise ValueError(f"line {n}: expected '{DOCSTART_LINE}' or 'token<TAB>tag'")
+        docs[-1].append((word, tag))
     return docs
 
 
