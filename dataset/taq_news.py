@@ -190,11 +190,11 @@ _FEATURES = {
         "mention_count": datasets.Value("int64"),
         "document_count": datasets.Value("int64"),
         "quote_count": datasets.Value("int64"),
-        "documents": datasets.Sequence(datasets.Value("string")),
+        "doc_ids": datasets.Sequence(datasets.Value("string")),
     },
     "ner": {
         "id": datasets.Value("string"),
-        "document": datasets.Value("string"),
+        "doc_id": datasets.Value("string"),
         "tokens": datasets.Sequence(datasets.Value("string")),
         "ner_tags": datasets.Sequence(datasets.ClassLabel(names=["O", "B-PERSON", "I-PERSON", "B-NORP", "I-NORP", "B-FAC", "I-FAC", "B-ORG", "I-ORG", "B-GPE", "I-GPE", "B-LOC", "I-LOC", "B-PRODUCT", "I-PRODUCT", "B-EVENT", "I-EVENT", "B-WORK_OF_ART", "I-WORK_OF_ART", "B-LAW", "I-LAW", "B-LANGUAGE", "I-LANGUAGE", "B-DATE", "I-DATE", "B-TIME", "I-TIME", "B-PERCENT", "I-PERCENT", "B-MONEY", "I-MONEY", "B-QUANTITY", "I-QUANTITY", "B-ORDINAL", "I-ORDINAL", "B-CARDINAL", "I-CARDINAL"])),
     },

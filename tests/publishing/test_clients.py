@@ -126,3 +126,15 @@ def test_the_cards_snippets_run_from_the_dataset_folder(records):
     assert results["polars"]["quotes"].height == 81
     assert len(results["DuckDB"]["spans"]) == sum(len(q["content"]) for r in records.values() for q in r["quotes"])
     assert len(results["Croissant"]["records"]) == len(records)
+
+
+def test_one_name_for_the_document_key_in_every_config(corpus):
+    """A document is `id` in documents and doc_id / doc_ids wherever another config refers to it."""
+    fields = {c: dict(corpus.schemas.type_tree(c).fields) for c in ("documents", "quotes", "entities", "ner")}
+    assert "id" in fields["documents"]
+    assert "doc_id" in fields["quotes"] and "doc_id" in fields["ner"] and "doc_ids" in fields["entities"]
+    referring = {name for c in ("quotes", "entities", "ner") for name in fields[c] if "document" in name}
+    assert referring <= {"document_count"}, referring  # no other spelling of the key
+    ids = {r["id"] for r in pq.read_table(ROOT / "dataset/data/documents").to_pylist()}
+    assert {r["doc_id"] for r in pq.read_table(ROOT / "dataset/data/ner").to_pylist()} == ids
+    assert {d for r in pq.read_table(ROOT / "dataset/data/entities").to_pylist() for d in r["doc_ids"]} <= ids

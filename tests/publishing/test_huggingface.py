@@ -160,6 +160,6 @@ def test_the_ner_config_is_the_conll_export(layout, corpus):
     rows = pq.read_table(layout.parquet("ner")).to_pylist()
     conll = read_conll(write_conll(corpus.records))
     for record, tokens in zip(corpus.records, conll, strict=True):
-        mine = [r for r in rows if r["document"] == record["id"]]
+        mine = [r for r in rows if r["doc_id"] == record["id"]]
         assert [w for r in mine for w in r["tokens"]] == [w for w, _ in tokens]
         assert [names[t] for r in mine for t in r["ner_tags"]] == [t for _, t in tokens]

@@ -66,7 +66,7 @@ def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
             "mention_count": mentions[eid],
             "document_count": len(docs[eid]),
             "quote_count": quotes[eid],
-            "documents": sorted(docs[eid]),
+            "doc_ids": sorted(docs[eid]),
         })
     return rows
 
@@ -79,7 +79,7 @@ def ner_rows(records: list[dict], class_names: tuple[str, ...]) -> list[dict]:
         for n, sent in enumerate(iob_sentences(rec), 1):
             rows.append({
                 "id": f"{rec['id']}-s{n:03d}",
-                "document": rec["id"],
+                "doc_id": rec["id"],
                 "tokens": [w for w, _ in sent],
                 "ner_tags": [index[t] for _, t in sent],
             })
