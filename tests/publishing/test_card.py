@@ -69,6 +69,24 @@ def test_the_licence_is_plain_about_the_article_texts(card):
     assert "remain the copyright of their publishers" in text
 
 
+def test_card_cff_croissant_and_the_terms_agree_on_the_licence(card):
+    """One licence story everywhere: annotations CC BY 4.0, the article texts not covered,
+    and the card links the terms (license_link), which ship beside it."""
+    import json
+
+    import yaml
+
+    assert card.data.license == "other" and card.data.license_link == "LICENSE.md"
+    terms = " ".join((ROOT / "dataset" / card.data.license_link).read_text("utf-8").split())
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    croissant = json.loads((ROOT / "dataset/croissant.json").read_text("utf-8"))
+    assert cff["license"] == "CC-BY-4.0"
+    assert croissant["license"] == "https://creativecommons.org/licenses/by/4.0/" and croissant["license"] in terms
+    for text in (terms, " ".join(cff["message"].split()), croissant["usageInfo"], " ".join(card.text.split())):
+        assert "CC BY 4.0" in text and "copyright of their publishers" in text, text[:120]
+        assert "not covered" in text or "**not** covered" in text, text[:120]
+
+
 def test_every_column_is_documented_from_the_schema(card):
     schemas = load_schemas(str(ROOT / "schema"))
     assert render_columns(schemas).strip() in card.text
