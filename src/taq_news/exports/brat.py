@@ -3,16 +3,27 @@
 - Entities: ``T`` lines with the OntoNotes type; the registry id as an ``N``
   (normalization) line against the ``TAQ`` resource.
 - Quotes: the content as one ``Quote`` text-bound annotation with its parts
-  joined by ``;`` (brat's discontinuous spans); ``Cue``, ``Source`` and
-  ``Addressee`` as ``T`` lines linked to it by ``R`` lines; the quote type and id
-  as ``A`` lines; the resolved speaker as an ``N`` line on the ``Quote`` (bare
-  quotes have no ``Source`` span), the addressee's registry id on the ``Addressee``.
+  joined by ``;`` (brat's discontinuous spans); the quote type as an ``A`` line,
+  the quote id as the Quote's ``AnnotatorNotes`` (``#``) line, the resolved
+  speaker as an ``N`` line on the Quote (bare quotes have no ``Source`` span).
+  ``Cue``, ``Source`` and ``Addressee`` are ``R`` lines from the Quote to a
+  ``T``: the T of the entity mention on that span where there is one (an
+  Addressee only when its registry id is the mention's), else a ``T`` of the
+  role's own type, written once per span and shared by every quote that names
+  it; such an Addressee carries its registry id as an ``N`` line. So no two
+  ``T`` lines of one type have the same span.
+- Normalization ids: ``TAQ:`` and the registry id with ``_`` for ``-``
+  (``al-qaeda`` is ``TAQ:al_qaeda``). Registry ids are kebab-case and hold no
+  ``_``, so ``registry_id`` maps back without loss, and readers that allow only
+  word characters in an id (bratly) take it.
+- ``annotation.conf`` declares every overlap of two ``T`` the data model allows
+  (``OVERLAPS``); brat reports any other.
 Relaying sources (via), clusters and notes have no brat form and are left out.
 
 Reading: ``parse_ann`` parses one .ann of any brat corpus (discontinuous spans,
-events, relations, attributes, normalizations) against its text, ``read_folder``
-pairs each .ann of a folder with its .txt, and ``read_ann`` reads our own export
-back into entities and quotes.
+events, relations, attributes, normalizations, notes) against its text,
+``read_folder`` pairs each .ann of a folder with its .txt, and ``read_ann``
+reads our own export back into entities and quotes.
 """
 
 from __future__ import annotations
@@ -28,59 +39,99 @@ from taq_news.core.incidents import Incident
 from taq_news.corpus.assemble import QUOTE_TYPES
 
 ROLES = {"cue": "Cue", "speaker": "Source", "addressee": "Addressee"}
+RESOURCE = "TAQ"
+NOTE = "AnnotatorNotes"  # brat's note type: shown with the annotation as its text, where a value-less attribute is a flag
+
+
+def norm_id(entity_id: str) -> str:
+    """A registry id as the id of an N line: word characters only."""
+    return entity_id.replace("-", "_")
+
+
+def registry_id(ref: str) -> str:
+    """The registry id an N line's id stands for (registry ids never hold ``_``)."""
+    return ref.replace("_", "-")
+
+
 # annotation.conf from the vocabularies the JSON Schema defines (their one source): the OntoNotes labels, then ours.
+_MENTIONS = "|".join(ONTONOTES_LABELS)
+_ROLE_TYPES = "|".join(ROLES.values())
 _ENTITIES = "".join(f"{label}\n" for label in (*ONTONOTES_LABELS, "Quote", *ROLES.values()))
-_RELATIONS = "".join(f"{role}\tArg1:Quote, Arg2:{role}\n" for role in ROLES.values())
-_QUOTE_TYPES = "|".join(QUOTE_TYPES)
+# A role points at its own T or at the entity mention's on its span.
+_RELATIONS = "".join(f"{role}\tArg1:Quote, Arg2:{role}|{_MENTIONS}\n" for role in ROLES.values())
+# (Arg1, Arg2, <OVL-TYPE>) for brat's <OVERLAP> rules: 'contain' lets Arg1 lie inside Arg2, 'equal' and
+# 'cross' go either way, <ANY> is all of them. brat measures a discontinuous Quote by its extent, so a
+# span between its parts crosses it. Only what the data model allows; it rules out two mentions that
+# overlap (entity-overlap) and two quotes with the same content (quote-duplicate).
+OVERLAPS: tuple[tuple[str, str, str], ...] = (
+    ("Quote", "Quote", "contain|cross"),  # nested or interleaved quotes
+    ("Quote", f"{_ROLE_TYPES}|{_MENTIONS}", "<ANY>"),  # mentions and roles in the content or between its parts, or around it
+    (_ROLE_TYPES, _ROLE_TYPES, "contain|cross"),  # roles of different quotes; a role's span is written once
+    ("Cue", "Source|Addressee", "equal"),  # one span in two roles: a T has one type
+    ("Source", "Addressee", "equal"),
+    ("Addressee", "Addressee", "equal"),  # one addressee span given two registry ids: a T has one N
+    (_ROLE_TYPES, _MENTIONS, "contain|cross"),  # a role on a mention's own span is that mention's T,
+    (_MENTIONS, _ROLE_TYPES, "contain"),
+    ("Addressee", _MENTIONS, "equal"),  # unless the addressee's registry id is not the mention's (value types have none)
+)
+_OVERLAPS = "".join(f"<OVERLAP>\tArg1:{a}, Arg2:{b}, <OVL-TYPE>:{kind}\n" for a, b, kind in OVERLAPS)
 CONF = f"""[entities]
 {_ENTITIES}
 [relations]
-{_RELATIONS}
+{_RELATIONS}{_OVERLAPS}
 [events]
 
 [attributes]
-QuoteType\tArg:Quote, Value:{_QUOTE_TYPES}
-QuoteId\tArg:Quote
+QuoteType\tArg:Quote, Value:{"|".join(QUOTE_TYPES)}
 """
 
 
 def write_ann(record: dict) -> str:
     text = record["text"]
     lines: list[str] = []
-    t = n = r = a = 0
+    count = dict.fromkeys("TNRA#", 0)
+    roles: dict[tuple, str] = {}  # (role, span, registry id) -> T id: one T per role span, shared by the quotes naming it
+    mentions: dict[tuple[int, int], tuple[str, str | None]] = {}  # span -> (T id, registry id) of the entity mention
 
-    def tb(label: str, parts: list[tuple[int, int]]) -> str:
-        nonlocal t
-        t += 1
-        frags = ";".join(f"{s} {e}" for s, e in parts)
-        lines.append(f"T{t}\t{label} {frags}\t{' '.join(text[s:e] for s, e in parts)}")
-        return f"T{t}"
+    def new(kind: str) -> str:
+        count[kind] += 1
+        return f"{kind}{count[kind]}"
 
     def norm(target: str, entity_id: str, shown: str) -> None:
-        nonlocal n
-        n += 1
-        lines.append(f"N{n}\tReference {target} TAQ:{entity_id}\t{shown}")
+        lines.append(f"{new('N')}\tReference {target} {RESOURCE}:{norm_id(entity_id)}\t{shown}")
+
+    def tb(label: str, parts: list[tuple[int, int]]) -> str:
+        tid = new("T")
+        frags = ";".join(f"{s} {e}" for s, e in parts)
+        lines.append(f"{tid}\t{label} {frags}\t{' '.join(text[s:e] for s, e in parts)}")
+        return tid
 
     for e in record["entities"]:
         tid = tb(e["label"], [(e["start"], e["end"])])
+        mentions[e["start"], e["end"]] = (tid, e["entity_id"])
         if e["entity_id"]:
             norm(tid, e["entity_id"], e["text"])
     for q in record["quotes"]:
         qid = tb("Quote", [(s["start"], s["end"]) for s in q["content"]])
-        a += 1
-        lines.append(f"A{a}\tQuoteType {qid} {q['type']}")
-        a += 1
-        lines.append(f"A{a}\tQuoteId {qid} {q['id']}")
+        lines.append(f"{new('A')}\tQuoteType {qid} {q['type']}")
+        lines.append(f"{new('#')}\t{NOTE} {qid}\t{q['id']}")
         norm(qid, q["speaker_entity_id"], q["speaker_name"])  # the resolved speaker, also for bare quotes
         for key, role in ROLES.items():
             s = q[key]
             if s is None:
                 continue
-            sid = tb(role, [(s["start"], s["end"])])
-            r += 1
-            lines.append(f"R{r}\t{role} Arg1:{qid} Arg2:{sid}")
-            if key == "addressee" and q["addressee_entity_id"]:
-                norm(sid, q["addressee_entity_id"], s["text"])
+            span = (s["start"], s["end"])
+            eid = q["addressee_entity_id"] if key == "addressee" else None
+            mention = mentions.get(span)
+            if mention is not None and (key != "addressee" or mention[1] == eid):
+                sid = mention[0]  # its N, if any, is the addressee's
+            elif (role, span, eid) in roles:
+                sid = roles[role, span, eid]
+            else:
+                sid = roles[role, span, eid] = tb(role, [span])
+                if eid:
+                    norm(sid, eid, s["text"])
+            lines.append(f"{new('R')}\t{role} Arg1:{qid} Arg2:{sid}")
     return "\n".join(lines) + "\n"
 
 
@@ -100,7 +151,7 @@ _LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+
 SYNTAX_FIX = "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)"
 
 # What is wrong with a line: not brat at all; offsets outside the text; a T whose text is not
-# the text at its offsets; an A, M or N line without the fields brat gives it.
+# the text at its offsets; an A, M, N or # line without the fields brat gives it.
 ProblemKind = Literal["syntax", "offsets", "text", "shape"]
 
 
@@ -152,6 +203,15 @@ class Normalization:
 
 
 @dataclass(frozen=True)
+class Note:
+    id: str
+    type: str  # AnnotatorNotes, as brat writes them
+    target: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Problem:
     line: int
     kind: ProblemKind
@@ -160,13 +220,14 @@ class Problem:
 
 @dataclass
 class Ann:
-    """One .ann file parsed against its text. Comment (#) and equivalence (*) lines are skipped."""
+    """One .ann file parsed against its text. Equivalence (*) lines are skipped."""
 
     textbounds: dict[str, TextBound] = field(default_factory=dict)  # by id; a repeated id keeps the last line
     events: list[Event] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     attributes: list[Attribute] = field(default_factory=list)
     normalizations: list[Normalization] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # in line order
 
 
@@ -220,6 +281,14 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
                 out.normalizations.append(Normalization(nid, fields[0], fields[1], resource, ref, shown, n))
             else:
                 out.problems.append(Problem(n, "shape", f"{nid} is not 'Type TARGET RESOURCE:ID<TAB>text'"))
+        elif kind == "#":
+            cid, rest = line.split("\t", 1)
+            body, tab, shown = rest.partition("\t")
+            fields = body.split(" ")
+            if tab and len(fields) == 2 and all(fields):
+                out.notes.append(Note(cid, fields[0], fields[1], shown, n))
+            else:
+                out.problems.append(Problem(n, "shape", f"{cid} is not 'Type TARGET<TAB>text'"))
     return out
 
 
@@ -285,33 +354,32 @@ def _one_span(tb: TextBound, what: str) -> dict:
 
 def read_ann(ann: str, text: str) -> dict:
     """Entities and quotes back from one .ann file of our own export. Strict, unlike ``read_folder``: any problem
-    ``parse_ann`` finds is a ValueError naming its line; events and comments (which we never write) are passed over."""
+    ``parse_ann`` finds is a ValueError naming its line; events (which we never write) are passed over."""
     parsed = parse_ann(ann, text)
     if parsed.problems:
         p = parsed.problems[0]
         raise ValueError(f"line {p.line}: {p.message}")
-    norms = {n.target: n.ref for n in parsed.normalizations if n.resource == "TAQ"}
-    attrs: dict[str, dict[str, str | None]] = {}
-    for a in parsed.attributes:
-        attrs.setdefault(a.target, {})[a.name] = a.value
+    norms = {n.target: registry_id(n.ref) for n in parsed.normalizations if n.resource == RESOURCE}
+    notes = {c.target: c.text for c in parsed.notes if c.type == NOTE}
+    types = {a.target: a.value for a in parsed.attributes if a.name == "QuoteType"}
     entities: list[dict] = []
     quotes: dict[str, dict] = {}
     for tid, tb in parsed.textbounds.items():
         if tb.label == "Quote":
-            qa = attrs.get(tid, {})
-            if not qa.get("QuoteId") or not qa.get("QuoteType"):
-                raise ValueError(f"line {tb.line}: {tid} (a Quote) needs a QuoteId and a QuoteType attribute")
-            quotes[tid] = {"id": qa["QuoteId"], "type": qa["QuoteType"],
+            if not notes.get(tid) or not types.get(tid):
+                raise ValueError(f"line {tb.line}: {tid} (a Quote) needs a QuoteType attribute and its quote id as its {NOTE}")
+            quotes[tid] = {"id": notes[tid], "type": types[tid],
                            "content": [{"start": s, "end": e, "text": text[s:e]} for s, e in tb.fragments],
                            "cue": None, "speaker": None, "addressee": None, "speaker_entity_id": norms.get(tid), "addressee_entity_id": None}
         elif tb.label not in ROLES.values():
             entities.append({**_one_span(tb, tb.label), "label": tb.label, "entity_id": norms.get(tid)})
     keys = {v: k for k, v in ROLES.items()}
     for r in parsed.relations:
-        if r.type not in keys or r.arg1 not in quotes or r.arg2 not in parsed.textbounds:
-            raise ValueError(f"line {r.line}: {r.id} is not a Cue, Source or Addressee relation from a Quote to a span")
+        target = parsed.textbounds.get(r.arg2)
+        if r.type not in keys or r.arg1 not in quotes or target is None or target.label not in (r.type, *ONTONOTES_LABELS):
+            raise ValueError(f"line {r.line}: {r.id} is not a Cue, Source or Addressee relation from a Quote to its role's span or an entity mention")
         key = keys[r.type]
-        quotes[r.arg1][key] = _one_span(parsed.textbounds[r.arg2], r.type)
+        quotes[r.arg1][key] = _one_span(target, r.type)
         if key == "addressee":
             quotes[r.arg1]["addressee_entity_id"] = norms.get(r.arg2)
     return {"entities": entities, "quotes": list(quotes.values())}
