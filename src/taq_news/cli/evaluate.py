@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from taq_news.cli._util import failed, layout_of, usage
+from taq_news.cli._util import layout_of, usage
 from taq_news.core.checks import incident
+from taq_news.core.incidents import IncidentError
 from taq_news.publishing.output import replace_files
 
 
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             rows = evaluate_brat(folder, registry, nlp, args.our_content_rules)
         except ValueError as exc:
-            return failed([incident("brat-syntax", args.brat, None, "-", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text")], "")
+            # Raised, so the summary line is the one every failing command prints (app.main).
+            raise IncidentError([incident("brat-syntax", args.brat, None, "-", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text")]) from None
         if not args.per_document:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")

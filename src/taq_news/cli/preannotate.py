@@ -38,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
     jobs, problems = plan(args.raw, out_dir, args.force, id_pattern, nlp.max_length)
     if problems:
         return failed(problems, "; nothing was written")
-    outputs, summaries = draft_all(jobs, registry, registry_path, nlp)
-    for line in summaries:
-        print(line)
+    outputs, _ = draft_all(jobs, registry, registry_path, nlp, report=print)  # each line as its draft is made
     replace_files(outputs)
     for p in sorted(outputs):
         print(f"  wrote {p}")

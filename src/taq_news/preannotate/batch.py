@@ -6,6 +6,7 @@ Nothing is written here; ``taq-news preannotate`` hands the outputs to the one w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,10 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
     return jobs, problems
 
 
-def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path, nlp) -> tuple[dict[Path, bytes], list[str]]:
-    """(every file to write: the drafts and the registry with the entries they propose, a summary line per draft)."""
+def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path, nlp, report: Callable[[str], None] | None = None) -> tuple[dict[Path, bytes], list[str]]:
+    """(every file to write: the drafts and the registry with the entries they propose, a summary line per draft).
+
+    ``report`` is called with each summary line as soon as its draft is made, so a long batch shows progress."""
     outputs: dict[Path, bytes] = {}
     summaries: list[str] = []
     proposed: dict[str, Entity] = {}
@@ -100,6 +103,8 @@ def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path,
             f"{len(draft.quotes)} quotes ({', '.join(f'{n} {t}' for t, n in types.items())}), {len(draft.non_quotes)} other quoted passages, "
             f"{len(draft.proposed)} new registry entries, {len(draft.candidates)} capitalized candidates"
         )
+        if report is not None:
+            report(summaries[-1])
     new = [e for e in proposed.values() if e.id not in registry]
     if new:
         text = registry_path.read_text("utf-8")
