@@ -66,18 +66,15 @@ def _plain(v):
     return v.decode("utf-8") if isinstance(v, bytes) else v
 
 
-def _scalar(node: TypeNode) -> bool:
-    return node.kind not in ("struct", "list")
-
 
 def _element(node: TypeNode, got: dict, prefix: str):
     """One struct back from the sub-fields mlcroissant returns, by the generator's naming rules."""
     out: dict = {}
     for name, child in node.fields:
         key = f"{prefix}/{name}"
-        if _scalar(child):
+        if child.scalar:
             out[name] = _plain(got[key])
-        elif child.kind == "list" and _scalar(child.item):
+        elif child.kind == "list" and child.item.scalar:
             out[name] = [_plain(x) for x in got[key]]
         elif child.kind == "struct":
             leaves = {leaf: _plain(got[f"{key}_{leaf}"]) for leaf, _ in child.fields}
@@ -92,9 +89,9 @@ def _row(tree: TypeNode, got: dict, config: str) -> dict:
     row: dict = {}
     for name, node in tree.fields:
         key = f"{config}/{name}"
-        if _scalar(node):
+        if node.scalar:
             row[name] = _plain(got[key])
-        elif node.kind == "list" and _scalar(node.item):
+        elif node.kind == "list" and node.item.scalar:
             row[name] = [_plain(x) for x in got[key]]
         elif node.kind == "list":
             row[name] = [_element(node.item, item, key) for item in got[key]]

@@ -38,6 +38,11 @@ class TypeNode:
     optional: bool = False  # a property its object does not require (so also nullable)
     max_items: int | None = None  # a list's maxItems (Croissant describes positions up to it)
 
+    @property
+    def scalar(self) -> bool:
+        """A leaf value (string, number, boolean), not a struct or a list."""
+        return self.kind not in ("struct", "list")
+
     def all_required(self) -> bool:
         """Does every object in this tree require each property it names?"""
         nodes = [n for _, n in self.fields] + ([self.item] if self.item else [])
@@ -137,14 +142,18 @@ def _pointer(doc: dict, pointer: str) -> dict:
     return node
 
 
+@lru_cache(maxsize=1)
+def _packaged_document_schema() -> dict:
+    from taq_news.core.paths import packaged_schema_dir  # deferred: paths is not needed to derive Arrow types
+
+    return json.loads((packaged_schema_dir() / DOCUMENT_SCHEMA).read_text("utf-8"))
+
+
 @lru_cache(maxsize=None)
 def document_enum(definition: str, prop: str | None = None) -> tuple[str, ...]:
     """The values the document schema allows for ``$defs/<definition>`` (or one of its properties):
-    code that needs a vocabulary reads it here, so the schema is its one source."""
-    from taq_news.core.paths import packaged_schema_dir  # deferred: paths is not needed to derive Arrow types
-
-    doc = json.loads((packaged_schema_dir() / DOCUMENT_SCHEMA).read_text("utf-8"))
-    node = doc["$defs"][definition]
+    code that needs a vocabulary reads it here, so the schema is its one source (read once)."""
+    node = _packaged_document_schema()["$defs"][definition]
     if prop is not None:
         node = node["properties"][prop]
     return tuple(v for v in node["enum"] if v is not None)
@@ -173,10 +182,6 @@ def arrow_schema(schemas: SchemaSet, config: str) -> pa.Schema:
     return pa.schema([pa.field(n, to_arrow_type(c), nullable=c.nullable) for n, c in root.fields])
 
 
-def _is_scalar(node: TypeNode) -> bool:
-    return node.kind not in ("struct", "list")
-
-
 def _yaml_type(node: TypeNode) -> dict:
     """One feature's type in the card's dataset_info notation, as datasets 3.x writes it:
     ``sequence`` for a list of scalars (so ``features[name].feature.names`` works on 2.x
@@ -186,7 +191,7 @@ def _yaml_type(node: TypeNode) -> dict:
     if node.kind == "list":
         assert node.item is not None  # a list node always has its item type
         inner = _yaml_type(node.item)
-        if _is_scalar(node.item):
+        if node.item.scalar:
             return {"sequence": inner["dtype"]}
         return {"list": inner.get("struct", inner)}
     if node.names:
@@ -211,7 +216,7 @@ def python_features(schemas: SchemaSet, config: str, indent: int = 8) -> str:
             return "{\n" + inner + ",\n" + pad + "}"
         if node.kind == "list":
             assert node.item is not None  # a list node always has its item type
-            if _is_scalar(node.item):
+            if node.item.scalar:
                 return "datasets.Sequence(" + render(node.item, depth) + ")"
             return "[" + render(node.item, depth) + "]"
         if node.names:
@@ -230,7 +235,7 @@ def hf_features(schemas: SchemaSet, config: str) -> dict:
             return {n: render(c) for n, c in node.fields}
         if node.kind == "list":
             assert node.item is not None  # a list node always has its item type
-            if _is_scalar(node.item):
+            if node.item.scalar:
                 return {"feature": render(node.item), "_type": "Sequence"}
             return [render(node.item)]
         if node.names:

@@ -68,9 +68,6 @@ def file_id(config: str) -> str:
 KEYS = {"documents": ("id",), "quotes": ("doc_id", "quote_id"), "entities": ("entity_id",), "ner": ("id",)}
 
 
-def _scalar(node: TypeNode) -> bool:
-    return node.kind not in ("struct", "list")
-
 
 def _one(config: str, fid: str, column: str, hops: tuple[str, ...], node: TypeNode, repeated: bool = False) -> dict:
     """A field read from ``column``, through one JSON path per hop (chained transforms)."""
@@ -95,13 +92,13 @@ def _members(config: str, fid: str, column: str, pre: tuple[str, ...], node: Typ
     subs: list[dict] = []
     for name, child in node.fields:
         path = (*pre, name)
-        if _scalar(child):
+        if child.scalar:
             subs.append(_one(config, f"{fid}/{name}", column, path, child))
-        elif child.kind == "list" and child.item is not None and _scalar(child.item):
+        elif child.kind == "list" and child.item is not None and child.item.scalar:
             subs.append(_one(config, f"{fid}/{name}", column, path, child.item, repeated=True))
         elif child.kind == "struct":
             for leaf, grand in child.fields:
-                if not _scalar(grand):
+                if not grand.scalar:
                     raise ValueError(f"{fid}/{name}/{leaf}: nesting this deep has no Croissant form mlcroissant reads")
                 subs.append(_one(config, f"{fid}/{name}_{leaf}", column, (*pre, f"{name}.{leaf}"), grand))
         elif element and child.item is not None and child.item.kind == "struct" and child.max_items:
@@ -120,9 +117,9 @@ def record_fields(schemas: SchemaSet, config: str) -> list[dict]:
     a list of structs inside a struct its own repeated field ``<column>_<member>``."""
     fields: list[dict] = []
     for name, node in schemas.type_tree(config).fields:
-        if _scalar(node):
+        if node.scalar:
             fields.append(_one(config, name, name, (), node))
-        elif node.kind == "list" and node.item is not None and _scalar(node.item):
+        elif node.kind == "list" and node.item is not None and node.item.scalar:
             fields.append(_one(config, name, name, (), node.item, repeated=True))
         elif node.kind == "list" and node.item is not None and node.item.kind == "struct":
             fields.append({"@type": "cr:Field", "@id": f"{config}/{name}", "name": name, "repeated": True,
