@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -17,6 +18,7 @@ from taq_news.publishing.citation import (
     cff_with_version,
     citation_block,
     load_cff,
+    zenodo_json,
 )
 from tests.conftest import ROOT
 
@@ -97,3 +99,49 @@ def test_changing_the_cff_changes_the_generated_entry():
     other = text.replace("TAQ-News developers", "Someone Else")
     assert fields(bibtex(other))["author"] == "Someone Else"
     assert cff_with_version(text, "9.9.9").count("version: 9.9.9") == 2
+
+
+def test_bibtex_readers_see_the_organisation_as_one_author_in_ours_and_as_a_person_in_cffconvert_s(cffconvert):
+    """pybtex, BibTeX's rules in Python: our braces keep "TAQ-News developers" whole. cffconvert 2.0.0
+    (the newest release) writes it bare, a person "developers, TAQ-News", under the fixed key
+    YourReferenceHere and with no version field (BibtexObjectShared.__str__): the README says to
+    cite with our entry."""
+    from pybtex.database import parse_string
+
+    ours = parse_string(bibtex(CFF.read_text("utf-8")), "bibtex")
+    (key, entry), = ours.entries.items()
+    assert key == "taq_news_2026" and entry.fields["version"] == taq_news.__version__
+    (author,) = entry.persons["author"]
+    assert author.last_names == ["{TAQ-News developers}"] and not author.first_names
+    theirs = parse_string(run(cffconvert, "-f", "bibtex", "-i", str(CFF)).stdout, "bibtex")
+    (their_key, their_entry), = theirs.entries.items()
+    (their_author,) = their_entry.persons["author"]
+    assert (their_key, their_author.first_names, their_author.last_names) == ("YourReferenceHere", ["TAQ-News"], ["developers"])
+    assert "version" not in their_entry.fields
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "cffconvert" in readme and "YourReferenceHere" in readme
+
+
+def test_zenodo_metadata_is_derived_from_the_cff_and_does_not_license_the_article_texts(cffconvert):
+    text = CFF.read_text("utf-8")
+    committed = (ROOT / ".zenodo.json").read_bytes()
+    assert committed == zenodo_json(text), ".zenodo.json is stale: run 'make dataset'"
+    ours = json.loads(committed)
+    assert ours["upload_type"] == "dataset" and ours["access_right"] == "open"
+    # one licence per deposit, and the release archive holds the article texts: attribution, with the terms in the notes
+    assert ours["license"] == "other-at"
+    notes = ours["notes"]
+    assert "CC BY 4.0" in notes and "MIT" in notes and "copyright of their publishers" in notes and "not covered" in notes
+    assert ours["creators"] == [{"name": "TAQ-News developers"}]
+    theirs = json.loads(run(cffconvert, "-f", "zenodo", "-i", str(CFF)).stdout)
+    for key in ("title", "version", "publication_date", "keywords", "creators", "description"):
+        assert ours[key] == theirs[key], key
+    assert "upload_type" not in theirs and theirs["license"] == {"id": "CC-BY-4.0"}  # why we write our own
+
+
+def test_a_person_author_becomes_a_zenodo_creator_family_name_first():
+    text = CFF.read_text("utf-8").replace(
+        "authors:\n  - name: TAQ-News developers\nabstract",
+        "authors:\n  - family-names: Doe\n    given-names: Jane\n    orcid: https://orcid.org/0000-0002-1825-0097\nabstract", 1)
+    creators = json.loads(zenodo_json(text))["creators"]
+    assert creators == [{"name": "Doe, Jane", "orcid": "0000-0002-1825-0097"}]

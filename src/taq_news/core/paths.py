@@ -76,6 +76,10 @@ class Layout:
         return self.root / "CITATION.cff"
 
     @property
+    def zenodo(self) -> Path:
+        return self.root / ".zenodo.json"
+
+    @property
     def schema_dir(self) -> Path:
         return self.root / "schema"
 

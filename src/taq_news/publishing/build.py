@@ -32,6 +32,7 @@ from taq_news.publishing.citation import (
     cff_with_version,
     citation_block,
     load_cff,
+    zenodo_json,
 )
 from taq_news.publishing.columns_doc import render_columns
 from taq_news.publishing.croissant import croissant, croissant_bytes
@@ -77,6 +78,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     if layout.citation.is_file():  # a copy of dataset/ alone (as in some tests) has none
         cff = cff_with_version(layout.citation.read_text("utf-8"), __version__)  # one version, set from the package
         out[layout.citation] = cff.encode("utf-8")
+        out[layout.zenodo] = zenodo_json(cff)
         blocks["citation"] = citation_block(cff)
     passes = layout.annotations / "passes"
     if all((passes / name / "entities.yaml").is_file() for name in PASSES):
@@ -98,7 +100,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
 
 def output_paths(layout: Layout) -> set[Path]:
     """Every path the build may replace: the data folder as a whole, and the generated files."""
-    return {layout.data, layout.card, layout.croissant, layout.loading_script, layout.citation, layout.root / "README.md"}
+    return {layout.data, layout.card, layout.croissant, layout.loading_script, layout.citation, layout.zenodo, layout.root / "README.md"}
 
 
 def write_atomically(outputs: dict[Path, bytes], layout: Layout) -> None:

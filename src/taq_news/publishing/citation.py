@@ -9,6 +9,7 @@ checks the file itself in the tests.
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 
@@ -71,3 +72,50 @@ def bibtex(cff_text: str) -> str:
 
 def citation_block(cff_text: str) -> str:
     return "```bibtex\n" + bibtex(cff_text) + "```\n"
+
+
+# Zenodo's GitHub integration reads .zenodo.json before CITATION.cff. Zenodo takes one
+# licence per deposit, and a release archive holds three sets of terms (annotations
+# CC BY 4.0, code MIT, article texts the publishers'), so the deposit's licence is
+# "other-at" (attribution required) and its notes say which terms cover what.
+ZENODO_LICENSE = "other-at"
+ZENODO_TERMS = (
+    "This deposit holds material under three sets of terms. The annotations (offsets, labels, entity links, "
+    "quote structures, metadata with its basis and evidence, the entity registry and the tables derived from them) "
+    "are released under CC BY 4.0. The code (src/, scripts/, tests/) is under the MIT licence. The article texts "
+    "(dataset/raw/ and every text column derived from them) are not covered by either licence: they remain the "
+    "copyright of their publishers and are included only so that every offset can be checked, for research use. "
+    "See dataset/LICENSE.md."
+)
+
+
+def _zenodo_creator(person: dict) -> dict:
+    if "name" in person:  # an organisation: Zenodo takes its name as written
+        return {"name": str(person["name"])}
+    name = ", ".join(str(person[k]) for k in ("family-names", "given-names") if k in person)
+    out = {"name": name}
+    if person.get("affiliation"):
+        out["affiliation"] = str(person["affiliation"])
+    if str(person.get("orcid", "")).startswith("https://orcid.org/"):
+        out["orcid"] = str(person["orcid"]).removeprefix("https://orcid.org/")
+    return out
+
+
+def zenodo_json(cff_text: str) -> bytes:
+    """The deposit metadata Zenodo reads on a GitHub release, from CITATION.cff (cffconvert's
+    zenodo output has no upload_type and gives the CFF licence to the whole deposit)."""
+    cff = load_cff(cff_text)
+    released = cff.get("date-released")
+    doc = {
+        "upload_type": "dataset",
+        "title": str(cff["title"]),
+        "version": str(cff.get("version", "")),
+        "publication_date": str(released) if released else None,
+        "creators": [_zenodo_creator(a) for a in cff.get("authors", [])],
+        "description": " ".join(str(cff.get("abstract", "")).split()),
+        "keywords": [str(k) for k in cff.get("keywords", [])],
+        "access_right": "open",
+        "license": ZENODO_LICENSE,
+        "notes": ZENODO_TERMS,
+    }
+    return (json.dumps({k: v for k, v in doc.items() if v not in (None, "", [])}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

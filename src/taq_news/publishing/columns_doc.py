@@ -38,15 +38,21 @@ def _described(schemas: SchemaSet, s: dict, doc: dict) -> tuple[dict, dict, str 
         desc = desc or s.get("description")
 
 
-def column_rows(schemas: SchemaSet, config: str) -> list[tuple[str, str, str]]:
-    """(column, type, description) for one config."""
+def _null(node: TypeNode, parent_null: bool = False) -> str:
+    """"never" when the JSON Schema rules out null (the validator holds every record to it),
+    whatever the Parquet field says: every Parquet field is nullable, for the clients' sake."""
+    return "yes" if node.nullable or node.optional or parent_null else "never"
+
+
+def column_rows(schemas: SchemaSet, config: str) -> list[tuple[str, str, str, str]]:
+    """(column, type, may it be null, description) for one config."""
     row, doc = schemas.row_schema(config)
     tree = dict(schemas.type_tree(config).fields)
-    rows: list[tuple[str, str, str | None]] = []
+    rows: list[tuple[str, str, str, str | None]] = []
     for name, prop in row["properties"].items():
         s, sdoc, desc = _described(schemas, prop, doc)
         node = tree[name]
-        rows.append((name, _type_name(node), desc))
+        rows.append((name, _type_name(node), _null(node), desc))
         inner, idoc, suffix = s, sdoc, "."
         inner_node: TypeNode | None = node
         if s.get("type") == "array" or node.kind == "list":
@@ -57,17 +63,18 @@ def column_rows(schemas: SchemaSet, config: str) -> list[tuple[str, str, str]]:
             sub = dict(inner_node.fields)
             for child, cprop in inner["properties"].items():
                 _, _, cdesc = _described(schemas, cprop, idoc)
-                rows.append((f"{name}{suffix}{child}", _type_name(sub[child]), cdesc))
-    missing = [c for c, _, d in rows if not d]
+                # a field of a struct that may itself be null is null then too
+                rows.append((f"{name}{suffix}{child}", _type_name(sub[child]), _null(sub[child], suffix == "." and node.nullable), cdesc))
+    missing = [c for c, _, _, d in rows if not d]
     if missing:
         raise UndocumentedColumn(f"{config}: no description in the schema for {', '.join(missing)}")
-    return cast("list[tuple[str, str, str]]", rows)  # every description is there now
+    return cast("list[tuple[str, str, str, str]]", rows)  # every description is there now
 
 
 def render_columns(schemas: SchemaSet) -> str:
     out = []
     for config in CONFIGS:
-        out += [f"#### `{config}`", "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{c}` | {t} | {d.replace('|', '/')} |" for c, t, d in column_rows(schemas, config)]
+        out += [f"#### `{config}`", "", "| column | type | null | description |", "|---|---|---|---|"]
+        out += [f"| `{c}` | {t} | {n} | {d.replace('|', '/')} |" for c, t, n, d in column_rows(schemas, config)]
         out.append("")
     return "\n".join(out)
