@@ -91,6 +91,11 @@ _FEATURES = {
                 "start": datasets.Value("int64"),
                 "end": datasets.Value("int64"),
             }],
+            "given": {
+                "id": datasets.Value("string"),
+                "url": datasets.Value("string"),
+                "title": datasets.Value("string"),
+            },
         },
         "entities": [{
             "id": datasets.Value("string"),

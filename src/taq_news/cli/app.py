@@ -11,6 +11,7 @@ import sys
 
 from taq_news.cli import (
     agreement,
+    annotate,
     build,
     checks,
     evaluate,
@@ -28,7 +29,7 @@ from taq_news.core.incidents import IncidentError
 from taq_news.core.paths import CheckoutMissing
 from taq_news.publishing.output import OutputRefused
 
-COMMANDS = (build, agreement, stats, validate, wikidata_check, checks, manifest, export, render, rehydrate, preannotate, evaluate)
+COMMANDS = (build, agreement, stats, validate, wikidata_check, checks, manifest, export, render, rehydrate, preannotate, evaluate, annotate)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -184,6 +184,7 @@ def assemble(
     ann_file: str,
     registry: dict[str, Entity],
     complete: bool = True,
+    given: dict | None = None,
 ) -> dict:
     """Build the record for one document, or raise IncidentError with every problem found."""
     ctx = Context(ann_file)
@@ -213,6 +214,7 @@ def assemble(
             "sha256": sha256,
             "removed": [{"raw_start": r.raw_start, "raw_end": r.raw_end, "text": r.text, "reason": r.reason} for r in doc.removed],
             "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
+            "given": given,
         },
         **body,
         "annotation": annotation,

@@ -42,7 +42,7 @@ from taq_news.publishing.tables import entity_rows, ner_rows, quote_rows
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True)
 
 
-def _parquet_bytes(table: pa.Table) -> bytes:
+def parquet_bytes(table: pa.Table) -> bytes:
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, **PARQUET_OPTIONS)
     return sink.getvalue().to_pybytes()
@@ -52,7 +52,7 @@ def agreement_table(layout: Layout, corpus: Corpus) -> str:
     return render_table(compute(layout, corpus))
 
 
-def _ner_tag_names(schemas: SchemaSet) -> tuple[str, ...]:
+def ner_tag_names(schemas: SchemaSet) -> tuple[str, ...]:
     """The class names of the ner config's tags, in their order."""
     tags = dict(schemas.type_tree("ner").fields)["ner_tags"].item
     assert tags is not None  # ner_tags is a list of class labels
@@ -65,14 +65,14 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
         "documents": corpus.records,
         "quotes": quote_rows(corpus.records, corpus.registry),
         "entities": entity_rows(corpus.records, corpus.registry),
-        "ner": ner_rows(corpus.records, _ner_tag_names(corpus.schemas)),
+        "ner": ner_rows(corpus.records, ner_tag_names(corpus.schemas)),
     }
     out: dict[Path, bytes] = {}
     row_bytes = {}
     for config in CONFIGS:
         table = pa.Table.from_pylist(rows[config], schema=published_schema(corpus.schemas, config))
         row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
-        out[layout.parquet(config)] = _parquet_bytes(table)
+        out[layout.parquet(config)] = parquet_bytes(table)
     blocks = {"stats": render_stats(corpus.records), "columns": render_columns(corpus.schemas)}
     cff = ""
     if layout.citation.is_file():  # a copy of dataset/ alone (as in some tests) has none

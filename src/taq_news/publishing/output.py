@@ -40,7 +40,7 @@ MARKER = ".taq-news-output.json"
 XATTR = "user.taq-news.command"
 JOURNAL = ".taq-news-journal.json"
 STAGING = ".taq-staging-"  # prefix of every temporary file and folder we make
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")
 
 
 @dataclass
@@ -206,15 +206,46 @@ def _ours(folder: Path, command: str) -> set[str]:
     mine = set()
     for name, digest in data["files"].items():
         path = folder / str(name)
-        if safe_name(str(name)) and path.is_file() and _wrote(path, command) and _sha(path.read_bytes()) == digest:
+        if safe_relpath(str(name)) and not _through_link(folder, str(name)) and path.is_file() and _wrote(path, command) and _sha_file(path) == digest:
             mine.add(str(name))
     return mine
 
 
+def safe_relpath(name: str) -> bool:
+    """A relative path of plain names ("data/documents/train-00000-of-00001.parquet")."""
+    return isinstance(name, str) and all(safe_name(part) for part in name.split("/"))
+
+
+def _through_link(folder: Path, name: str) -> bool:
+    parts = name.split("/")
+    return any((folder.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
+
+
+def _sha_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree(folder: Path) -> set[str]:
+    """Every entry below ``folder`` that is not a folder (files, links, pipes), as relative paths."""
+    out = set()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        base = Path(dirpath)
+        for d in list(dirnames):
+            if (base / d).is_symlink():
+                out.add((base / d).relative_to(folder).as_posix())
+                dirnames.remove(d)
+        out |= {(base / f).relative_to(folder).as_posix() for f in filenames}
+    return out
+
+
 def _ours_only(folder: Path, command: str) -> bool | None:
     """True: a previous output of ``command`` holding nothing else, unchanged; False: anything else; None: empty."""
-    entries = set(os.listdir(folder))
-    if not entries:
+    entries = _tree(folder)
+    if not entries and not os.listdir(folder):
         return None
     marker = folder / MARKER
     return marker.is_file() and _wrote(marker, command) and entries == _ours(folder, command) | {MARKER}
@@ -338,6 +369,135 @@ def recover_siblings(parent: Path, name: str) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink()
+
+
+# --- a folder written piece by piece, by several processes (annotate) ------
+
+
+class StagedFolder:
+    """A folder output too large to hold in memory, written file by file (by worker processes
+    that see the same file system), then committed in one step.
+
+    The staging folder has a fixed name beside the target, so a killed run's finished pieces
+    can be reused (``resume``); it is locked for the whole run, so two runs cannot share it.
+    The target must be new, empty, or this command's previous output holding nothing else.
+    """
+
+    def __init__(self, out: str | os.PathLike[str], command: str, *, resume: bool = False):
+        self.command = command
+        self.target = check_target(out, folder=True)
+        parent = self.target.absolute().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.parent = parent
+        self.path = parent / f"{STAGING}{self.target.name}.{command}"
+        self._fd: int | None = None
+        with locked(parent):
+            recover_siblings_old(parent, self.target.name)
+            if self.target.is_dir() and _ours_only(self.target, command) is False:
+                raise OutputRefused("out-not-ours", str(self.target), "is a folder with files that this command did not write",
+                                    "give a new or empty folder, or a previous output of this command")
+            if os.path.lexists(self.path) and (self.path.is_symlink() or not self.path.is_dir() or not _wrote(self.path, "staging")):
+                raise OutputRefused("out-not-ours", str(self.path), "stands where this command stages its output and taq-news did not make it", "move it away")
+            if not self.path.exists():
+                self.path.mkdir(mode=0o755)
+                _mark_file(self.path, "staging")
+            self._lock()
+            if not resume:
+                self.clear()
+
+    def _lock(self) -> None:
+        fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputRefused("out-busy", str(self.target), "another run is writing this output now", "wait for it to finish, or choose another --out") from None
+        self._fd = fd
+
+    def clear(self) -> None:
+        """Drop every staged piece (a fresh run)."""
+        for entry in os.listdir(self.path):
+            p = self.path / entry
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def discard(self) -> None:
+        """Remove the staging folder (a run that failed for good and should leave nothing)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.close()
+
+    def commit(self, listing: dict[str, str]) -> Path:
+        """Check that the staging folder holds exactly ``listing`` (relative path -> SHA-256),
+        add the marker, and swap it in for the target in one step."""
+        found = _tree(self.path)
+        if found != set(listing):
+            extra, missing = sorted(found - set(listing)), sorted(set(listing) - found)
+            raise OutputRefused("out-incomplete", str(self.target), f"the staged output does not match its listing (extra {extra[:3]}, missing {missing[:3]})",
+                                "run again; report it if it repeats")
+        for rel, digest in sorted(listing.items()):
+            if _sha_file(self.path / rel) != digest:
+                raise OutputRefused("out-incomplete", str(self.target), f"staged file {rel} changed after it was written", "run again; report it if it repeats")
+        marker = (json.dumps({"tool": "taq-news", "command": self.command, "version": __version__, "files": dict(sorted(listing.items()))}, indent=2) + "\n").encode()
+        _write_new(self.path / MARKER, marker, owner=self.command)
+        for d in sorted({self.path, *(p for p in self.path.rglob("*") if p.is_dir())}, key=lambda p: -len(p.parts)):
+            os.chmod(d, 0o755)
+            _fsync_dir(d)
+        with locked(self.parent):
+            if self.target.is_dir() and _ours_only(self.target, self.command) is False:  # changed while we ran
+                raise OutputRefused("out-not-ours", str(self.target), "is a folder with files that this command did not write", "give a new or empty folder")
+            swap_in(self.path, self.target)
+            _fsync_dir(self.parent)
+        self.close()
+        return self.target
+
+
+def write_staged(folder: str | os.PathLike[str], rel: str, data: bytes, command: str) -> str:
+    """Write one piece of a staged folder (in any process), atomically and idempotently: a piece
+    written twice (a task run again after a worker died) is replaced by identical bytes. Returns its SHA-256."""
+    if not safe_relpath(rel):
+        raise OutputRefused("out-name-unsafe", rel, "is not a relative path of plain file names", "fix the ids the names come from")
+    root = Path(folder)
+    path = root.joinpath(*rel.split("/"))
+    if _through_link(root, rel):
+        raise OutputRefused("out-symlink", str(path), "a symbolic link stands in the staging folder", "remove it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp_path(path.parent, path.name)
+    try:
+        _write_new(tmp, data, owner=command)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return _sha(data)
+
+
+def read_staged(folder: str | os.PathLike[str], rel: str) -> bytes | None:
+    """A piece already staged (for resume), or None."""
+    root = Path(folder)
+    path = root.joinpath(*rel.split("/"))
+    if not safe_relpath(rel) or _through_link(root, rel) or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+def recover_siblings_old(parent: Path, name: str) -> None:
+    """Only the swap repair of :func:`recover_siblings` (a kill between its two renames), leaving other staging alone."""
+    for leftover in sorted(parent.glob(f"{STAGING}{glob_escape(name)}.*.old")):
+        staged = leftover.with_name(leftover.name.removesuffix(".old"))
+        target = parent / name
+        if not target.exists() and leftover.is_dir() and _wrote(leftover):
+            if staged.is_dir() and _wrote(staged):
+                os.rename(staged, target)
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                os.rename(leftover, target)
 
 
 # --- several committed files that change together (the build) --------------

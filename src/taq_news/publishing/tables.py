@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from taq_news.annotations.registry import Entity
 from taq_news.core.tokens import iob_sentences
@@ -38,18 +39,39 @@ def quote_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
     return rows
 
 
-def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
-    mentions: Counter[str] = Counter()
-    quotes: Counter[str] = Counter()
-    docs: dict[str, set[str]] = defaultdict(set)
-    for rec in records:
+@dataclass
+class EntityStats:
+    """How often each registry entity is mentioned and quoted, and in which documents: mergeable,
+    so that shards of a collection are counted apart and added up."""
+
+    mentions: Counter[str] = field(default_factory=Counter)
+    quotes: Counter[str] = field(default_factory=Counter)
+    docs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, rec: dict) -> None:
         for m in rec["entities"]:
             if m["entity_id"]:
-                mentions[m["entity_id"]] += 1
-                docs[m["entity_id"]].add(rec["id"])
+                self.mentions[m["entity_id"]] += 1
+                self.docs[m["entity_id"]].add(rec["id"])
         for q in rec["quotes"]:
-            quotes[q["speaker_entity_id"]] += 1
-            docs[q["speaker_entity_id"]].add(rec["id"])
+            self.quotes[q["speaker_entity_id"]] += 1
+            self.docs[q["speaker_entity_id"]].add(rec["id"])
+
+    def merge(self, other: EntityStats) -> None:
+        self.mentions.update(other.mentions)
+        self.quotes.update(other.quotes)
+        for eid, docs in other.docs.items():
+            self.docs[eid] |= docs
+
+
+def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
+    stats = EntityStats()
+    for rec in records:
+        stats.add(rec)
+    return entity_rows_from(stats, registry)
+
+
+def entity_rows_from(stats: EntityStats, registry: dict[str, Entity]) -> list[dict]:
     rows = []
     for eid in sorted(registry):
         e = registry[eid]
@@ -63,10 +85,10 @@ def entity_rows(records: list[dict], registry: dict[str, Entity]) -> list[dict]:
             "description": e.description,
             "wikidata_id": e.wikidata,
             "wikidata_check": "; ".join(f"{k}: {check[k]}" for k in sorted(check)) if check else None,
-            "mention_count": mentions[eid],
-            "document_count": len(docs[eid]),
-            "quote_count": quotes[eid],
-            "doc_ids": sorted(docs[eid]),
+            "mention_count": stats.mentions[eid],
+            "document_count": len(stats.docs.get(eid, ())),
+            "quote_count": stats.quotes[eid],
+            "doc_ids": sorted(stats.docs.get(eid, ())),
         })
     return rows
 

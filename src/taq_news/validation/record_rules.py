@@ -266,11 +266,12 @@ def page_part_rules(record: dict, file: str, line: int | None, registry=None) ->
 
 
 def file_name_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
-    """source.file is the document's raw file and annotation.file its annotation file, by name."""
+    """source.file is the document's raw file and annotation.file its annotation file, by name.
+    A record of an annotated collection (source.given is set) names its input location in both."""
     doc = record.get("id")
-    if not isinstance(doc, str):
-        return
     source = mapping(record.get("source"))
+    if not isinstance(doc, str) or isinstance(source.get("given"), dict):
+        return
     name = source.get("file")
     if isinstance(name, str) and name not in (f"{doc}.txt", f"dataset/raw/{doc}.txt"):
         yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
@@ -455,7 +456,7 @@ RULE_FIELDS: dict[str, dict] = {
     "self-relation": {"id": None, "relations": None},
     "outlet-name": {"outlet": {"name": None, "entity_id": None}},
     "page-parts": {"title": None, "dateline": None, "byline": None, "highlights": None, "source": {"removed": {"reason": None, "text": None}}},
-    "file-names": {"id": None, "source": {"file": None}, "annotation": {"file": None}},
+    "file-names": {"id": None, "source": {"file": None, "given": None}, "annotation": {"file": None}},
     "authored-text": {"outlet": {"name": None, "note": None}, "published": {"note": None}, "annotation": {"guidelines": None, "annotators": None},
                       "quotes": {"speaker_name": None, "note": None, "via": None}},
 }

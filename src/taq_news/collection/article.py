@@ -1,0 +1,82 @@
+"""One article of a collection -> one validated record: the pre-annotator's draft, assembled
+and checked exactly as a curated annotation is (the same ``assemble`` and schema).
+
+A pure function of (article, registry, pipeline): any worker gives the same record.
+Metadata the input gives (outlet, published) is recorded with basis ``external`` and
+a note naming the input field, unless the text itself states the value (``stated``,
+with its raw evidence, wins: it can be checked against the text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from spacy.language import Language
+
+from taq_news.annotations.registry import Entity
+from taq_news.core.checks import incident
+from taq_news.core.incidents import IncidentError
+from taq_news.core.schema import SchemaSet
+from taq_news.core.version import __version__
+from taq_news.corpus.assemble import assemble
+from taq_news.preannotate.draft import draft_document, preannotate
+from taq_news.validation.record_checks import SchemaValidator
+
+ANNOTATOR = f"taq-news-preannotate {__version__}"
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def document_id(key: str, sha256: str) -> str:
+    """12 hex digits of the input location's hash and 16 of the text's: stable across runs and shards."""
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}_{sha256[:16]}"
+
+
+def _outlet_entity(registry: dict[str, Entity], name: str) -> str | None:
+    for e in sorted(registry.values(), key=lambda e: e.id):
+        if e.kind == "outlet" and (e.name == name or name in e.aliases):
+            return e.id
+    return None
+
+
+def _external_date(value: str, location: str) -> dict:
+    m = _DATE.fullmatch(value.strip())
+    note = f"from the input's 'published' field ({location})"
+    if m is None:
+        return {"date": None, "basis": "unknown", "evidence": None, "note": f"{note}: {value[:80]!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"}
+    date = "-".join(g for g in m.groups() if g)
+    return {"date": date, "basis": "external", "evidence": None, "note": note + ("" if date == value.strip() else f", given as {value.strip()[:80]!r}")}
+
+
+def apply_given(ann: dict, given: dict, location: str, registry: dict[str, Entity]) -> None:
+    """Put the input's outlet and date into the draft's metadata where the text states none."""
+    meta = ann["metadata"]
+    outlet = given.get("outlet")
+    if outlet and meta["outlet"]["basis"] != "stated":
+        meta["outlet"] = {"name": outlet, "entity": _outlet_entity(registry, outlet), "basis": "external", "evidence": None,
+                          "note": f"from the input's 'outlet' field ({location})"}
+    published = given.get("published")
+    if published and meta["published"]["basis"] != "stated":
+        meta["published"] = _external_date(published, location)
+
+
+def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: dict[str, Any], registry: dict[str, Entity],
+                     nlp: Language, validator: SchemaValidator) -> tuple[dict, list[Entity]]:
+    """The record and the registry entries it proposes; IncidentError if the record fails any check."""
+    draft = preannotate(doc_id, raw, registry, nlp)
+    ann = draft_document(draft, registry)
+    ann["annotation"]["annotators"] = [ANNOTATOR]
+    apply_given(ann, given, location, registry)
+    proposed = {e.id: e for e in draft.proposed if e.id not in registry}
+    kept = {k: given.get(k) for k in ("id", "url", "title")}
+    record = assemble(doc_id, raw, sha256, location, ann, location, {**registry, **proposed}, complete=True, given=kept)
+    problems = [incident("schema", location, None, path, message, "report it: the pre-annotator made a record its own schema refuses")
+                for path, message in validator.errors(record)]
+    if problems:
+        raise IncidentError(problems)
+    return record, list(proposed.values())
+
+
+def make_validator(schemas: SchemaSet) -> SchemaValidator:
+    return SchemaValidator(schemas)

@@ -1,0 +1,188 @@
+"""Reading a raw news collection: folders of ``.txt`` articles and JSONL (or JSONL.gz) files.
+
+Articles are streamed in input order (arguments in the order given, a folder's
+files by their relative path, a JSONL file's lines in order), so memory does not
+grow with the collection. A line or file that cannot become an article is a
+:class:`Reject` with its location, the check id and the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The fields a JSONL line may carry beside ``text``; anything else is ignored (and counted).
+GIVEN_FIELDS = ("id", "url", "title", "outlet", "published")
+# Longest article accepted, in characters: spaCy's default max_length. Longer is a reject.
+MAX_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Article:
+    index: int  # position in the whole input, from 0: shards are planned on it
+    location: str  # where it came from: "<file>" or "<file>:<line>"
+    key: str  # what the document id is derived from: the location, or "<file>#<id>" when the input gives an id
+    raw: str
+    sha256: str  # of the article's UTF-8 bytes (the file's bytes for a .txt)
+    given: dict = field(default_factory=dict)  # the input's own id, url, title, outlet, published (as given)
+
+
+@dataclass(frozen=True)
+class Reject:
+    index: int
+    location: str
+    check: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Bad:
+    check: str
+    reason: str
+
+
+class InputError(Exception):
+    """An input argument that cannot be read at all (a usage error, exit 2)."""
+
+    def __init__(self, path: str, message: str, fix: str):
+        super().__init__(f"{path}: {message}")
+        self.path, self.message, self.fix = path, message, fix
+
+
+def input_files(paths: list[str]) -> list[tuple[Path, str]]:
+    """Each input file with the name it is known by in locations; folders expanded, in order."""
+    out: list[tuple[Path, str]] = []
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir() and not p.is_symlink():
+            found = sorted((f for f in p.rglob("*") if f.suffix == ".txt" or _is_jsonl(f)), key=lambda f: f.relative_to(p).as_posix())
+            if not found:
+                raise InputError(arg, "the folder holds no .txt, .jsonl or .jsonl.gz files", "give a folder of articles, or the files themselves")
+            out += [(f, f"{p.name}/{f.relative_to(p).as_posix()}") for f in found]
+        elif p.is_file() and (p.suffix == ".txt" or _is_jsonl(p)):
+            out.append((p, p.name))
+        elif p.exists() and not p.is_file() and not p.is_dir():
+            raise InputError(arg, "is not a regular file (a pipe, device or socket)", "give a file on disk")
+        elif p.exists() and not p.is_dir():
+            raise InputError(arg, f"unknown input type {''.join(p.suffixes) or p.name!r}", "give .txt files, .jsonl or .jsonl.gz files, or folders of them")
+        else:
+            raise InputError(arg, "no such file or folder", "check the path")
+    names = [name for _, name in out]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise InputError(dup, "two inputs are known by the same name, so their document ids would collide", "rename one of them, or give the folder that holds both")
+    return out
+
+
+def _is_jsonl(p: Path) -> bool:
+    return p.name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _text_problem(text: str, limit: int) -> _Bad | None:
+    if not text.strip():
+        return _Bad("text-empty", "the article's text is empty")
+    if "\0" in text:
+        return _Bad("control-character", "the article holds a NUL byte")
+    if len(text) > limit:
+        return _Bad("text-too-long", f"{len(text):,} characters, over the limit of {limit:,}")
+    return None
+
+
+def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article | Reject]:
+    """Every article of the inputs, or a Reject in its place, in input order.
+    Raises InputError (before yielding anything) for an input that is not there or not readable as a kind we know."""
+    files = input_files(paths)
+    index = 0
+    seen: dict[str, str] = {}
+    for path, name in files:
+        items = _txt(path, name, limit) if path.suffix == ".txt" else _jsonl(path, name, limit)
+        for location, key, payload in items:
+            if isinstance(payload, _Bad):
+                yield Reject(index, location, payload.check, payload.reason)
+            elif key in seen:
+                yield Reject(index, location, "id-duplicate", f"gives the same article id as {seen[key]}")
+            else:
+                seen[key] = location
+                raw, given = payload
+                yield Article(index, location, key, raw, _sha(raw.encode("utf-8")), given)
+            index += 1
+
+
+Item = tuple[str, str, "tuple[str, dict] | _Bad"]
+
+
+def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
+    try:
+        if path.stat().st_size > 4 * limit:  # over the limit whatever it holds: do not read it
+            yield name, name, _Bad("text-too-long", f"{path.stat().st_size:,} bytes, over the limit of {limit:,} characters")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield name, name, _Bad("file-unreadable", str(exc.strerror or exc))
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        yield name, name, _Bad("utf8-invalid", f"byte {exc.start} (line {line}) is not valid UTF-8")
+        return
+    problem = _text_problem(text, limit)
+    yield name, name, problem if problem else (text, {})
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as fh:  # type: ignore[operator]
+        yield from fh
+
+
+def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:
+    n = 0
+    try:
+        for n, line in enumerate(_lines(path), 1):
+            location = f"{name}:{n}"
+            if not line.strip():
+                continue
+            yield _jsonl_item(line, location, name, limit)
+    except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz, a read error
+        yield f"{name}:{n + 1}", f"{name}:{n + 1}", _Bad("file-unreadable", f"reading stopped after line {n}: {exc}")
+
+
+def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
+    if len(line) > 4 * limit + 4096:
+        return location, location, _Bad("text-too-long", f"the line is {len(line):,} bytes, over the limit of {limit:,} characters")
+    try:
+        node = json.loads(line)
+    except UnicodeDecodeError as exc:
+        return location, location, _Bad("utf8-invalid", f"byte {exc.start} of the line is not valid UTF-8")
+    except ValueError as exc:
+        return location, location, _Bad("json-syntax", f"not a JSON object: {exc}")
+    if not isinstance(node, dict):
+        return location, location, _Bad("json-syntax", f"the line is a JSON {type(node).__name__}, not an object")
+    text = node.get("text")
+    if not isinstance(text, str):
+        return location, location, _Bad("value-not-text", "'text' is missing" if text is None else f"'text' is a {type(text).__name__}, not a string")
+    given = {}
+    for k in GIVEN_FIELDS:
+        v = node.get(k)
+        if v is None:
+            continue
+        if k == "id" and isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        if not isinstance(v, str) or not v.strip() or "\0" in v:
+            return location, location, _Bad("value-not-text", f"{k!r} must be a non-empty string, not {json.dumps(v)[:60]}")
+        given[k] = v
+    problem = _text_problem(text, limit)
+    if problem:
+        return location, location, problem
+    key = f"{name}#{given['id']}" if "id" in given else location
+    return location, key, (text, given)

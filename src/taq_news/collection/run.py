@@ -1,0 +1,222 @@
+"""``taq-news annotate``: plan, run and commit. A raw collection in, a Hub-ready folder out.
+
+1. The output's staging folder is opened (and locked) before any input is read, so a
+   target that must not be written is refused at once.
+2. The input is read once to count its items (articles and rejects alike), which fixes
+   the shard count ``n``: item ``i`` belongs to shard ``i // shard_size``.
+3. It is read again, shard by shard; each shard is run (or, with ``resume``, reused
+   when its done-record and files check) on the chosen engine.
+4. When every shard is in, counts match and ids are unique across shards, the entities
+   table, the rejects, the card and ``_manifest.json`` are added and the folder is
+   switched into place. Anything short of that commits nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from taq_news.annotations.registry import Entity
+from taq_news.collection.card import collection_card
+from taq_news.collection.engines import EngineSpec, dask_client, run_dask, run_local
+from taq_news.collection.inputs import Article, Reject, iter_articles
+from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, run_shard, shard_file
+from taq_news.core.paths import packaged_schema_dir
+from taq_news.core.schema import load_schemas, published_schema
+from taq_news.core.version import __version__
+from taq_news.publishing.build import parquet_bytes
+from taq_news.publishing.output import StagedFolder, write_staged
+from taq_news.publishing.tables import EntityStats, entity_rows_from
+
+MANIFEST = "_manifest.json"
+REJECTS = "rejects.jsonl"
+
+
+class RunFailed(Exception):
+    """The run cannot be committed (too many rejects, a shard that failed): nothing was written to --out."""
+
+    def __init__(self, check: str, message: str, fix: str):
+        super().__init__(message)
+        self.check, self.message, self.fix = check, message, fix
+
+
+@dataclass
+class Summary:
+    out: Path
+    items: int = 0
+    documents: int = 0
+    shards: int = 0
+    reused: int = 0
+    rejects: Counter[str] = field(default_factory=Counter)
+    rows: dict[str, int] = field(default_factory=dict)
+    pids: set[int] = field(default_factory=set)
+    builds: dict[int, int] = field(default_factory=dict)  # worker pid -> pipelines it had built
+
+
+def _shards(paths: list[str], shard_size: int, input_rejects: list[dict]) -> Iterator[Shard]:
+    """Articles grouped by item index into shards; rejected items collected on the way."""
+    current: list[Article] = []
+    shard = 0
+    for item in iter_articles(paths):
+        while item.index // shard_size > shard:
+            yield Shard(shard, tuple(current))
+            current, shard = [], shard + 1
+        if isinstance(item, Reject):
+            input_rejects.append({"index": item.index, "location": item.location, "check": item.check, "reason": item.reason})
+        else:
+            current.append(item)
+    yield Shard(shard, tuple(current))
+
+
+def count_items(paths: list[str]) -> int:
+    return sum(1 for _ in iter_articles(paths))
+
+
+def annotate(
+    paths: list[str],
+    out: str,
+    registry: dict[str, Entity],
+    *,
+    shard_size: int = 1000,
+    engine: EngineSpec | None = None,
+    resume: bool = False,
+    max_rejects: int | None = None,
+    model: str | None = None,
+    name: str = "TAQ-News machine-annotated collection",
+    progress: Callable[[ShardResult, int, bool], None] | None = None,
+    work: Callable[[Shard, Setup], ShardResult] = run_shard,
+) -> Summary:
+    """Annotate the collection into ``out``. Raises InputError, OutputRefused, EngineUnavailable or RunFailed."""
+    engine = engine or EngineSpec()
+    staged = StagedFolder(out, COMMAND, resume=resume)
+    try:
+        summary = _annotate(paths, staged, registry, shard_size, engine, max_rejects, model, name, progress, work)
+    finally:
+        staged.close()
+    return summary
+
+
+def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineSpec, max_rejects, model, name, progress, work) -> Summary:
+    items = count_items(paths)
+    if items == 0:
+        raise RunFailed("input-invalid", "the inputs hold no articles", "give files with at least one article")
+    n = (items + shard_size - 1) // shard_size
+    setup = Setup(str(staged.path), n, registry, model)
+    summary = Summary(staged.target, items=items, shards=n)
+    input_rejects: list[dict] = []
+    results: dict[int, ShardResult] = {}
+
+    def todo() -> Iterator[Shard]:
+        for shard in _shards(paths, shard_size, input_rejects):
+            done = finished(shard, setup) if staged_resume else None
+            if done is not None:
+                results[shard.index] = done
+                summary.reused += 1
+                if progress:
+                    progress(done, n, True)
+            else:
+                yield shard
+
+    staged_resume = any(staged.path.iterdir())
+
+    def collect(stream: Iterator[ShardResult]) -> None:
+        for result in stream:
+            results[result.index] = result
+            summary.pids.add(result.pid)
+            summary.builds[result.pid] = max(summary.builds.get(result.pid, 0), result.builds)
+            if progress:
+                progress(result, n, False)
+
+    if engine.name == "dask":
+        with dask_client(engine) as client:
+            collect(run_dask(todo(), setup, client, work=work))
+    else:
+        collect(run_local(todo(), setup, work=work))
+    _commit(paths, staged, setup, results, input_rejects, summary, max_rejects, name)
+    return summary
+
+
+def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardResult], input_rejects: list[dict], summary: Summary, max_rejects, name: str) -> None:
+    n = setup.n_shards
+    missing = sorted(set(range(n)) - set(results))
+    if missing:
+        raise RunFailed("out-incomplete", f"shards {missing[:5]} did not finish", "run again with --resume")
+    rejects = sorted([*input_rejects, *(r for i in range(n) for r in results[i].rejects)], key=lambda r: r["index"])
+    summary.rejects = Counter(r["check"] for r in rejects)
+    if max_rejects is not None and len(rejects) > max_rejects:
+        shown = "; ".join(f"{r['location']}: {r['check']}" for r in rejects[:3])
+        raise RunFailed("rejects-exceeded", f"{len(rejects):,} articles were rejected, over --max-rejects {max_rejects:,} (first: {shown})",
+                        "fix the input or raise --max-rejects; --resume reuses the finished shards")
+    ids: set[str] = set()
+    for i in range(n):
+        for doc_id in results[i].ids:
+            if doc_id in ids:
+                raise RunFailed("id-duplicate", f"document id {doc_id} is in two shards", "report it: ids are derived from distinct input locations")
+            ids.add(doc_id)
+    documents = sum(results[i].rows["documents"] for i in range(n))
+    if documents + len(rejects) != summary.items:
+        raise RunFailed("out-incomplete", f"{documents:,} records and {len(rejects):,} rejects do not add up to the {summary.items:,} input items", "run again; report it if it repeats")
+    summary.documents = documents
+
+    proposed: dict[str, Entity] = {}
+    stats = EntityStats()
+    for i in range(n):  # shard order, so the first proposal of an entity wins whatever the engine
+        for eid, e in results[i].proposed.items():
+            proposed.setdefault(eid, e)
+        stats.merge(results[i].stats)
+    schemas = load_schemas(str(packaged_schema_dir()))
+    entities = pa.Table.from_pylist(entity_rows_from(stats, {**setup.registry, **proposed}), schema=published_schema(schemas, "entities"))
+
+    listing: dict[str, str] = {}
+    rows = {c: sum(results[i].rows[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
+    nbytes = {c: sum(results[i].nbytes[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
+    rows["entities"], nbytes["entities"] = entities.num_rows, entities.nbytes
+    summary.rows = rows
+    for i in range(n):
+        listing.update(results[i].files)
+    listing[shard_file("entities", 0, 1)] = write_staged(staged.path, shard_file("entities", 0, 1), parquet_bytes(entities), COMMAND)
+    rejects_bytes = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rejects).encode("utf-8")
+    listing[REJECTS] = write_staged(staged.path, REJECTS, rejects_bytes, COMMAND)
+    inputs = [Path(p).name for p in paths]
+    card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
+    listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
+    manifest = _manifest(setup, results, rows, listing, summary, len(rejects))
+    listing[MANIFEST] = write_staged(staged.path, MANIFEST, manifest, COMMAND)
+    _prune(staged, listing)
+    staged.commit(listing)
+
+
+def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int], listing: dict[str, str], summary: Summary, rejects: int) -> bytes:
+    import spacy
+
+    doc = {
+        "tool": "taq-news",
+        "command": COMMAND,
+        # Nothing here depends on the engine, the worker count or the time: the same input gives the same bytes.
+        "versions": {"taq-news": __version__, "pyarrow": pa.__version__, "spacy": spacy.__version__, "python": platform.python_version()},
+        "model": setup.model,
+        "items": summary.items,
+        "documents": summary.documents,
+        "rejects": rejects,
+        "rows": rows,
+        "shards": [{"index": i, "rows": results[i].rows, "files": results[i].files} for i in range(setup.n_shards)],
+        "files": {rel: digest for rel, digest in sorted(listing.items())},
+    }
+    return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _prune(staged: StagedFolder, listing: dict[str, str]) -> None:
+    """Drop staged pieces this commit does not list: done-records, shards of an older plan."""
+    for p in sorted(staged.path.rglob("*"), key=lambda p: -len(p.parts)):
+        rel = p.relative_to(staged.path).as_posix()
+        if p.is_dir() and not p.is_symlink():
+            if not any(p.iterdir()):
+                p.rmdir()
+        elif rel not in listing:
+            p.unlink()

@@ -1,0 +1,188 @@
+"""Shards: the unit of work of ``taq-news annotate``, and the one function that processes one.
+
+``run_shard`` is pure and idempotent: the same shard and setup give the same files,
+byte for byte, in whatever process it runs and however often. It writes
+``data/<config>/train-{i:05d}-of-{n:05d}.parquet`` for the per-document configs into
+the staging folder (each through a temporary file), then a done-record
+``_shards/{i:05d}.json`` naming what it wrote; only a shard with its done-record
+counts as finished, so a task killed half-way, or run twice after a worker died,
+leaves no file that is counted. The spaCy pipeline is built once per worker process
+(never shipped per task) and only rows and small summaries travel back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from taq_news.annotations.registry import Entity
+from taq_news.collection.article import annotate_article, document_id, make_validator
+from taq_news.collection.inputs import Article
+from taq_news.core.incidents import IncidentError
+from taq_news.core.paths import SPLIT, packaged_schema_dir
+from taq_news.core.schema import load_schemas, published_schema
+from taq_news.core.version import __version__
+from taq_news.publishing.build import ner_tag_names, parquet_bytes
+from taq_news.publishing.output import read_staged, write_staged
+from taq_news.publishing.tables import EntityStats, ner_rows, quote_rows
+
+COMMAND = "annotate"
+SHARD_CONFIGS = ("documents", "quotes", "ner")  # one file per shard; entities are gathered over all shards at commit
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every shard is processed with: sent once to each task, small and picklable."""
+
+    staging: str
+    n_shards: int
+    registry: dict[str, Entity]
+    model: str | None = None
+
+    def fingerprint(self) -> str:
+        """Changes whenever a shard's output could: versions, registry, model, shard count."""
+        import pyarrow
+        import spacy
+
+        reg = json.dumps([asdict(e) for _, e in sorted(self.registry.items())], sort_keys=True, default=str)
+        parts = [__version__, pyarrow.__version__, spacy.__version__, str(self.model), str(self.n_shards), reg]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    articles: tuple[Article, ...]
+
+    def digest(self, setup_fingerprint: str) -> str:
+        h = hashlib.sha256(setup_fingerprint.encode())
+        for a in self.articles:
+            h.update(f"\0{a.index}\0{a.location}\0{a.key}\0{a.sha256}\0{json.dumps(a.given, sort_keys=True)}".encode())
+        return h.hexdigest()
+
+
+@dataclass
+class ShardResult:
+    index: int
+    digest: str
+    files: dict[str, str]  # relative path -> SHA-256
+    rows: dict[str, int]  # config -> rows in this shard
+    nbytes: dict[str, int]  # config -> in-memory Arrow bytes (dataset_info's num_bytes)
+    ids: list[str]
+    rejects: list[dict]  # {"index", "location", "check", "reason"}
+    proposed: dict[str, Entity]
+    stats: EntityStats = field(default_factory=EntityStats)
+    pid: int = 0
+    builds: int = 0  # pipelines this worker process had built when it ran the shard
+
+    def to_json(self) -> bytes:
+        doc = {
+            "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes, "ids": self.ids,
+            "rejects": self.rejects, "proposed": {k: asdict(e) for k, e in sorted(self.proposed.items())},
+            "stats": {"mentions": dict(sorted(self.stats.mentions.items())), "quotes": dict(sorted(self.stats.quotes.items())),
+                      "docs": {k: sorted(v) for k, v in sorted(self.stats.docs.items())}},
+        }
+        return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> ShardResult:
+        doc = json.loads(data)
+        stats = EntityStats()
+        stats.mentions.update(doc["stats"]["mentions"])
+        stats.quotes.update(doc["stats"]["quotes"])
+        for k, v in doc["stats"]["docs"].items():
+            stats.docs[k] = set(v)
+        proposed = {k: Entity(**{**e, "aliases": tuple(e["aliases"])}) for k, e in doc["proposed"].items()}
+        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["ids"], doc["rejects"], proposed, stats)
+
+
+def shard_file(config: str, index: int, n: int) -> str:
+    return f"data/{config}/{SPLIT}-{index:05d}-of-{n:05d}.parquet"
+
+
+def done_file(index: int) -> str:
+    return f"_shards/{index:05d}.json"
+
+
+# One pipeline per worker process and setup: building it costs far more than a shard's
+# bookkeeping, and a spaCy Language does not travel well between processes.
+_STATE: dict[str, tuple] = {}
+BUILDS = {"count": 0}
+
+
+def _state(setup: Setup) -> tuple:
+    key = setup.fingerprint()
+    if key not in _STATE:
+        from taq_news.preannotate.pipeline import make_nlp  # deferred: building the pipeline is the worker's first task, not the driver's
+
+        schemas = load_schemas(str(packaged_schema_dir()))
+        _STATE.clear()
+        _STATE[key] = (make_nlp(setup.registry, setup.model), schemas, make_validator(schemas), ner_tag_names(schemas))
+        BUILDS["count"] += 1
+    return _STATE[key]
+
+
+def finished(shard: Shard, setup: Setup) -> ShardResult | None:
+    """The shard's result if a previous run finished it with this very input and setup, and its files check."""
+    data = read_staged(setup.staging, done_file(shard.index))
+    if data is None:
+        return None
+    try:
+        result = ShardResult.from_json(data)
+    except (ValueError, KeyError, TypeError):
+        return None
+    if result.index != shard.index or result.digest != shard.digest(setup.fingerprint()):
+        return None
+    for rel, digest in result.files.items():
+        piece = read_staged(setup.staging, rel)
+        if piece is None or hashlib.sha256(piece).hexdigest() != digest:
+            return None
+    return result
+
+
+def run_shard(shard: Shard, setup: Setup) -> ShardResult:
+    """Process one shard: annotate each article, write its Parquet files and its done-record."""
+    nlp, schemas, validator, class_names = _state(setup)
+    records: list[dict] = []
+    rejects: list[dict] = []
+    proposed: dict[str, Entity] = {}
+    for a in shard.articles:
+        doc_id = document_id(a.key, a.sha256)
+        try:
+            record, new = annotate_article(doc_id, a.raw, a.sha256, a.location, a.given, setup.registry, nlp, validator)
+        except IncidentError as exc:
+            first = exc.incidents[0]
+            more = f" (and {len(exc.incidents) - 1} more)" if len(exc.incidents) > 1 else ""
+            rejects.append({"index": a.index, "location": a.location, "check": first.check, "reason": f"{first.path}: {first.message}{more}".lstrip(": ")})
+            continue
+        except Exception as exc:  # a rule that raised: the article is rejected, never the run
+            rejects.append({"index": a.index, "location": a.location, "check": "rule-failed", "reason": f"{type(exc).__name__}: {exc}"[:500]})
+            continue
+        records.append(record)
+        for e in new:
+            proposed.setdefault(e.id, e)
+    stats = EntityStats()
+    for rec in records:
+        stats.add(rec)
+    rows = {"documents": records, "quotes": quote_rows(records, {**setup.registry, **proposed}), "ner": ner_rows(records, class_names)}
+    files: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    nbytes: dict[str, int] = {}
+    for config in SHARD_CONFIGS:
+        table = pa.Table.from_pylist(rows[config], schema=published_schema(schemas, config))
+        rel = shard_file(config, shard.index, setup.n_shards)
+        files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
+        counts[config], nbytes[config] = table.num_rows, table.nbytes
+    result = ShardResult(shard.index, shard.digest(setup.fingerprint()), files, counts, nbytes, [r["id"] for r in records], rejects, proposed, stats,
+                         os.getpid(), BUILDS["count"])
+    write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
+    return result
+
+
+def staged_path(setup: Setup, rel: str) -> Path:
+    return Path(setup.staging).joinpath(*rel.split("/"))
