@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from taq_news.audit.collection import is_collection, validate_collection
 from taq_news.audit.dataset import validate_dataset
 from taq_news.core.checks import incident
+from taq_news.core.cluster import EngineSpec
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import checkout_of
 from taq_news.corpus.annotation_file import validate_annotation_file
@@ -30,16 +32,18 @@ def validate(
     registry: str | Path | None = None,
     schema_dir: str | Path | None = None,
     fast: bool = True,
+    cluster: EngineSpec | None = None,
 ) -> list[Incident]:
     """Validate files or folders; return the incidents (an empty list means valid).
 
     ``fast=False`` sends every record through the precise checks (for benchmarks
-    and tests); the verdicts are the same either way.
+    and tests); the verdicts are the same either way. ``cluster`` validates the shards
+    of an annotated collection in parallel on Dask.
     """
     selection = Selection(select, ignore, level)
     selection.fast = fast
     out: list[Incident] = []
-    for inc in _run(list(paths), selection, engine, registry, schema_dir):
+    for inc in _run(list(paths), selection, engine, registry, schema_dir, cluster):
         if selection.keeps(inc):
             out.append(inc)
             if max_errors is not None and len(out) >= max_errors:
@@ -47,17 +51,19 @@ def validate(
     return out
 
 
-def _run(paths: list, selection: Selection, engine: str, registry_path, schema_dir) -> Iterator[Incident]:
+def _run(paths: list, selection: Selection, engine: str, registry_path, schema_dir, cluster: EngineSpec | None = None) -> Iterator[Incident]:
     record_files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             yield incident("file-unreadable", str(raw), None, "", "no such file or folder", "check the path")
             continue
-        if path.is_dir():
+        if path.is_dir() and is_collection(path):
+            yield from validate_collection(path, selection, engine, cluster)
+        elif path.is_dir():
             layout = checkout_of(path)
             if layout is None or path.resolve() not in (layout.dataset.resolve(), layout.root.resolve()):
-                yield incident("file-unreadable", str(raw), None, "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it)", "pass record files or the dataset folder")
+                yield incident("file-unreadable", str(raw), None, "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it), or a folder taq-news annotate wrote", "pass record files or the dataset folder")
                 continue
             yield from validate_dataset(layout, selection, engine)
         elif not path.is_file():  # a FIFO, a device or a socket: reading could block or never end

@@ -64,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
     # deferred: spaCy, pyarrow and Dask load only for the commands that run them
     from tqdm import tqdm
 
-    from taq_news.collection.engines import EngineSpec, EngineUnavailable
     from taq_news.collection.inputs import InputError
     from taq_news.collection.run import RunFailed, annotate
     from taq_news.core.checks import incident
+    from taq_news.core.cluster import EngineSpec, EngineUnavailable
 
     if args.engine == "local" and (args.scheduler or args.scheduler_file):
         return usage("taq-news annotate", "argument-invalid", "--scheduler and --scheduler-file need --engine dask")

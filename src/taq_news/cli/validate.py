@@ -16,7 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ignore", action="append", metavar="IDS", help="skip these check ids (comma-separated; repeatable)")
     p.add_argument("--level", type=int, choices=range(1, 6), default=5, help="run levels 1..N (default 5)")
     p.add_argument("--max-errors", type=int, metavar="N", help="stop after N incidents")
-    p.add_argument("--engine", choices=("auto", "rs", "python"), default="auto", help="JSON Schema engine: jsonschema-rs (default) or pure-Python jsonschema")
+    p.add_argument("--engine", choices=("auto", "rs", "python", "dask"), default="auto",
+                   help="JSON Schema engine: jsonschema-rs (default) or pure-Python jsonschema; dask: jsonschema-rs, the shards of an annotated collection in parallel on Dask")
+    p.add_argument("--workers", type=int, default=2, help="with --engine dask and no scheduler: worker processes of a LocalCluster (default 2)")
+    p.add_argument("--scheduler", help="with --engine dask: a running scheduler's address")
+    p.add_argument("--scheduler-file", help="with --engine dask: a scheduler file")
     p.add_argument("--registry", help="entity registry YAML for reference checks (default: the checkout's)")
     p.add_argument("--schema-dir", help="folder with document.schema.json (default: the checkout's)")
     p.add_argument("--strict", action="store_true", help="fail when a check could not run (no registry, no raw articles at hand)")
@@ -33,11 +37,18 @@ def run(args: argparse.Namespace) -> int:
     )
     from taq_news.validation.report import exit_code, render
 
+    from taq_news.core.cluster import EngineSpec, EngineUnavailable
+
+    if args.workers < 1:
+        return usage("taq-news validate", "argument-invalid", f"--workers {args.workers} must be at least 1")
+    cluster = EngineSpec("dask", args.workers, args.scheduler, args.scheduler_file) if args.engine == "dask" else None
     try:
         incidents = validate(
             args.paths, select=_ids(args.select), ignore=_ids(args.ignore), level=args.level,
-            max_errors=args.max_errors, engine=args.engine, registry=args.registry, schema_dir=args.schema_dir,
+            max_errors=args.max_errors, engine="auto" if cluster else args.engine, registry=args.registry, schema_dir=args.schema_dir, cluster=cluster,
         )
+    except EngineUnavailable as exc:
+        return usage("taq-news validate", "argument-invalid", str(exc), "install the dask extra, or check --scheduler")
     except ValueError as exc:  # unknown check ids
         return usage("taq-news validate", "argument-invalid", str(exc), "see 'taq-news checks' for the ids")
     truncated = args.max_errors is not None and len(incidents) >= args.max_errors

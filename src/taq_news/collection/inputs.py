@@ -141,8 +141,9 @@ def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
 
 def _lines(path: Path) -> Iterator[bytes]:
     opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as fh:  # type: ignore[operator]
+    with opener(path, "rb") as fh:
         yield from fh
+
 
 
 def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:

@@ -24,9 +24,11 @@ import pyarrow as pa
 
 from taq_news.annotations.registry import Entity
 from taq_news.collection.card import collection_card
-from taq_news.collection.engines import EngineSpec, dask_client, run_dask, run_local
+from taq_news.collection.engines import run_dask, run_local
 from taq_news.collection.inputs import Article, Reject, iter_articles
 from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, run_shard, shard_file
+from taq_news.core.cluster import EngineSpec, dask_client
+from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
 from taq_news.core.paths import packaged_schema_dir
 from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
@@ -34,7 +36,6 @@ from taq_news.publishing.build import parquet_bytes
 from taq_news.publishing.output import StagedFolder, write_staged
 from taq_news.publishing.tables import EntityStats, entity_rows_from
 
-MANIFEST = "_manifest.json"
 REJECTS = "rejects.jsonl"
 
 

@@ -63,7 +63,7 @@ register("out-busy", "L0", "Another run is writing the same output folder now.",
 register("out-incomplete", "L0", "A staged output does not hold exactly the files its run wrote.", "Run again; report it if it repeats.")
 register("rejects-exceeded", "L0", "More articles were rejected than --max-rejects allows, so nothing was committed.", "Look at the rejects the run printed, fix the input, or raise --max-rejects.")
 register("input-invalid", "L0", "An input of taq-news annotate cannot be read at all (missing, a pipe, an unknown kind).", "Give folders of .txt files, or .jsonl / .jsonl.gz files.")
-register("rule-failed", "L0", "A pre-annotation step raised an error on an article; the article is rejected, the run goes on.", "Report it with the article: the pre-annotator must not fail on any text.")
+register("rule-failed", "L0", "A pre-annotation step raised on an article: it is rejected, the run goes on.", "Report it with the article: the pre-annotator must not fail on any text.")
 register("io-error", "L0", "The system refused a read or write (permissions, a full disk, a read-only file system).", "Check permissions and free space; nothing half-written was left in place.")
 register("checkout-missing", "L0", "The command needs a TAQ-News checkout (schema/ and dataset/) and found none.", "Run it inside a checkout, or pass --root.")
 register(
@@ -298,7 +298,7 @@ register(
 )
 register("build-interrupted", "L5", "A build was stopped while switching its outputs in (its journal is still there).", "Run 'taq-news build': it completes the switch, then validate again.")
 register("artifact-stale", "L5", "A committed built file differs from a fresh build.", "Run 'make dataset' and commit.")
-register("collection-mismatch", "L5", "A file of an annotated collection differs from its _manifest.json (hash, rows or listing).", "Run taq-news annotate again (with --resume) to rebuild it; never edit its files by hand.")
+register("collection-mismatch", "L5", "A file of an annotated collection differs from its _manifest.json.", "Run taq-news annotate again to rebuild it; never edit its files by hand.")
 register("schema-disagreement", "L5", "The JSON Schema, Parquet schema, card dataset_info, loading-script Features or Croissant disagree.", "Rebuild; never edit generated parts by hand.")
 
 

@@ -15,6 +15,9 @@ def packaged_schema_dir() -> Path:
     return Path(str(files("taq_news") / "schemas"))
 
 
+COLLECTION_MANIFEST = "_manifest.json"  # what marks a folder taq-news annotate wrote, and lists its files
+
+
 class CheckoutMissing(FileNotFoundError):
     """A command that needs a TAQ-News checkout found none."""
 

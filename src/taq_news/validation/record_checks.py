@@ -263,6 +263,15 @@ class CorpusIndex:
             if isinstance(r, dict) and isinstance(r.get("document"), str):
                 self.relations.append((file, line, f"relations[{i}].document", r["document"]))
 
+    def merge(self, other: CorpusIndex) -> None:
+        """Add another index (of another shard): the cross-record checks then see both."""
+        for key, places in other.ids.items():
+            self.ids[key].extend(places)
+        self.relations.extend(other.relations)
+        self.clusters.update(other.clusters)
+        for cid, where in other.cluster_first.items():
+            self.cluster_first.setdefault(cid, where)
+
     def incidents(self) -> list[Incident]:
         out = []
         docs = {i for i, places in self.ids.items() if any(p == "id" for _, _, p in places)}

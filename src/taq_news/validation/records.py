@@ -147,7 +147,9 @@ def validate_records(
         )
 
 
-def validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir) -> Iterator[Incident]:
+def validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir, index: CorpusIndex | None = None) -> Iterator[Incident]:
+    """Records in files. With ``index``, the cross-record checks are left to the caller, who
+    gathers the indexes of several calls (one per shard) and runs them once."""
     layout = checkout_of(files[0].resolve())
     schemas = load_schemas(str(Path(schema_dir).resolve() if schema_dir else (layout.schema_dir if layout else _default_schema_dir())))
     registry = None
@@ -188,8 +190,14 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
                 # An empty export usually means the step that wrote it failed: passing it would hide that.
                 yield incident("file-empty", str(f), None, "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
-    yield from validate_records(items(), schemas, registry, selection, engine, layout=layout, columnar=columnar)
+    yield from validate_records(items(), schemas, registry, selection, engine, index=index, layout=layout, columnar=columnar)
     yield from cannot_run
+
+
+def validate_file_part(path: str, selection: Selection, engine: str, registry_path: str | None, schema_dir: str | None) -> tuple[list[Incident], CorpusIndex]:
+    """One file's incidents and its index, for a worker: the caller merges the indexes."""
+    index = CorpusIndex()
+    return list(validate_record_files([Path(path)], selection, engine, registry_path, schema_dir, index=index)), index
 
 
 def _cannot_run(check: str, file: str, message: str) -> Incident:

@@ -1,0 +1,129 @@
+"""``taq-news validate OUT/`` for a folder ``taq-news annotate`` wrote: its records, then its manifest.
+
+The ``documents`` shards are validated as records (the columnar path, one shard at a
+time, or one task per shard on a Dask cluster with ``--engine dask``); the cross-shard
+checks (unique ids, relations, clusters) run once on the gathered index. Then every file
+is compared with ``_manifest.json``: present, unchanged, no file it does not list, and
+row counts as recorded (L5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from taq_news.core.checks import incident
+from taq_news.core.cluster import EngineSpec, dask_client, map_bounded
+from taq_news.core.incidents import Incident
+from taq_news.core.paths import COLLECTION_MANIFEST
+from taq_news.publishing.output import MARKER  # the writer's own record of the folder, not part of the data
+from taq_news.validation.record_checks import CorpusIndex
+from taq_news.validation.records import Selection, validate_file_part, validate_record_files
+
+_CANNOT_RUN = ("raw-unavailable", "registry-unavailable")
+
+
+def is_collection(folder: Path) -> bool:
+    return (folder / COLLECTION_MANIFEST).is_file()
+
+
+def _sha_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_manifest(folder: Path) -> tuple[dict | None, Incident | None]:
+    path = folder / COLLECTION_MANIFEST
+    display = str(path)
+    try:
+        doc = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        return None, incident("manifest-syntax", display, None, "", f"not readable as JSON: {exc}", "run taq-news annotate again to rewrite it")
+    if not (isinstance(doc, dict) and doc.get("tool") == "taq-news" and doc.get("command") == "annotate"
+            and isinstance(doc.get("files"), dict) and isinstance(doc.get("shards"), list)):
+        return None, incident("manifest-syntax", display, None, "", "is not a taq-news annotate manifest (tool, command, files, shards)", "run taq-news annotate again to rewrite it")
+    return doc, None
+
+
+def validate_collection(folder: Path, selection: Selection, engine: str = "auto", cluster: EngineSpec | None = None) -> Iterator[Incident]:
+    doc, problem = _read_manifest(folder)
+    if problem is not None:
+        yield problem
+        return
+    assert doc is not None
+    documents = sorted(p for p in (folder / "data" / "documents").glob("*.parquet"))
+    if not documents:
+        yield incident("file-empty", str(folder / "data" / "documents"), None, "", "the collection holds no documents shard", "run taq-news annotate again")
+    elif cluster is not None:
+        yield from _records_on_cluster(documents, selection, cluster)
+    else:
+        yield from validate_record_files(documents, selection, engine, None, None)
+    if selection.runs(5):
+        yield from manifest_incidents(folder, doc)
+
+
+def _records_on_cluster(documents: list[Path], selection: Selection, cluster: EngineSpec) -> Iterator[Incident]:
+    entities = sorted((documents[0].parent.parent / "entities").glob("*.parquet"))
+    registry = str(entities[0]) if len(entities) == 1 else None
+    parts: dict[str, tuple[list[Incident], CorpusIndex]] = {}
+    with dask_client(cluster) as client:
+        for path, result in map_bounded(client, _part, [str(p) for p in documents], selection, registry, key=lambda p: f"taq-validate-{Path(p).name}"):
+            parts[path] = result
+    index = CorpusIndex()
+    said: set[str] = set()
+    for path in sorted(parts):  # file order, whatever order the tasks finished in
+        incidents, part_index = parts[path]
+        for inc in incidents:
+            if inc.check in _CANNOT_RUN:  # said once for the collection, not once per shard
+                if inc.check in said:
+                    continue
+                said.add(inc.check)
+            yield inc
+        index.merge(part_index)
+    if selection.runs(4):
+        yield from index.incidents()
+
+
+def _part(path: str, selection: Selection, registry: str | None) -> tuple[str, tuple[list[Incident], CorpusIndex]]:
+    return path, validate_file_part(path, selection, "auto", registry, None)
+
+
+def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
+    listed: dict = doc["files"]
+    present = set()
+    for p in folder.rglob("*"):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink() or (not p.is_dir() and not p.is_file()):
+            yield incident("collection-mismatch", str(p), None, "", "is a link or a special file inside the collection", "remove it")
+        elif p.is_file() and rel not in (COLLECTION_MANIFEST, MARKER):
+            present.add(rel)
+    for rel in sorted(present - set(listed)):
+        yield incident("collection-mismatch", str(folder / rel), None, "", f"{COLLECTION_MANIFEST} does not list this file: a reader of the folder would take it for data",
+                       "remove it, or run taq-news annotate again")
+    for rel in sorted(set(listed) - present):
+        yield incident("collection-mismatch", str(folder / rel), None, "", f"{COLLECTION_MANIFEST} lists this file but it is missing")
+    for rel in sorted(set(listed) & present):
+        if _sha_file(folder / rel) != listed[rel]:
+            yield incident("collection-mismatch", str(folder / rel), None, "", f"its SHA-256 is not the one {COLLECTION_MANIFEST} records: it changed after it was written")
+    for shard in doc["shards"]:
+        if not (isinstance(shard, dict) and isinstance(shard.get("files"), dict) and isinstance(shard.get("rows"), dict)):
+            yield incident("manifest-syntax", str(folder / COLLECTION_MANIFEST), None, "shards", "a shard entry is not {index, rows, files}", "run taq-news annotate again")
+            continue
+        for rel in shard["files"]:
+            config = rel.split("/")[1] if rel.count("/") == 2 else None
+            path = folder / rel
+            if config in shard["rows"] and path.is_file():
+                try:
+                    rows = pq.read_metadata(path).num_rows
+                except (OSError, ValueError) as exc:
+                    yield incident("parquet-unreadable", str(path), None, "", str(exc))
+                    continue
+                if rows != shard["rows"][config]:
+                    yield incident("collection-mismatch", str(path), None, "", f"holds {rows:,} rows; {COLLECTION_MANIFEST} records {shard['rows'][config]:,}")

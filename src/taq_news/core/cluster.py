@@ -1,0 +1,80 @@
+"""How taq-news talks to a Dask distributed cluster: one home for starting or reaching it.
+
+``taq-news annotate --engine dask`` runs shards on it and ``taq-news validate --engine dask``
+validates Parquet files on it. Dask is an optional extra, imported only here and only when
+asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    name: str = "local"  # local | dask
+    workers: int = 2  # LocalCluster size when no scheduler is given
+    scheduler: str | None = None  # tcp://host:port
+    scheduler_file: str | None = None
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot start (dask not installed, scheduler unreachable): a usage error."""
+
+
+@contextmanager
+def dask_client(spec: EngineSpec) -> Iterator[Any]:
+    """A distributed Client: to the given scheduler, or to a LocalCluster of ``spec.workers`` processes."""
+    try:
+        from distributed import Client, LocalCluster  # deferred: only --engine dask needs Dask (the "dask" extra)
+    except ImportError as exc:
+        raise EngineUnavailable("Dask distributed is not installed: pip install 'taq-news[dask]'") from exc
+    try:
+        if spec.scheduler or spec.scheduler_file:
+            client = Client(spec.scheduler, scheduler_file=spec.scheduler_file, timeout="30s") if spec.scheduler else Client(scheduler_file=spec.scheduler_file, timeout="30s")
+            cluster = None
+        else:
+            # One thread per worker process: spaCy and pyarrow hold the GIL for most of a shard.
+            cluster = LocalCluster(n_workers=spec.workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise EngineUnavailable(f"cannot reach the Dask scheduler: {exc}") from exc
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def map_bounded(client: Any, fn: Callable, items: Iterable, *args: Any, window: int | None = None, key: Callable[[Any], str] | None = None) -> Iterator[Any]:
+    """``fn(item, *args)`` for every item on the cluster, at most ``window`` in flight (twice the
+    workers by default), results in completion order. ``args`` are sent to every worker once.
+    A task whose worker dies is rescheduled by the scheduler; an error raised twice stops the map."""
+    from distributed import as_completed  # deferred: see dask_client
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window = window or 2 * workers
+    shared = client.scatter(list(args), broadcast=True, hash=False) if args else []
+    it = iter(items)
+    running = as_completed()
+
+    def submit(item: Any) -> None:
+        # pure=False: the key need not be a hash of the arguments; a readable name serves the dashboard
+        name = f"{key(item)}-{id(running):x}" if key else None
+        running.add(client.submit(fn, item, *shared, key=name, pure=False, retries=1))
+
+    for item in islice(it, window):
+        submit(item)
+    for future in running:
+        result = future.result()
+        future.release()
+        yield result
+        nxt = next(it, None)
+        if nxt is not None:
+            submit(nxt)
