@@ -57,7 +57,7 @@ class Summary:
     rejects: Counter[str] = field(default_factory=Counter)
     rows: dict[str, int] = field(default_factory=dict)
     pids: set[int] = field(default_factory=set)
-    builds: dict[int, int] = field(default_factory=dict)  # worker pid -> pipelines it had built
+    builds: dict[int, set[int]] = field(default_factory=dict)  # worker pid -> how many pipelines it had built, as each shard saw it
 
 
 def _shards(paths: list[str], shard_size: int, input_rejects: list[dict]) -> Iterator[Shard]:
@@ -130,7 +130,7 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
         for result in stream:
             results[result.index] = result
             summary.pids.add(result.pid)
-            summary.builds[result.pid] = max(summary.builds.get(result.pid, 0), result.builds)
+            summary.builds.setdefault(result.pid, set()).add(result.builds)
             if progress:
                 progress(result, n, False)
 

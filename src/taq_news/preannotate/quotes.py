@@ -658,9 +658,11 @@ def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[Qu
     if not only or _outside_words(st.text[st.ua : st.ub], [(p.start - st.ua, p.end - st.ua) for p in only]):
         return
     prev = quotes[-1] if quotes else None
-    if prev is not None and prev.type == "direct" and _adjacent(units, u_index, prev, st.doc):
+    if prev is None:
+        return  # no speaker before it to depend on: the passages stay unclaimed (non-quotes in the draft), never unaccounted
+    if prev.type == "direct" and _adjacent(units, u_index, prev, st.doc):
         prev.content += [(p.start, p.end) for p in only]
-    elif prev is not None:
+    else:
         st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
     for p in only:
         st.used.add(p.start)

@@ -74,8 +74,10 @@ class SpeakerResolver:
         return Resolved(e.id, e.name, e.kind, e.label)
 
     def _propose(self, eid: str, name: str, kind: str, label: str | None) -> Resolved:
-        if eid in self.registry:
+        if eid in self.registry and self.registry[eid].kind in SPEAKER_KINDS:
             return self._known(eid)
+        if eid in self.registry:  # the words name a place or a thing, which cannot speak: an unnamed source of this document
+            eid, kind, label = f"{self.doc_prefix}-{eid}", "anonymous", None
         r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label))
         return r
 
