@@ -66,7 +66,7 @@ test: install install-ds2 install-ds3 install-ds4 install-cff lint
 
 ## constraints: re-pin the main environment after an intended upgrade
 constraints: install
-	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^taq-news'; } > requirements/constraints.tmp
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^taq-news' > requirements/constraints.tmp
 	mv requirements/constraints.tmp requirements/constraints.txt
 
 clean:
