@@ -47,7 +47,8 @@ def article(n: int, rnd: random.Random, pool: list[str]) -> dict:
     body = [_vary(p, rnd) for p in rnd.sample(pool, rnd.randint(4, 12))]
     speaker = rnd.choice(PEOPLE)
     body.insert(rnd.randint(0, len(body)), f"“The situation in {rnd.choice(PLACES)} is changing every week,” {speaker} {rnd.choice(VERBS)}.")
-    title = f"{rnd.choice(['Taliban', 'Al-Qaeda', 'Officials', 'Report'])} {rnd.choice(['warn', 'say', 'deny', 'confirm'])} {rnd.choice(['ties', 'talks', 'attacks', 'camps'])} in {rnd.choice(PLACES)} ({n})"
+    who, verb, what = rnd.choice(["Taliban", "Al-Qaeda", "Officials", "Report"]), rnd.choice(["warn", "say", "deny", "confirm"]), rnd.choice(["ties", "talks", "attacks", "camps"])
+    title = f"{who} {verb} {what} in {rnd.choice(PLACES)} ({n})"
     year, month, day = rnd.randint(2016, 2023), rnd.randint(1, 12), rnd.randint(1, 28)
     text = f"{title}\n\n" + "\n\n".join(body) + "\n"
     return {"id": f"syn-{n:06d}", "url": f"https://news.example/{year}/{n}", "title": title, "outlet": outlet,

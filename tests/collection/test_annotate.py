@@ -178,6 +178,17 @@ def test_the_folder_loads_with_datasets_3_6(local_run, tmp_path):
     assert got == {c: summary.rows[c] for c in got}
 
 
+def test_croissant_loads_every_record_set_of_the_shards(local_run):
+    mlc = pytest.importorskip("mlcroissant")
+    out, summary = local_run
+    ds = mlc.Dataset(str(out / "croissant.json"))
+    for config in ("documents", "quotes", "entities", "ner"):
+        records = list(ds.records(config))
+        assert len(records) == summary.rows[config], config
+    ids = sorted(r["documents/id"].decode() for r in ds.records("documents"))
+    assert ids == sorted(pq.read_table(out / "data/documents", columns=["id"]).column("id").to_pylist())
+
+
 def test_the_card_says_how_it_was_made(local_run):
     out, summary = local_run
     card = (out / "README.md").read_text("utf-8")

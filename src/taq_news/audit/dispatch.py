@@ -63,7 +63,8 @@ def _run(paths: list, selection: Selection, engine: str, registry_path, schema_d
         elif path.is_dir():
             layout = checkout_of(path)
             if layout is None or path.resolve() not in (layout.dataset.resolve(), layout.root.resolve()):
-                yield incident("file-unreadable", str(raw), None, "", "a folder must be a TAQ-News dataset/ folder (or the checkout holding it), or a folder taq-news annotate wrote", "pass record files or the dataset folder")
+                yield incident("file-unreadable", str(raw), None, "", "a folder must be a TAQ-News dataset/ folder, its checkout, or a folder taq-news annotate wrote",
+                               "pass record files, the dataset folder or an annotate output")
                 continue
             yield from validate_dataset(layout, selection, engine)
         elif not path.is_file():  # a FIFO, a device or a socket: reading could block or never end

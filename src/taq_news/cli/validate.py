@@ -35,9 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from taq_news.audit.dispatch import (
         validate,  # deferred: the validator loads pyarrow and the schema engines
     )
-    from taq_news.validation.report import exit_code, render
-
     from taq_news.core.cluster import EngineSpec, EngineUnavailable
+    from taq_news.validation.report import exit_code, render
 
     if args.workers < 1:
         return usage("taq-news validate", "argument-invalid", f"--workers {args.workers} must be at least 1")

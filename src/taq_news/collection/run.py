@@ -33,6 +33,7 @@ from taq_news.core.paths import packaged_schema_dir
 from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
 from taq_news.publishing.build import parquet_bytes
+from taq_news.publishing.croissant import About, croissant, croissant_bytes
 from taq_news.publishing.output import StagedFolder, write_staged
 from taq_news.publishing.tables import EntityStats, entity_rows_from
 
@@ -113,26 +114,34 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
     input_rejects: list[dict] = []
     results: dict[int, ShardResult] = {}
 
+    ids: dict[str, int] = {}  # document id -> shard: unique across shards, checked as results arrive
+
     def todo() -> Iterator[Shard]:
         for shard in _shards(paths, shard_size, input_rejects):
             done = finished(shard, setup) if staged_resume else None
             if done is not None:
-                results[shard.index] = done
                 summary.reused += 1
-                if progress:
-                    progress(done, n, True)
+                accept(done, True)
             else:
                 yield shard
 
     staged_resume = any(staged.path.iterdir())
 
-    def collect(stream: Iterator[ShardResult]) -> None:
-        for result in stream:
-            results[result.index] = result
+    def accept(result: ShardResult, reused: bool) -> None:
+        for doc_id in result.ids:
+            if ids.setdefault(doc_id, result.index) != result.index:
+                raise RunFailed("id-duplicate", f"document id {doc_id} is in shards {ids[doc_id]} and {result.index}", "report it: ids are derived from distinct input locations")
+        result.ids = []  # the done-record keeps them; the driver's memory need not
+        results[result.index] = result
+        if not reused:
             summary.pids.add(result.pid)
             summary.builds.setdefault(result.pid, set()).add(result.builds)
-            if progress:
-                progress(result, n, False)
+        if progress:
+            progress(result, n, reused)
+
+    def collect(stream: Iterator[ShardResult]) -> None:
+        for result in stream:
+            accept(result, False)
 
     if engine.name == "dask":
         with dask_client(engine) as client:
@@ -154,12 +163,6 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
         shown = "; ".join(f"{r['location']}: {r['check']}" for r in rejects[:3])
         raise RunFailed("rejects-exceeded", f"{len(rejects):,} articles were rejected, over --max-rejects {max_rejects:,} (first: {shown})",
                         "fix the input or raise --max-rejects; --resume reuses the finished shards")
-    ids: set[str] = set()
-    for i in range(n):
-        for doc_id in results[i].ids:
-            if doc_id in ids:
-                raise RunFailed("id-duplicate", f"document id {doc_id} is in two shards", "report it: ids are derived from distinct input locations")
-            ids.add(doc_id)
     documents = sum(results[i].rows["documents"] for i in range(n))
     if documents + len(rejects) != summary.items:
         raise RunFailed("out-incomplete", f"{documents:,} records and {len(rejects):,} rejects do not add up to the {summary.items:,} input items", "run again; report it if it repeats")
@@ -187,6 +190,11 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     inputs = [Path(p).name for p in paths]
     card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
     listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
+    files: dict[str, bytes | str] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner")}
+    files["entities"] = parquet_bytes(entities)
+    about = About(name, f"Machine-annotated news records made by taq-news annotate {__version__} in the TAQ-News schema; no record was checked by a person.",
+                  "Annotations: CC BY 4.0. The article texts are not covered: they remain the copyright of their publishers and of whoever collected them.")
+    listing["croissant.json"] = write_staged(staged.path, "croissant.json", croissant_bytes(croissant(schemas, files, __version__, "", None, about)), COMMAND)
     manifest = _manifest(setup, results, rows, listing, summary, len(rejects))
     listing[MANIFEST] = write_staged(staged.path, MANIFEST, manifest, COMMAND)
     _prune(staged, listing)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from taq_news.core.paths import CONFIGS, SPLIT
 from taq_news.core.schema import SchemaSet, TypeNode
@@ -69,12 +69,12 @@ KEYS = {"documents": ("id",), "quotes": ("doc_id", "quote_id"), "entities": ("en
 
 
 
-def _one(config: str, fid: str, column: str, hops: tuple[str, ...], node: TypeNode, repeated: bool = False) -> dict:
+def _one(config: str, fid: str, column: str, hops: tuple[str, ...], node: TypeNode, repeated: bool = False, ref: str = "fileObject") -> dict:
     """A field read from ``column``, through one JSON path per hop (chained transforms)."""
     out: dict = {"@type": "cr:Field", "@id": f"{config}/{fid}", "name": fid.rsplit("/", 1)[-1], "dataType": DATA_TYPES[node.kind]}
     if repeated:
         out["repeated"] = True
-    source: dict = {"fileObject": {"@id": file_id(config)}, "extract": {"column": column}}
+    source: dict = {ref: {"@id": file_id(config)}, "extract": {"column": column}}
     if hops:
         transforms = [{"jsonPath": h} for h in hops]
         source["transform"] = transforms[0] if len(transforms) == 1 else transforms
@@ -82,7 +82,7 @@ def _one(config: str, fid: str, column: str, hops: tuple[str, ...], node: TypeNo
     return out
 
 
-def _members(config: str, fid: str, column: str, pre: tuple[str, ...], node: TypeNode, element: bool) -> list[dict]:
+def _members(config: str, fid: str, column: str, pre: tuple[str, ...], node: TypeNode, element: bool, ref: str = "fileObject") -> list[dict]:
     """Sub-fields for the members of a struct (``element``: each element of a list of structs).
 
     mlcroissant rebuilds one level below a field, so a struct inside is flattened into
@@ -93,24 +93,24 @@ def _members(config: str, fid: str, column: str, pre: tuple[str, ...], node: Typ
     for name, child in node.fields:
         path = (*pre, name)
         if child.scalar:
-            subs.append(_one(config, f"{fid}/{name}", column, path, child))
+            subs.append(_one(config, f"{fid}/{name}", column, path, child, ref=ref))
         elif child.kind == "list" and child.item is not None and child.item.scalar:
-            subs.append(_one(config, f"{fid}/{name}", column, path, child.item, repeated=True))
+            subs.append(_one(config, f"{fid}/{name}", column, path, child.item, repeated=True, ref=ref))
         elif child.kind == "struct":
             for leaf, grand in child.fields:
                 if not grand.scalar:
                     raise ValueError(f"{fid}/{name}/{leaf}: nesting this deep has no Croissant form mlcroissant reads")
-                subs.append(_one(config, f"{fid}/{name}_{leaf}", column, (*pre, f"{name}.{leaf}"), grand))
+                subs.append(_one(config, f"{fid}/{name}_{leaf}", column, (*pre, f"{name}.{leaf}"), grand, ref=ref))
         elif element and child.item is not None and child.item.kind == "struct" and child.max_items:
             for k in range(child.max_items):
                 for leaf, grand in child.item.fields:
-                    subs.append(_one(config, f"{fid}/{name}_{k}_{leaf}", column, (*pre, f"{name}[{k}].{leaf}"), grand))
+                    subs.append(_one(config, f"{fid}/{name}_{k}_{leaf}", column, (*pre, f"{name}[{k}].{leaf}"), grand, ref=ref))
         else:
             raise ValueError(f"{fid}/{name}: a list of structs here needs maxItems in the JSON Schema for a Croissant form")
     return subs
 
 
-def record_fields(schemas: SchemaSet, config: str) -> list[dict]:
+def record_fields(schemas: SchemaSet, config: str, ref: str = "fileObject") -> list[dict]:
     """The fields of a config's record set, in the forms mlcroissant 1.x loads, losing nothing:
     a scalar column is a field; a list of scalars a repeated field; a struct a field whose
     sub-fields read its members by JSON path; a list of structs a repeated field of sub-fields;
@@ -118,66 +118,84 @@ def record_fields(schemas: SchemaSet, config: str) -> list[dict]:
     fields: list[dict] = []
     for name, node in schemas.type_tree(config).fields:
         if node.scalar:
-            fields.append(_one(config, name, name, (), node))
+            fields.append(_one(config, name, name, (), node, ref=ref))
         elif node.kind == "list" and node.item is not None and node.item.scalar:
-            fields.append(_one(config, name, name, (), node.item, repeated=True))
+            fields.append(_one(config, name, name, (), node.item, repeated=True, ref=ref))
         elif node.kind == "list" and node.item is not None and node.item.kind == "struct":
             fields.append({"@type": "cr:Field", "@id": f"{config}/{name}", "name": name, "repeated": True,
-                           "subField": _members(config, name, name, (), node.item, element=True)})
+                           "subField": _members(config, name, name, (), node.item, element=True, ref=ref)})
         elif node.kind == "struct":
             inner = [(m, c) for m, c in node.fields if not (c.kind == "list" and c.item is not None and c.item.kind == "struct")]
             lists = [(m, c) for m, c in node.fields if (m, c) not in inner]
             fields.append({"@type": "cr:Field", "@id": f"{config}/{name}", "name": name,
-                           "subField": _members(config, name, name, (), replace(node, fields=tuple(inner)), element=False)})
+                           "subField": _members(config, name, name, (), replace(node, fields=tuple(inner)), element=False, ref=ref)})
             for member, child in lists:
                 assert child.item is not None  # a list node always has its item type
                 fid = f"{name}_{member}"
                 fields.append({"@type": "cr:Field", "@id": f"{config}/{fid}", "name": fid, "repeated": True,
-                               "subField": _members(config, fid, name, (member,), child.item, element=True)})
+                               "subField": _members(config, fid, name, (member,), child.item, element=True, ref=ref)})
         else:
             raise ValueError(f"{config}/{name}: no Croissant form")
     return fields
 
 
-def croissant(schemas: SchemaSet, files: dict[str, bytes], version: str, cite_as: str, date_published: str | None) -> dict:
-    """The Croissant document for the Parquet ``files`` (config -> bytes)."""
+@dataclass(frozen=True)
+class About:
+    """What the Croissant document says of the dataset as a whole."""
+
+    name: str = "TAQ-News"
+    description: str = (
+        "News articles (2016-2023) on the relationship between the Taliban and al-Qaeda: clean text, "
+        "outlet and date with their provenance, OntoNotes 5 entity mentions and quotes with resolved speakers."
+    )
+    usage: str = "Annotations: CC BY 4.0. The article texts remain the copyright of their publishers and are not covered by that licence."
+
+
+def croissant(schemas: SchemaSet, files: dict[str, bytes | str], version: str, cite_as: str, date_published: str | None, about: About = About()) -> dict:
+    """The Croissant document for the Parquet files: per config, the one file's bytes (a FileObject
+    with its SHA-256) or, for a sharded config, the glob of its shards (a FileSet)."""
     doc: dict = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
-        "name": "TAQ-News",
-        "description": (
-            "News articles (2016-2023) on the relationship between the Taliban and al-Qaeda: clean text, "
-            "outlet and date with their provenance, OntoNotes 5 entity mentions and quotes with resolved speakers."
-        ),
+        "name": about.name,
+        "description": about.description,
         "conformsTo": CONFORMS_TO,
         "license": LICENSE_URL,
         "citeAs": cite_as,
         "version": version,
         "creator": {"@type": "sc:Organization", "name": "TAQ-News developers"},
-        "usageInfo": "Annotations: CC BY 4.0. The article texts remain the copyright of their publishers and are not covered by that licence.",
+        "usageInfo": about.usage,
         "inLanguage": "en",
         "distribution": [],
         "recordSet": [],
     }
     if date_published:
         doc["datePublished"] = date_published
+    if not cite_as:
+        del doc["citeAs"]
     for config in CONFIGS:
         data = files[config]
-        doc["distribution"].append({
-            "@type": "cr:FileObject",
-            "@id": file_id(config),
-            "name": file_id(config),
-            "contentUrl": f"data/{config}/{SPLIT}-00000-of-00001.parquet",
-            "encodingFormat": "application/x-parquet",
-            "sha256": hashlib.sha256(data).hexdigest(),
-        })
+        if isinstance(data, bytes):
+            ref = "fileObject"
+            doc["distribution"].append({
+                "@type": "cr:FileObject",
+                "@id": file_id(config),
+                "name": file_id(config),
+                "contentUrl": f"data/{config}/{SPLIT}-00000-of-00001.parquet",
+                "encodingFormat": "application/x-parquet",
+                "sha256": hashlib.sha256(data).hexdigest(),
+            })
+        else:  # shards: a file set (Croissant gives a file set no checksums; _manifest.json has them)
+            ref = "fileSet"
+            doc["distribution"].append({"@type": "cr:FileSet", "@id": file_id(config), "name": file_id(config),
+                                        "encodingFormat": "application/x-parquet", "includes": data})
         keys = [{"@id": f"{config}/{k}"} for k in KEYS[config]]
         doc["recordSet"].append({
             "@type": "cr:RecordSet",
             "@id": config,
             "name": config,
             "key": keys[0] if len(keys) == 1 else keys,
-            "field": record_fields(schemas, config),
+            "field": record_fields(schemas, config, ref),
         })
     return doc
 
