@@ -533,3 +533,70 @@ def test_every_check_id_in_the_source_is_registered_and_documented():
     unregistered = {i: where for i, where in found.items() if i not in CHECKS}
     assert not unregistered
     assert all(f"`{i}`" in docs for i in found)
+
+
+# --- taq-news annotate: a folder written piece by piece -----------------------
+
+
+def _gold_inputs(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for p in sorted((ROOT / "dataset/raw").glob("*.txt"))[:2]:
+        shutil.copy(p, folder / p.name)
+    return [str(folder)]
+
+
+def test_out_busy(tmp_path, capsys):
+    holder = output.StagedFolder(tmp_path / "out", "annotate")
+    try:
+        assert main(["annotate", *_gold_inputs(tmp_path), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+        assert "out-busy" in capsys.readouterr().err and not (tmp_path / "out").exists()
+    finally:
+        holder.discard()
+
+
+def test_out_incomplete(tmp_path):
+    staged = output.StagedFolder(tmp_path / "out", "annotate")
+    digest = output.write_staged(staged.path, "data/a.parquet", b"rows", "annotate")
+    (staged.path / "stray.txt").write_text("not listed", "utf-8")
+    with pytest.raises(output.OutputRefused) as caught:
+        staged.commit({"data/a.parquet": digest})
+    assert caught.value.check == "out-incomplete" and not (tmp_path / "out").exists()
+    (staged.path / "stray.txt").unlink()
+    (staged.path / "data/a.parquet").write_bytes(b"changed")
+    with pytest.raises(output.OutputRefused):
+        staged.commit({"data/a.parquet": digest})
+    staged.discard()
+
+
+def test_rejects_exceeded(tmp_path, capsys):
+    inputs = _gold_inputs(tmp_path)
+    (Path(inputs[0]) / "empty.txt").write_text(" \n", "utf-8")
+    assert main(["annotate", *inputs, "--out", str(tmp_path / "out"), "--max-rejects", "0", "--no-progress"]) == 1
+    text = capsys.readouterr().out
+    assert "rejects-exceeded" in text and "pages/empty.txt: text-empty" in text and not (tmp_path / "out").exists()
+    assert main(["annotate", *inputs, "--out", str(tmp_path / "out"), "--max-rejects", "1", "--no-progress", "--resume"]) == 0
+    assert "2 reused" in capsys.readouterr().out or (tmp_path / "out/_manifest.json").is_file()
+
+
+def test_input_invalid(tmp_path, capsys):
+    (tmp_path / "notes.csv").write_text("a,b\n", "utf-8")
+    for bad in (tmp_path / "missing", tmp_path / "notes.csv"):
+        assert main(["annotate", str(bad), "--out", str(tmp_path / "out"), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert "input-invalid" in err and str(bad) in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_rule_failed(tmp_path):
+    from taq_news.annotations.registry import load_registry
+    from taq_news.collection.run import annotate
+    from tests.collection.helpers import poisoned
+
+    inputs = _gold_inputs(tmp_path)
+    (Path(inputs[0]) / "poison.txt").write_text("Kabul officials said POISON was found.\n", "utf-8")
+    registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+    summary = annotate(inputs, str(tmp_path / "out"), registry, work=poisoned)
+    assert summary.rejects == {"rule-failed": 1} and summary.documents == 2
+    line = (tmp_path / "out/rejects.jsonl").read_text("utf-8")
+    assert '"location": "pages/poison.txt"' in line and "RuntimeError: a rule fell over" in line

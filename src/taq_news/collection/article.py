@@ -64,7 +64,7 @@ def apply_given(ann: dict, given: dict, location: str, registry: dict[str, Entit
 def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: dict[str, Any], registry: dict[str, Entity],
                      nlp: Language, validator: SchemaValidator) -> tuple[dict, list[Entity]]:
     """The record and the registry entries it proposes; IncidentError if the record fails any check."""
-    draft = preannotate(doc_id, raw, registry, nlp)
+    draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False)
     ann = draft_document(draft, registry)
     ann["annotation"]["annotators"] = [ANNOTATOR]
     apply_given(ann, given, location, registry)

@@ -56,13 +56,15 @@ def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Lang
     return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
 
 
-def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language) -> Draft:
+def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True) -> Draft:
+    """The draft of one article. ``with_candidates=False`` skips the capitalized-word list, which
+    only the draft file's header comment shows (taq-news annotate writes no draft file)."""
     parts = find_parts(raw)
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
     found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp)
     return Draft(doc_id, raw, text, parts, find_outlet(raw), find_published(raw), found, quotes,
-                 [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}))
+                 [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [])
 
 
 def anchor(text: str, start: int, end: int) -> str | dict | None:

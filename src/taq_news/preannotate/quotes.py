@@ -435,20 +435,25 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
 
 def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str, int, int]]:
     """Reporting verbs (with their auxiliaries) and "according to" outside quotation marks, in order."""
-    inside = lambda k: any(p.closed and p.start <= doc[k].idx < p.end for p in passages)  # noqa: E731
+    closed = [(p.start, p.end) for p in passages if p.closed]
     cues = []
     k = unit.start
     while k < unit.end:
-        if not inside(k) and doc[k].lower_ == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
+        at = doc[k].idx
+        if any(a <= at < b for a, b in closed):  # inside quotation marks: no cue there
+            k += 1
+            continue
+        low = doc[k].lower_
+        if low == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
             cues.append(("according", k, k + 2))
             k += 2
             continue
-        if not inside(k) and doc[k].lower_ in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
+        if low in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
             a, _ = _cue_span(doc, k, unit.start)
             cues.append(("verb", a, k + 2))
             k += 2
             continue
-        if not inside(k) and _is_cue(doc, k):
+        if _is_cue(doc, k):
             a, b = _cue_span(doc, k, unit.start)
             cues.append(("verb", a, b))
         k += 1
