@@ -322,3 +322,29 @@ def test_a_truncated_gzip_is_a_reject_not_a_crash(registry, tmp_path):
     good.write_bytes(data[: len(data) // 2])
     summary = annotate([str(good)], str(tmp_path / "out"), registry, shard_size=10)
     assert summary.rejects["file-unreadable"] == 1 and summary.documents >= 1
+
+
+def test_hostile_inputs_are_rejects_or_usage_errors_never_a_hang_or_a_crash(registry, tmp_path, capsys):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "ok.txt").write_text("Officials in Kabul said the talks would resume.\n", "utf-8")
+    os.mkfifo(pages / "pipe.txt")  # a read would block forever
+    (pages / "loop").symlink_to(pages, target_is_directory=True)  # a walk that followed it would never end
+    feed = tmp_path / "feed.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    feed.write_text("\n".join([deep, json.dumps({"text": 5}), json.dumps({"text": "ok", "published": ["x"]}),
+                               json.dumps({"text": "Kabul officials said it.", "published": "last Tuesday", "outlet": "Dawn"})]) + "\n", "utf-8")
+    huge = tmp_path / "huge.jsonl"
+    with open(huge, "w", encoding="utf-8") as fh:
+        fh.write('{"text": "' + "a" * 5_000_000 + '"}\n')
+        fh.write(json.dumps({"text": "Kabul officials said the talks went well."}) + "\n")
+    summary = annotate([str(pages), str(feed), str(huge)], str(tmp_path / "out"), registry, shard_size=2)
+    assert dict(summary.rejects) == {"file-unreadable": 1, "json-syntax": 1, "value-not-text": 2, "text-too-long": 1}
+    assert summary.documents == 3
+    rows = pq.read_table(tmp_path / "out/data/documents").to_pylist()
+    dated = next(r for r in rows if r["source"]["file"] == "feed.jsonl:4")
+    assert dated["published"]["basis"] == "unknown" and "'last Tuesday' is not a date" in dated["published"]["note"]
+    assert dated["outlet"] == {**dated["outlet"], "name": "Dawn", "basis": "external"}
+    # --out inside an input folder would be read back as articles by the next run
+    assert main(["annotate", str(pages), "--out", str(pages / "annotated"), "--no-progress"]) == 2
+    assert "inside this input folder" in capsys.readouterr().err and not (pages / "annotated").exists()

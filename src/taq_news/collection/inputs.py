@@ -11,7 +11,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,27 +56,48 @@ class InputError(Exception):
         self.path, self.message, self.fix = path, message, fix
 
 
+def _walk(folder: Path) -> list[Path]:
+    """Article files below ``folder``, by relative path; links to folders are not followed (no loops)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        found += [Path(dirpath) / f for f in filenames if f.endswith(".txt") or _is_jsonl(Path(f))]
+    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+
+
+def check_apart(paths: list[str], out: str) -> None:
+    """--out may not lie inside an input folder (a later run would read the output as articles), nor hold an input."""
+    target = Path(os.path.abspath(out))
+    for arg in paths:
+        p = Path(os.path.abspath(arg))
+        if p.is_dir() and target.is_relative_to(p):
+            raise InputError(arg, f"--out {out} is inside this input folder: a later run would read the output as articles", "choose --out outside the inputs")
+        if p.is_relative_to(target):
+            raise InputError(arg, f"this input is inside --out {out}, which the run replaces", "choose --out outside the inputs")
+
+
 def input_files(paths: list[str]) -> list[tuple[Path, str]]:
     """Each input file with the name it is known by in locations; folders expanded, in order."""
     out: list[tuple[Path, str]] = []
     for arg in paths:
         p = Path(arg)
-        if p.is_dir() and not p.is_symlink():
-            found = sorted((f for f in p.rglob("*") if f.suffix == ".txt" or _is_jsonl(f)), key=lambda f: f.relative_to(p).as_posix())
+        if p.is_dir():
+            found = _walk(p)
             if not found:
                 raise InputError(arg, "the folder holds no .txt, .jsonl or .jsonl.gz files", "give a folder of articles, or the files themselves")
-            out += [(f, f"{p.name}/{f.relative_to(p).as_posix()}") for f in found]
+            base = p.resolve().name or "input"
+            out += [(f, f"{base}/{f.relative_to(p).as_posix()}") for f in found]
         elif p.is_file() and (p.suffix == ".txt" or _is_jsonl(p)):
             out.append((p, p.name))
-        elif p.exists() and not p.is_file() and not p.is_dir():
+        elif p.exists() and not p.is_file():
             raise InputError(arg, "is not a regular file (a pipe, device or socket)", "give a file on disk")
-        elif p.exists() and not p.is_dir():
+        elif p.exists():
             raise InputError(arg, f"unknown input type {''.join(p.suffixes) or p.name!r}", "give .txt files, .jsonl or .jsonl.gz files, or folders of them")
         else:
             raise InputError(arg, "no such file or folder", "check the path")
-    names = [name for _, name in out]
-    if len(set(names)) != len(names):
-        dup = next(n for n in names if names.count(n) > 1)
+    seen: Counter[str] = Counter(name for _, name in out)
+    dup = next((n for n, k in seen.items() if k > 1), None)
+    if dup is not None:
         raise InputError(dup, "two inputs are known by the same name, so their document ids would collide", "rename one of them, or give the folder that holds both")
     return out
 
@@ -120,7 +143,22 @@ def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article 
 Item = tuple[str, str, "tuple[str, dict] | _Bad"]
 
 
+def _bad_name(name: str) -> _Bad | None:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return _Bad("raw-name-invalid", "the file name is not valid UTF-8")
+    return None
+
+
 def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
+    bad = _bad_name(name)
+    if bad is not None:
+        yield name.encode("utf-8", "backslashreplace").decode("utf-8"), "", bad
+        return
+    if not path.is_file():  # a pipe would block the read forever
+        yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
+        return
     try:
         if path.stat().st_size > 4 * limit:  # over the limit whatever it holds: do not read it
             yield name, name, _Bad("text-too-long", f"{path.stat().st_size:,} bytes, over the limit of {limit:,} characters")
@@ -139,17 +177,34 @@ def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
     yield name, name, problem if problem else (text, {})
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _lines(path: Path, limit: int) -> Iterator[bytes]:
+    """Lines, each read at most ``limit`` bytes at a time: a line longer than that comes back as
+    its first ``limit`` bytes (no newline), the rest skipped unread into memory."""
     opener = gzip.open if path.name.endswith(".gz") else open
     with opener(path, "rb") as fh:
-        yield from fh
+        while True:
+            line = fh.readline(limit)
+            if not line:
+                return
+            if len(line) == limit and not line.endswith(b"\n"):
+                while (rest := fh.readline(limit)) and not rest.endswith(b"\n"):
+                    pass
+            yield line
 
 
 
 def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:
     n = 0
+    bad = _bad_name(name)
+    if bad is not None:
+        yield name.encode("utf-8", "backslashreplace").decode("utf-8"), "", bad
+        return
+    if not path.is_file():
+        yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
+        return
+    line_limit = 4 * limit + 4096  # a text of ``limit`` characters, JSON-escaped, with its metadata
     try:
-        for n, line in enumerate(_lines(path), 1):
+        for n, line in enumerate(_lines(path, line_limit), 1):
             location = f"{name}:{n}"
             if not line.strip():
                 continue
@@ -159,14 +214,16 @@ def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:
 
 
 def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
-    if len(line) > 4 * limit + 4096:
-        return location, location, _Bad("text-too-long", f"the line is {len(line):,} bytes, over the limit of {limit:,} characters")
+    if len(line) >= 4 * limit + 4096 and not line.endswith(b"\n"):
+        return location, location, _Bad("text-too-long", f"the line is over {len(line):,} bytes, more than an article of {limit:,} characters can take")
     try:
         node = json.loads(line)
     except UnicodeDecodeError as exc:
         return location, location, _Bad("utf8-invalid", f"byte {exc.start} of the line is not valid UTF-8")
     except ValueError as exc:
         return location, location, _Bad("json-syntax", f"not a JSON object: {exc}")
+    except RecursionError:
+        return location, location, _Bad("json-syntax", "the line nests too deeply to be an article")
     if not isinstance(node, dict):
         return location, location, _Bad("json-syntax", f"the line is a JSON {type(node).__name__}, not an object")
     text = node.get("text")

@@ -25,7 +25,7 @@ import pyarrow as pa
 from taq_news.annotations.registry import Entity
 from taq_news.collection.card import collection_card
 from taq_news.collection.engines import run_dask, run_local
-from taq_news.collection.inputs import Article, Reject, iter_articles
+from taq_news.collection.inputs import Article, Reject, check_apart, iter_articles
 from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, run_shard, shard_file
 from taq_news.core.cluster import EngineSpec, dask_client
 from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
@@ -96,6 +96,7 @@ def annotate(
 ) -> Summary:
     """Annotate the collection into ``out``. Raises InputError, OutputRefused, EngineUnavailable or RunFailed."""
     engine = engine or EngineSpec()
+    check_apart(paths, out)
     staged = StagedFolder(out, COMMAND, resume=resume)
     try:
         summary = _annotate(paths, staged, registry, shard_size, engine, max_rejects, model, name, progress, work)

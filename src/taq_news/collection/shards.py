@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -79,6 +80,7 @@ class ShardResult:
     stats: EntityStats = field(default_factory=EntityStats)
     pid: int = 0
     builds: int = 0  # pipelines this worker process had built when it ran the shard
+    seconds: float = 0.0  # how long the shard took (for progress and benchmarks; not in the done-record)
 
     def to_json(self) -> bytes:
         doc = {
@@ -147,6 +149,7 @@ def finished(shard: Shard, setup: Setup) -> ShardResult | None:
 
 def run_shard(shard: Shard, setup: Setup) -> ShardResult:
     """Process one shard: annotate each article, write its Parquet files and its done-record."""
+    began = time.perf_counter()
     nlp, schemas, validator, class_names = _state(setup)
     records: list[dict] = []
     rejects: list[dict] = []
@@ -179,7 +182,7 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
         files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
         counts[config], nbytes[config] = table.num_rows, table.nbytes
     result = ShardResult(shard.index, shard.digest(setup.fingerprint()), files, counts, nbytes, [r["id"] for r in records], rejects, proposed, stats,
-                         os.getpid(), BUILDS["count"])
+                         os.getpid(), BUILDS["count"], time.perf_counter() - began)
     write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
     return result
 

@@ -17,7 +17,6 @@ import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +30,7 @@ def _offsets(doc: Doc) -> tuple[list[int], list[int]]:
     """Token start and end offsets, read in C (a spaCy Token made per token costs more than the rest)."""
     a = doc.to_array([IDX, LENGTH])
     starts = a[:, 0].tolist()
-    return starts, [s + n for s, n in zip(starts, a[:, 1].tolist())]
+    return starts, [s + n for s, n in zip(starts, a[:, 1].tolist(), strict=True)]
 
 
 def _split_at(doc: Doc, boundaries: Iterable[int]) -> None:

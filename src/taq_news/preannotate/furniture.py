@@ -4,7 +4,8 @@ Line rules over the raw page, following common news-site layouts rather than the
 seed articles' strings:
 
 - a *prose* line ends in sentence punctuation (or a closing quotation mark) and
-  has at least eight words; the body starts at the first one;
+  has at least eight words; the body starts at the first one (on a page without
+  one, at its last sentence, or its last line: a record always keeps a body);
 - the title is the first line before the body with four or more words that is
   not prose and not a caption;
 - "Story highlights" (or "Highlights") opens a list of highlight lines, which ends
@@ -75,6 +76,10 @@ def is_prose(line: str) -> bool:
 def find_parts(raw: str) -> PageParts:
     lines = [ln for ln in _lines(raw) if ln.text]
     body_start = next((i for i, ln in enumerate(lines) if is_prose(ln.text) and not _HEADER.match(ln.text)), len(lines))
+    if body_start == len(lines) and lines:
+        # No line looks like prose (a brief, a page of short lines): the body is still there, or the
+        # record would have no text. It starts at the last sentence, or at the last line.
+        body_start = max((i for i, ln in enumerate(lines) if ln.text.rstrip().endswith(PROSE_END)), default=len(lines) - 1)
     page = _Page(lines, body_start)
     _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
     _video_widgets(page)
