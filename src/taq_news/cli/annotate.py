@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _registry(args: argparse.Namespace):
+    # deferred, as in every command module: taq-news --help stays light
     from taq_news.annotations.registry import load_registry
     from taq_news.core.paths import CheckoutMissing, Layout, find_root
 

@@ -203,7 +203,7 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
 
 
 def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int], listing: dict[str, str], summary: Summary, rejects: int) -> bytes:
-    import spacy
+    import spacy  # deferred: only its version is read, and the workers have loaded it already
 
     doc = {
         "tool": "taq-news",

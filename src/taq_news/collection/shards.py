@@ -47,7 +47,7 @@ class Setup:
 
     def fingerprint(self) -> str:
         """Changes whenever a shard's output could: versions, registry, model, shard count."""
-        import pyarrow
+        import pyarrow  # deferred, with spacy: only their versions are read here
         import spacy
 
         reg = json.dumps([asdict(e) for _, e in sorted(self.registry.items())], sort_keys=True, default=str)
