@@ -27,6 +27,14 @@ def run_case(case: dict, tmp_path: Path, engine: str = "auto"):
     mode = case["mode"]
     if mode == "command":
         return run_command(case, tmp_path)
+    if mode == "collection":  # a folder taq-news annotate made, then one of its files edited
+        from taq_news.annotations.registry import load_registry
+        from taq_news.collection.run import annotate
+
+        registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+        annotate([str(FIXTURES / case["fixture"])], str(tmp_path / "out"), registry)
+        (tmp_path / "out" / case["edit"]).write_text("edited by hand\n", "utf-8")
+        return validate([tmp_path / "out"], engine=engine)
     if mode in ("records", "registry"):
         return validate([FIXTURES / case["fixture"]], engine=engine)
     if mode == "records-alone":  # outside any checkout: no registry, no raw articles

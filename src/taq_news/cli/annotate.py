@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         return usage("taq-news annotate", "argument-invalid", str(exc), "install the dask extra, or check --scheduler")
     except RunFailed as exc:
         bar.close()
+        for r in exc.rejects:
+            print(incident(r["check"], r["location"], None, "-", r["reason"]).format_text())
         print(incident(exc.check, args.out, None, "-", exc.message, exc.fix).format_text())
         print("*** FAILED *** nothing was committed to " + args.out)
         return 1

@@ -29,8 +29,11 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d
 
 
 def document_id(key: str, sha256: str) -> str:
-    """12 hex digits of the input location's hash and 16 of the text's: stable across runs and shards."""
-    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}_{sha256[:16]}"
+    """19 hex digits of a SHA-256 over the input location and the text's hash, in the corpus's id shape
+    (3, an underscore, 16): stable across runs and shards, distinct for the same text at two locations.
+    The shape is fixed-width so that the validator's fast pattern test holds for every id."""
+    h = hashlib.sha256(key.encode("utf-8") + b"\0" + sha256.encode("ascii")).hexdigest()
+    return f"{h[:3]}_{h[3:19]}"
 
 
 def _outlet_entity(registry: dict[str, Entity], name: str) -> str | None:

@@ -45,7 +45,7 @@ says `origin: machine`, each record `annotation.method: machine`).
 - Metadata the input gave (outlet, publication date) has basis `external` and a note
   naming the input field; metadata found in the text keeps `stated` with its raw
   evidence, or `unknown`. The input's own id, URL and title are in `source.given`.
-- Document ids are 12 hex digits of the input location's SHA-256 and 16 of the text's.
+- Document ids are 19 hex digits of a SHA-256 over the input location and the text, shaped as the corpus's (3, an underscore, 16).
 - Articles that could not be processed are listed in `rejects.jsonl` with their input
   location, the check id and the reason; none was dropped silently.
 - `_manifest.json` lists every file with its SHA-256 and row count, and the versions

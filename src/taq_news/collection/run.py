@@ -43,9 +43,10 @@ REJECTS = "rejects.jsonl"
 class RunFailed(Exception):
     """The run cannot be committed (too many rejects, a shard that failed): nothing was written to --out."""
 
-    def __init__(self, check: str, message: str, fix: str):
+    def __init__(self, check: str, message: str, fix: str, rejects: list[dict] | None = None):
         super().__init__(message)
         self.check, self.message, self.fix = check, message, fix
+        self.rejects = rejects or []  # the first rejects, when they are why the run failed
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     if max_rejects is not None and len(rejects) > max_rejects:
         shown = "; ".join(f"{r['location']}: {r['check']}" for r in rejects[:3])
         raise RunFailed("rejects-exceeded", f"{len(rejects):,} articles were rejected, over --max-rejects {max_rejects:,} (first: {shown})",
-                        "fix the input or raise --max-rejects; --resume reuses the finished shards")
+                        "fix the input or raise --max-rejects; --resume reuses the finished shards", rejects[:20])
     documents = sum(results[i].rows["documents"] for i in range(n))
     if documents + len(rejects) != summary.items:
         raise RunFailed("out-incomplete", f"{documents:,} records and {len(rejects):,} rejects do not add up to the {summary.items:,} input items", "run again; report it if it repeats")

@@ -65,7 +65,9 @@ def slug(text: str, limit: int = 6) -> str:
 class SpeakerResolver:
     def __init__(self, registry: dict[str, Entity], doc_id: str):
         self.registry = registry
-        self.doc_prefix = f"doc-{doc_id.split('_')[0]}"
+        head = doc_id.split("_")[0]
+        # The corpus's serial number ("doc-002-...") is unique; a collection's 3 hex digits are not, so its whole id is used.
+        self.doc_prefix = f"doc-{head}" if head.isdigit() else f"doc-{doc_id.replace('_', '-')}"
         self.history: list[Resolved] = []
         self.proposed: dict[str, Resolved] = {}
 
