@@ -9,6 +9,7 @@ TextQuoteSelector. Offsets are Unicode code points, 0-based, end-exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 SELECTOR_KEYS = {"exact", "from", "to", "occurrence", "prefix", "suffix"}
@@ -31,8 +32,15 @@ class Span:
 
 def word_bounded_matches(text: str, exact: str) -> list[int]:
     """Start offsets of ``exact`` in ``text`` that do not cut a word in two."""
+    return list(_matches(text, exact))
+
+
+@lru_cache(maxsize=4096)
+def _matches(text: str, exact: str) -> tuple[int, ...]:
+    # Cached: a draft anchors every mention of a name, then assembly resolves each again,
+    # and a name met thirty times in an article was searched for thirty times, twice.
     if not exact:
-        return []
+        return ()
     need_left = exact[0].isalnum()
     need_right = exact[-1].isalnum()
     starts = []
@@ -44,7 +52,7 @@ def word_bounded_matches(text: str, exact: str) -> list[int]:
         if left_ok and right_ok:
             starts.append(i)
         i = text.find(exact, i + 1)
-    return starts
+    return tuple(starts)
 
 
 def normalize(selector: Any) -> dict:

@@ -26,6 +26,15 @@ def blank_english() -> Language:
     return nlp
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc: spaCy joins every token's text on each access
+    (about a millisecond for an article), and a rule reads it many times."""
+    text = doc.user_data.get("taq:text")
+    if text is None:
+        text = doc.user_data["taq:text"] = doc.text
+    return text
+
+
 def _offsets(doc: Doc) -> tuple[list[int], list[int]]:
     """Token start and end offsets, read in C (a spaCy Token made per token costs more than the rest)."""
     a = doc.to_array([IDX, LENGTH])
@@ -77,7 +86,7 @@ def iob_sentences(record: dict) -> list[list[tuple[str, str]]]:
     starts, ends = _offsets(doc)
     flags = doc.to_array([IS_SPACE, SENT_START])
     space, sent_start = flags[:, 0].tolist(), flags[:, 1].tolist()
-    text = doc.text
+    text = record["text"]  # the Doc's text: tokenized() keeps every character
     tags = ["O"] * len(starts)
     for e in record["entities"]:
         first, last = bisect_right(starts, e["start"]) - 1, bisect_right(starts, e["end"] - 1) - 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -49,6 +50,7 @@ class Draft:
 def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Language) -> tuple[list[Mention], list[QuoteDraft], list[Passage], list[Entity], Doc]:
     """Entities, quotes with resolved speakers, unclaimed quoted passages and proposed registry entries for a clean text."""
     doc = nlp(text)
+    doc.user_data["taq:text"] = text  # what doc.text would join again from every token (core.tokens.text_of)
     found = mentions(doc)
     quotes, leftovers = find_quotes(doc)
     resolver = SpeakerResolver(registry, doc_id)
@@ -184,8 +186,13 @@ _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\
 def _scalar(v) -> str:
     # JSON scalars are valid YAML (double-quoted strings, numbers, true/false, null), except
     # that YAML refuses some characters JSON leaves raw (C1 controls, U+FFFE): escape those.
-    out = json.dumps(v, ensure_ascii=False)
-    return _NOT_YAML_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), out) if isinstance(v, str) else out
+    # Strings go straight to the encoder json.dumps(ensure_ascii=False) itself uses: a draft
+    # writes hundreds of thousands of scalars, and json.dumps' set-up per call was most of the cost.
+    if isinstance(v, str):
+        return _NOT_YAML_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), encode_basestring(v))
+    if v is None:
+        return "null"
+    return json.dumps(v, ensure_ascii=False)
 
 
 def _flow(d: dict) -> Flow:

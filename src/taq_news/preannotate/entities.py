@@ -24,6 +24,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Token
 
 from taq_news.annotations.registry import Entity
+from taq_news.core.tokens import text_of
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 MONTH_FORMS = MONTHS + [m[:3] for m in MONTHS] + [m[:3] + "." for m in MONTHS] + ["Sept", "Sept."]
@@ -121,7 +122,7 @@ _SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He
 def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
     covered = {t.i for ent in doc.ents for t in ent}
-    text = doc.text  # a property that joins every token: read it once
+    text = text_of(doc)
     out: list[tuple[int, int, str]] = []
     run: list[Token] = []
 

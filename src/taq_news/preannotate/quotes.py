@@ -31,9 +31,11 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import overload
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from taq_news.core.quote_marks import Passage, find_passages, rstrip_end
+from taq_news.core.tokens import text_of
 from taq_news.preannotate.cues import (
     ADVERBS,
     AUXILIARIES,
@@ -89,11 +91,13 @@ class Unit:
 
 
 def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
-    text_ = doc.text  # computed on every access: read it once
+    text_ = text_of(doc)
     opens = {p.start for p in passages}
     bounds: list[list[int]] = []
     # one pass (doc.sents re-checks the whole doc per sentence); a paragraph break always ends a sentence
-    starts = sorted({t.i for t in doc if t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_space and "\n" in doc[t.i - 1].text)} | {0})
+    arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).tolist()  # read in C: a Token per access costs more than the rule
+    starts = [0] + [i for i in range(1, len(arr)) if arr[i][0] == 1 or (arr[i - 1][1] and "\n" in text_[arr[i - 1][2] : arr[i - 1][2] + arr[i - 1][3]])]
+    starts = sorted(set(starts)) if doc else [0]
     for a, b in zip(starts, starts[1:] + [len(doc)], strict=True):  # equal lengths by construction
         if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
             # spaCy hangs an opening mark on the sentence before it: move it forward
@@ -394,7 +398,7 @@ class _Cue:
 
 def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     """Quotes in a document, and the quoted passages none of them takes (non-quotes)."""
-    text = doc.text
+    text = text_of(doc)
     passages = find_passages(text)
     units = _units(doc, passages)
     quotes: list[QuoteDraft] = []
