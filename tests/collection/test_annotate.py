@@ -348,3 +348,19 @@ def test_hostile_inputs_are_rejects_or_usage_errors_never_a_hang_or_a_crash(regi
     # --out inside an input folder would be read back as articles by the next run
     assert main(["annotate", str(pages), "--out", str(pages / "annotated"), "--no-progress"]) == 2
     assert "inside this input folder" in capsys.readouterr().err and not (pages / "annotated").exists()
+
+
+def test_resume_reruns_a_shard_whose_input_changed(registry, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    texts = [f"Officials in Kabul said on day {n} that the talks would resume next week." for n in range(6)]
+    feed.write_text("".join(json.dumps({"id": str(n), "text": t}) + "\n" for n, t in enumerate(texts)), "utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(RunFailed):  # fails at commit, after every shard is staged
+        annotate([str(feed)], str(out), registry, shard_size=2, max_rejects=-1)
+    texts[3] = "A different article now: officials in Herat said the road was open again."
+    feed.write_text("".join(json.dumps({"id": str(n), "text": t}) + "\n" for n, t in enumerate(texts)), "utf-8")
+    resumed = annotate([str(feed)], str(out), registry, shard_size=2, resume=True)
+    assert resumed.reused == 2, "shards 0 and 2 are unchanged; shard 1 holds the changed article"
+    clean = tmp_path / "clean"
+    annotate([str(feed)], str(clean), registry, shard_size=2)
+    assert tree(out) == tree(clean)
