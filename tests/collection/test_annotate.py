@@ -364,3 +364,11 @@ def test_resume_reruns_a_shard_whose_input_changed(registry, tmp_path):
     clean = tmp_path / "clean"
     annotate([str(feed)], str(clean), registry, shard_size=2)
     assert tree(out) == tree(clean)
+
+
+def test_an_unreachable_scheduler_is_a_usage_error_that_leaves_nothing(inputs, tmp_path, capsys):
+    (tmp_path / "sched.json").write_text('{"type": "Scheduler"}', "utf-8")
+    for engine in (["--scheduler-file", str(tmp_path / "missing.json")], ["--scheduler-file", str(tmp_path / "sched.json")]):
+        assert main(["annotate", *inputs, "--out", str(tmp_path / "out"), "--engine", "dask", "--no-progress", *engine]) == 2
+        assert "argument-invalid" in capsys.readouterr().err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sched.json"], "a failed start left staging behind"

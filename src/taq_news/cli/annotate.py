@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         return usage(exc.path, "input-invalid", exc.message, exc.fix)
     except EngineUnavailable as exc:
-        return usage("taq-news annotate", "argument-invalid", str(exc), "install the dask extra, or check --scheduler")
+        return usage("taq-news annotate", "argument-invalid", str(exc), "install the dask extra (pip install 'taq-news[dask]'), or check --scheduler / --scheduler-file")
     except RunFailed as exc:
         bar.close()
         for r in exc.rejects:

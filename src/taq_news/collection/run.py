@@ -101,6 +101,10 @@ def annotate(
     staged = StagedFolder(out, COMMAND, resume=resume)
     try:
         summary = _annotate(paths, staged, registry, shard_size, engine, max_rejects, model, name, progress, work)
+    except BaseException:
+        if not any((staged.path / "_shards").glob("*.json")):
+            staged.discard()  # nothing a --resume could reuse: leave nothing behind
+        raise
     finally:
         staged.close()
     return summary

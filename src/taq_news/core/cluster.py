@@ -7,6 +7,7 @@ asked for.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,17 @@ class EngineUnavailable(Exception):
     """The engine cannot start (dask not installed, scheduler unreachable): a usage error."""
 
 
+def _address_in(scheduler_file: str | None) -> str:
+    try:
+        with open(str(scheduler_file), encoding="utf-8") as fh:
+            address = json.load(fh).get("address")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise EngineUnavailable(f"cannot read the scheduler file {scheduler_file}: {exc}") from exc
+    if not isinstance(address, str) or not address:
+        raise EngineUnavailable(f"the scheduler file {scheduler_file} names no scheduler address")
+    return address
+
+
 @contextmanager
 def dask_client(spec: EngineSpec) -> Iterator[Any]:
     """A distributed Client: to the given scheduler, or to a LocalCluster of ``spec.workers`` processes."""
@@ -36,7 +48,9 @@ def dask_client(spec: EngineSpec) -> Iterator[Any]:
         raise EngineUnavailable("Dask distributed is not installed: pip install 'taq-news[dask]'") from exc
     try:
         if spec.scheduler or spec.scheduler_file:
-            client = Client(spec.scheduler, scheduler_file=spec.scheduler_file, timeout="30s") if spec.scheduler else Client(scheduler_file=spec.scheduler_file, timeout="30s")
+            # Dask waits for a scheduler file that does not exist yet, forever: read it here instead.
+            address = spec.scheduler or _address_in(spec.scheduler_file)
+            client = Client(address, timeout="30s")
             cluster = None
         else:
             # One thread per worker process: spaCy and pyarrow hold the GIL for most of a shard.
