@@ -7,17 +7,18 @@ import hashlib
 import pytest
 
 from taq_news.annotations.registry import load_registry
-from taq_news.collection.article import annotate_article, document_id, make_validator
+from taq_news.collection.article import annotate_article, document_id
 from taq_news.core.paths import packaged_schema_dir
 from taq_news.core.schema import load_schemas
 from taq_news.preannotate.pipeline import make_nlp
+from taq_news.validation.record_checks import SchemaValidator
 from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
 def tools():
     registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
-    return registry, make_nlp(registry), make_validator(load_schemas(str(packaged_schema_dir())))
+    return registry, make_nlp(registry), SchemaValidator(load_schemas(str(packaged_schema_dir())))
 
 
 def record(tools, raw: str, given: dict, location: str = "feed.jsonl:1") -> dict:

@@ -9,7 +9,6 @@ row counts as recorded (L5).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from taq_news.core.checks import incident
 from taq_news.core.cluster import EngineSpec, dask_client, map_bounded
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import COLLECTION_MANIFEST
-from taq_news.publishing.output import MARKER  # the writer's own record of the folder, not part of the data
+from taq_news.publishing.output import MARKER, sha_file  # MARKER: the writer's own record of the folder, not part of the data
 from taq_news.validation.record_checks import CorpusIndex
 from taq_news.validation.records import Selection, validate_file_part, validate_record_files
 
@@ -29,14 +28,6 @@ _CANNOT_RUN = ("raw-unavailable", "registry-unavailable")
 
 def is_collection(folder: Path) -> bool:
     return (folder / COLLECTION_MANIFEST).is_file()
-
-
-def _sha_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _read_manifest(folder: Path) -> tuple[dict | None, Incident | None]:
@@ -110,7 +101,7 @@ def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
     for rel in sorted(set(listed) - present):
         yield incident("collection-mismatch", str(folder / rel), None, "", f"{COLLECTION_MANIFEST} lists this file but it is missing")
     for rel in sorted(set(listed) & present):
-        if _sha_file(folder / rel) != listed[rel]:
+        if sha_file(folder / rel) != listed[rel]:
             yield incident("collection-mismatch", str(folder / rel), None, "", f"its SHA-256 is not the one {COLLECTION_MANIFEST} records: it changed after it was written")
     for shard in doc["shards"]:
         if not (isinstance(shard, dict) and isinstance(shard.get("files"), dict) and isinstance(shard.get("rows"), dict)):

@@ -9,37 +9,30 @@ from pathlib import Path
 from taq_news.cli._util import usage
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be at least 1")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} must be 0 or more")
-    return value
+def _at_least(minimum: int):
+    """An argparse type: a whole number no smaller than ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        return value
+    return parse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("annotate", help="machine-annotate a raw collection (.txt folders, JSONL, JSONL.gz) into sharded Parquet")
     p.add_argument("inputs", nargs="+", help="folders of .txt articles, and .jsonl / .jsonl.gz files with a 'text' field (optional: id, url, title, outlet, published)")
     p.add_argument("--out", required=True, help="the output folder (new, empty, or a previous annotate output)")
-    p.add_argument("--shard-size", type=_positive, default=1000, help="articles per shard (default 1000)")
+    p.add_argument("--shard-size", type=_at_least(1), default=1000, help="articles per shard (default 1000)")
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="local: in this process (default); dask: on a Dask cluster")
-    p.add_argument("--workers", type=_positive, default=2, help="with --engine dask and no scheduler: worker processes of a LocalCluster (default 2)")
+    p.add_argument("--workers", type=_at_least(1), default=2, help="with --engine dask and no scheduler: worker processes of a LocalCluster (default 2)")
     p.add_argument("--scheduler", help="with --engine dask: a running scheduler's address (tcp://host:8786)")
     p.add_argument("--scheduler-file", help="with --engine dask: a scheduler file (dask-jobqueue, dask-mpi)")
     p.add_argument("--resume", action="store_true", help="reuse the shards a killed or failed run finished (checked by hash)")
-    p.add_argument("--max-rejects", type=_count, help="fail, committing nothing, if more articles than this are rejected")
+    p.add_argument("--max-rejects", type=_at_least(0), help="fail, committing nothing, if more articles than this are rejected")
     p.add_argument("--registry", help="entity registry to match (default: the checkout's dataset/entities.yaml)")
     p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
     p.add_argument("--name", default="TAQ-News machine-annotated collection", help="the dataset's name on its card")

@@ -18,7 +18,6 @@ from spacy.language import Language
 from taq_news.annotations.registry import Entity
 from taq_news.core.checks import incident
 from taq_news.core.incidents import IncidentError
-from taq_news.core.schema import SchemaSet
 from taq_news.core.version import __version__
 from taq_news.corpus.assemble import assemble
 from taq_news.preannotate.draft import draft_document, preannotate
@@ -80,6 +79,3 @@ def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: d
         raise IncidentError(problems)
     return record, list(proposed.values())
 
-
-def make_validator(schemas: SchemaSet) -> SchemaValidator:
-    return SchemaValidator(schemas)

@@ -160,8 +160,9 @@ def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
         yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
         return
     try:
-        if path.stat().st_size > 4 * limit:  # over the limit whatever it holds: do not read it
-            yield name, name, _Bad("text-too-long", f"{path.stat().st_size:,} bytes, over the limit of {limit:,} characters")
+        size = path.stat().st_size
+        if size > 4 * limit:  # over the limit whatever it holds: do not read it
+            yield name, name, _Bad("text-too-long", f"{size:,} bytes, over the limit of {limit:,} characters")
             return
         data = path.read_bytes()
     except OSError as exc:

@@ -17,20 +17,22 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
 
 from taq_news.annotations.registry import Entity
-from taq_news.collection.article import annotate_article, document_id, make_validator
+from taq_news.collection.article import annotate_article, document_id
 from taq_news.collection.inputs import Article
 from taq_news.core.incidents import IncidentError
 from taq_news.core.paths import SPLIT, packaged_schema_dir
 from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
 from taq_news.publishing.build import ner_tag_names, parquet_bytes
-from taq_news.publishing.output import read_staged, write_staged
+from taq_news.publishing.output import read_staged, sha_file, write_staged
 from taq_news.publishing.tables import EntityStats, ner_rows, quote_rows
+from taq_news.validation.record_checks import SchemaValidator
 
 COMMAND = "annotate"
 SHARD_CONFIGS = ("documents", "quotes", "ner")  # one file per shard; entities are gathered over all shards at commit
@@ -45,8 +47,9 @@ class Setup:
     registry: dict[str, Entity]
     model: str | None = None
 
+    @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever a shard's output could: versions, registry, model, shard count."""
+        """Changes whenever a shard's output could: versions, registry, model, shard count (computed once per Setup)."""
         import pyarrow  # deferred, with spacy: only their versions are read here
         import spacy
 
@@ -118,13 +121,13 @@ BUILDS = {"count": 0}
 
 
 def _state(setup: Setup) -> tuple:
-    key = setup.fingerprint()
+    key = setup.fingerprint
     if key not in _STATE:
         from taq_news.preannotate.pipeline import make_nlp  # deferred: building the pipeline is the worker's first task, not the driver's
 
         schemas = load_schemas(str(packaged_schema_dir()))
         _STATE.clear()
-        _STATE[key] = (make_nlp(setup.registry, setup.model), schemas, make_validator(schemas), ner_tag_names(schemas))
+        _STATE[key] = (make_nlp(setup.registry, setup.model), schemas, SchemaValidator(schemas), ner_tag_names(schemas))
         BUILDS["count"] += 1
     return _STATE[key]
 
@@ -138,11 +141,11 @@ def finished(shard: Shard, setup: Setup) -> ShardResult | None:
         result = ShardResult.from_json(data)
     except (ValueError, KeyError, TypeError):
         return None
-    if result.index != shard.index or result.digest != shard.digest(setup.fingerprint()):
+    if result.index != shard.index or result.digest != shard.digest(setup.fingerprint):
         return None
     for rel, digest in result.files.items():
-        piece = read_staged(setup.staging, rel)
-        if piece is None or hashlib.sha256(piece).hexdigest() != digest:
+        path = Path(setup.staging).joinpath(*rel.split("/"))
+        if not path.is_file() or path.is_symlink() or sha_file(path) != digest:
             return None
     return result
 
@@ -181,11 +184,8 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
         rel = shard_file(config, shard.index, setup.n_shards)
         files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
         counts[config], nbytes[config] = table.num_rows, table.nbytes
-    result = ShardResult(shard.index, shard.digest(setup.fingerprint()), files, counts, nbytes, [r["id"] for r in records], rejects, proposed, stats,
+    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, [r["id"] for r in records], rejects, proposed, stats,
                          os.getpid(), BUILDS["count"], time.perf_counter() - began)
     write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
     return result
 
-
-def staged_path(setup: Setup, rel: str) -> Path:
-    return Path(setup.staging).joinpath(*rel.split("/"))

@@ -206,7 +206,7 @@ def _ours(folder: Path, command: str) -> set[str]:
     mine = set()
     for name, digest in data["files"].items():
         path = folder / str(name)
-        if safe_relpath(str(name)) and not _through_link(folder, str(name)) and path.is_file() and _wrote(path, command) and _sha_file(path) == digest:
+        if safe_relpath(str(name)) and not _through_link(folder, str(name)) and path.is_file() and _wrote(path, command) and sha_file(path) == digest:
             mine.add(str(name))
     return mine
 
@@ -221,7 +221,8 @@ def _through_link(folder: Path, name: str) -> bool:
     return any((folder.joinpath(*parts[:i])).is_symlink() for i in range(1, len(parts) + 1))
 
 
-def _sha_file(path: Path) -> str:
+def sha_file(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (shards can be large)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -442,7 +443,7 @@ class StagedFolder:
             raise OutputRefused("out-incomplete", str(self.target), f"the staged output does not match its listing (extra {extra[:3]}, missing {missing[:3]})",
                                 "run again; report it if it repeats")
         for rel, digest in sorted(listing.items()):
-            if _sha_file(self.path / rel) != digest:
+            if sha_file(self.path / rel) != digest:
                 raise OutputRefused("out-incomplete", str(self.target), f"staged file {rel} changed after it was written", "run again; report it if it repeats")
         marker = (json.dumps({"tool": "taq-news", "command": self.command, "version": __version__, "files": dict(sorted(listing.items()))}, indent=2) + "\n").encode()
         _write_new(self.path / MARKER, marker, owner=self.command)
