@@ -372,3 +372,18 @@ def test_an_unreachable_scheduler_is_a_usage_error_that_leaves_nothing(inputs, t
         assert main(["annotate", *inputs, "--out", str(tmp_path / "out"), "--engine", "dask", "--no-progress", *engine]) == 2
         assert "argument-invalid" in capsys.readouterr().err
         assert sorted(p.name for p in tmp_path.iterdir()) == ["sched.json"], "a failed start left staging behind"
+
+
+def test_a_hostile_manifest_is_an_incident_and_reads_nothing_outside(local_run, tmp_path, capsys):
+    bad = tmp_path / "bad"
+    subprocess.run(["cp", "-a", str(local_run[0]), str(bad)], check=True)
+    manifest = json.loads((bad / "_manifest.json").read_text("utf-8"))
+    manifest["files"]["../../../etc/passwd"] = "0" * 64
+    manifest["files"]["/etc/hostname"] = 5
+    (bad / "_manifest.json").write_text(json.dumps(manifest), "utf-8")
+    assert main(["validate", str(bad)]) == 1
+    text = capsys.readouterr().out
+    assert text.count("L1 manifest-syntax files:") == 2 and "L1 manifest-syntax: 2" in text and "Traceback" not in text
+    (bad / "_manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    assert main(["validate", str(bad)]) == 1
+    assert "manifest-syntax" in capsys.readouterr().out

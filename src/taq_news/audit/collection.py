@@ -19,7 +19,7 @@ from taq_news.core.checks import incident
 from taq_news.core.cluster import EngineSpec, dask_client, map_bounded
 from taq_news.core.incidents import Incident
 from taq_news.core.paths import COLLECTION_MANIFEST
-from taq_news.publishing.output import MARKER, sha_file  # MARKER: the writer's own record of the folder, not part of the data
+from taq_news.publishing.output import MARKER, safe_relpath, sha_file  # MARKER: the writer's own record of the folder, not part of the data
 from taq_news.validation.record_checks import CorpusIndex
 from taq_news.validation.records import Selection, validate_file_part, validate_record_files
 
@@ -35,8 +35,8 @@ def _read_manifest(folder: Path) -> tuple[dict | None, Incident | None]:
     display = str(path)
     try:
         doc = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        return None, incident("manifest-syntax", display, None, "", f"not readable as JSON: {exc}", "run taq-news annotate again to rewrite it")
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, incident("manifest-syntax", display, None, "", f"not readable as JSON: {str(exc)[:200]}", "run taq-news annotate again to rewrite it")
     if not (isinstance(doc, dict) and doc.get("tool") == "taq-news" and doc.get("command") == "annotate"
             and isinstance(doc.get("files"), dict) and isinstance(doc.get("shards"), list)):
         return None, incident("manifest-syntax", display, None, "", "is not a taq-news annotate manifest (tool, command, files, shards)", "run taq-news annotate again to rewrite it")
@@ -87,7 +87,13 @@ def _part(path: str, selection: Selection, registry: str | None) -> tuple[str, t
 
 
 def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
-    listed: dict = doc["files"]
+    listed: dict = {}
+    for rel, digest in doc["files"].items():
+        if safe_relpath(rel) and isinstance(digest, str):
+            listed[rel] = digest
+        else:  # never read a path the manifest names outside the folder
+            yield incident("manifest-syntax", str(folder / COLLECTION_MANIFEST), None, "files", f"{str(rel)[:80]!r} is not a file inside the collection with a SHA-256",
+                           "run taq-news annotate again to rewrite it")
     present = set()
     for p in folder.rglob("*"):
         rel = p.relative_to(folder).as_posix()
@@ -108,6 +114,8 @@ def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
             yield incident("manifest-syntax", str(folder / COLLECTION_MANIFEST), None, "shards", "a shard entry is not {index, rows, files}", "run taq-news annotate again")
             continue
         for rel in shard["files"]:
+            if rel not in listed:
+                continue
             config = rel.split("/")[1] if rel.count("/") == 2 else None
             path = folder / rel
             if config in shard["rows"] and path.is_file():
