@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from taq_news.annotations.registry import Entity
 from taq_news.collection.card import collection_card
 from taq_news.collection.engines import run_dask, run_local
 from taq_news.collection.inputs import Article, Reject, check_apart, iter_articles
-from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, run_shard, shard_file
+from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, done_file, finished, run_shard, shard_file
 from taq_news.core.cluster import EngineSpec, dask_client
 from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
 from taq_news.core.paths import packaged_schema_dir
@@ -34,8 +35,8 @@ from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
 from taq_news.publishing.build import parquet_bytes
 from taq_news.publishing.croissant import About, croissant, croissant_bytes
-from taq_news.publishing.output import StagedFolder, write_staged
-from taq_news.publishing.tables import EntityStats, entity_rows_from
+from taq_news.publishing.output import StagedFolder, read_staged, write_staged
+from taq_news.publishing.tables import EntityGather, entity_meta
 
 REJECTS = "rejects.jsonl"
 
@@ -120,8 +121,6 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
     input_rejects: list[dict] = []
     results: dict[int, ShardResult] = {}
 
-    ids: dict[str, int] = {}  # document id -> shard: unique across shards, checked as results arrive
-
     def todo() -> Iterator[Shard]:
         for shard in _shards(paths, shard_size, input_rejects):
             done = finished(shard, setup) if staged_resume else None
@@ -134,10 +133,7 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
     staged_resume = any(staged.path.iterdir())
 
     def accept(result: ShardResult, reused: bool) -> None:
-        for doc_id in result.ids:
-            if ids.setdefault(doc_id, result.index) != result.index:
-                raise RunFailed("id-duplicate", f"document id {doc_id} is in shards {ids[doc_id]} and {result.index}", "report it: ids are derived from distinct input locations")
-        result.ids = []  # the done-record keeps them; the driver's memory need not
+        result.proposed = {}  # its done-record keeps them, and the commit reads them back from there
         results[result.index] = result
         if not reused:
             summary.pids.add(result.pid)
@@ -174,14 +170,8 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
         raise RunFailed("out-incomplete", f"{documents:,} records and {len(rejects):,} rejects do not add up to the {summary.items:,} input items", "run again; report it if it repeats")
     summary.documents = documents
 
-    proposed: dict[str, Entity] = {}
-    stats = EntityStats()
-    for i in range(n):  # shard order, so the first proposal of an entity wins whatever the engine
-        for eid, e in results[i].proposed.items():
-            proposed.setdefault(eid, e)
-        stats.merge(results[i].stats)
     schemas = load_schemas(str(packaged_schema_dir()))
-    entities = pa.Table.from_pylist(entity_rows_from(stats, {**setup.registry, **proposed}), schema=published_schema(schemas, "entities"))
+    entities = _gather_entities(staged, setup, published_schema(schemas, "entities"))
 
     listing: dict[str, str] = {}
     rows = {c: sum(results[i].rows[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
@@ -190,14 +180,15 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     summary.rows = rows
     for i in range(n):
         listing.update(results[i].files)
-    listing[shard_file("entities", 0, 1)] = write_staged(staged.path, shard_file("entities", 0, 1), parquet_bytes(entities), COMMAND)
+    entities_bytes = parquet_bytes(entities)
+    listing[shard_file("entities", 0, 1)] = write_staged(staged.path, shard_file("entities", 0, 1), entities_bytes, COMMAND)
     rejects_bytes = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rejects).encode("utf-8")
     listing[REJECTS] = write_staged(staged.path, REJECTS, rejects_bytes, COMMAND)
     inputs = [Path(p).name for p in paths]
     card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
     listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
     files: dict[str, bytes | str] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner")}
-    files["entities"] = parquet_bytes(entities)
+    files["entities"] = entities_bytes
     about = About(name, f"Machine-annotated news records made by taq-news annotate {__version__} in the TAQ-News schema; no record was checked by a person.",
                   "Annotations: CC BY 4.0. The article texts are not covered: they remain the copyright of their publishers and of whoever collected them.")
     listing["croissant.json"] = write_staged(staged.path, "croissant.json", croissant_bytes(croissant(schemas, files, __version__, "", None, about)), COMMAND)
@@ -205,6 +196,33 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     listing[MANIFEST] = write_staged(staged.path, MANIFEST, manifest, COMMAND)
     _prune(staged, listing)
     staged.commit(listing)
+
+
+def _gather_entities(staged: StagedFolder, setup: Setup, schema: pa.Schema) -> pa.Table:
+    """The entities table, read back shard by shard: counts and document lists from the written
+    documents shards (only the columns they need), proposed entries from the done-records, in
+    shard order so that the first proposal of an id wins whatever the engine. Also the check
+    that no document id is in two shards. Only Arrow buffers accumulate (see EntityGather)."""
+    import pyarrow.parquet as pq  # deferred with the commit: only the driver reads shards back
+
+    gather = EntityGather()
+    gather.register(entity_meta(setup.registry[k] for k in sorted(setup.registry)))
+    ids: list[pa.Array] = []
+    for i in range(setup.n_shards):
+        documents = pq.read_table(staged.path / shard_file("documents", i, setup.n_shards), columns=["id", "entities", "quotes"])
+        gather.add(documents)
+        ids.append(documents.column("id").combine_chunks())
+        done = read_staged(setup.staging, done_file(i))
+        if done is None:
+            raise RunFailed("out-incomplete", f"shard {i} lost its done-record", "run again with --resume")
+        proposed = ShardResult.from_json(done).proposed
+        gather.register(entity_meta(proposed[k] for k in sorted(proposed) if k not in setup.registry))
+    every = pa.chunked_array(ids, pa.string())
+    if pc.count_distinct(every).as_py() != len(every):
+        counted = pc.value_counts(every)
+        twice = counted.filter(pc.greater(counted.field("counts"), 1)).field("values")[0].as_py()
+        raise RunFailed("id-duplicate", f"document id {twice} is in more than one shard", "report it: ids are derived from distinct input locations")
+    return gather.table(schema)
 
 
 def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int], listing: dict[str, str], summary: Summary, rejects: int) -> bytes:

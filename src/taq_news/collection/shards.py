@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
 from taq_news.publishing.build import ner_tag_names, parquet_bytes
 from taq_news.publishing.output import read_staged, sha_file, write_staged
-from taq_news.publishing.tables import EntityStats, ner_rows, quote_rows
+from taq_news.publishing.tables import ner_rows, quote_rows
 from taq_news.validation.record_checks import SchemaValidator
 
 COMMAND = "annotate"
@@ -77,33 +77,24 @@ class ShardResult:
     files: dict[str, str]  # relative path -> SHA-256
     rows: dict[str, int]  # config -> rows in this shard
     nbytes: dict[str, int]  # config -> in-memory Arrow bytes (dataset_info's num_bytes)
-    ids: list[str]
     rejects: list[dict]  # {"index", "location", "check", "reason"}
     proposed: dict[str, Entity]
-    stats: EntityStats = field(default_factory=EntityStats)
     pid: int = 0
     builds: int = 0  # pipelines this worker process had built when it ran the shard
     seconds: float = 0.0  # how long the shard took (for progress and benchmarks; not in the done-record)
 
     def to_json(self) -> bytes:
         doc = {
-            "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes, "ids": self.ids,
+            "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes,
             "rejects": self.rejects, "proposed": {k: asdict(e) for k, e in sorted(self.proposed.items())},
-            "stats": {"mentions": dict(sorted(self.stats.mentions.items())), "quotes": dict(sorted(self.stats.quotes.items())),
-                      "docs": {k: sorted(v) for k, v in sorted(self.stats.docs.items())}},
         }
         return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> ShardResult:
         doc = json.loads(data)
-        stats = EntityStats()
-        stats.mentions.update(doc["stats"]["mentions"])
-        stats.quotes.update(doc["stats"]["quotes"])
-        for k, v in doc["stats"]["docs"].items():
-            stats.docs[k] = set(v)
         proposed = {k: Entity(**{**e, "aliases": tuple(e["aliases"])}) for k, e in doc["proposed"].items()}
-        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["ids"], doc["rejects"], proposed, stats)
+        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], proposed)
 
 
 def shard_file(config: str, index: int, n: int) -> str:
@@ -172,9 +163,6 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
         records.append(record)
         for e in new:
             proposed.setdefault(e.id, e)
-    stats = EntityStats()
-    for rec in records:
-        stats.add(rec)
     rows = {"documents": records, "quotes": quote_rows(records, {**setup.registry, **proposed}), "ner": ner_rows(records, class_names)}
     files: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -184,7 +172,7 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
         rel = shard_file(config, shard.index, setup.n_shards)
         files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
         counts[config], nbytes[config] = table.num_rows, table.nbytes
-    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, [r["id"] for r in records], rejects, proposed, stats,
+    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, rejects, proposed,
                          os.getpid(), BUILDS["count"], time.perf_counter() - began)
     write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
     return result

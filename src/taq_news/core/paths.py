@@ -37,10 +37,13 @@ def find_root(start: Path | None = None) -> Path:
 @dataclass(frozen=True)
 class Layout:
     root: Path
+    # Another folder shaped like dataset/ (raw/, annotations/, entities.yaml), such as the
+    # development set under tests/dev: compiled and scored with the same code, never published.
+    dataset_dir: Path | None = None
 
     @property
     def dataset(self) -> Path:
-        return self.root / "dataset"
+        return self.dataset_dir if self.dataset_dir is not None else self.root / "dataset"
 
     @property
     def raw(self) -> Path:

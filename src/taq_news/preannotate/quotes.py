@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import overload
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
@@ -437,22 +438,40 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     return quotes, leftovers
 
 
+def _lowers(doc: Doc) -> list[str]:
+    """Every token's lower-case form, read once per Doc (a Token made per access costs more than the test)."""
+    lows = doc.user_data.get("taq:lower")
+    if lows is None:
+        lows = doc.user_data["taq:lower"] = [t.lower_ for t in doc]
+    return lows
+
+
+@lru_cache(maxsize=1)
+def _cue_triggers() -> frozenset[str]:
+    """The words a cue can start at: a reporting verb form, a light verb, "according"."""
+    return frozenset(cue_forms()) | LIGHT_VERBS | {"according"}
+
+
 def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str, int, int]]:
     """Reporting verbs (with their auxiliaries) and "according to" outside quotation marks, in order."""
     closed = [(p.start, p.end) for p in passages if p.closed]
+    lows, triggers = _lowers(doc), _cue_triggers()
     cues = []
     k = unit.start
     while k < unit.end:
+        low = lows[k]
+        if low not in triggers:  # most words: nothing below could make them a cue
+            k += 1
+            continue
         at = doc[k].idx
         if any(a <= at < b for a, b in closed):  # inside quotation marks: no cue there
             k += 1
             continue
-        low = doc[k].lower_
-        if low == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
+        if low == "according" and k + 1 < unit.end and lows[k + 1] == "to":
             cues.append(("according", k, k + 2))
             k += 2
             continue
-        if low in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
+        if low in LIGHT_VERBS and k + 1 < unit.end and lows[k + 1] in LIGHT_NOUNS and k + 2 < unit.end and lows[k + 2] == "that":
             a, _ = _cue_span(doc, k, unit.start)
             cues.append(("verb", a, k + 2))
             k += 2

@@ -37,7 +37,7 @@ from taq_news.publishing.citation import (
 from taq_news.publishing.columns_doc import render_columns
 from taq_news.publishing.croissant import croissant, croissant_bytes
 from taq_news.publishing.output import commit_files, locked, recover
-from taq_news.publishing.tables import entity_rows, ner_rows, quote_rows
+from taq_news.publishing.tables import entities_table, ner_rows, quote_rows
 
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=9, use_dictionary=True, write_statistics=True)
 
@@ -64,13 +64,18 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     rows = {
         "documents": corpus.records,
         "quotes": quote_rows(corpus.records, corpus.registry),
-        "entities": entity_rows(corpus.records, corpus.registry),
         "ner": ner_rows(corpus.records, ner_tag_names(corpus.schemas)),
     }
     out: dict[Path, bytes] = {}
     row_bytes = {}
+    tables: dict[str, pa.Table] = {}
     for config in CONFIGS:
-        table = pa.Table.from_pylist(rows[config], schema=published_schema(corpus.schemas, config))
+        schema = published_schema(corpus.schemas, config)
+        if config == "entities":  # counted from the documents table, as a collection's are from its shards
+            table = entities_table(tables["documents"], corpus.registry, schema)
+        else:
+            table = pa.Table.from_pylist(rows[config], schema=schema)
+        tables[config] = table
         row_bytes[config] = table.nbytes  # the in-memory Arrow size, as datasets reports num_bytes
         out[layout.parquet(config)] = parquet_bytes(table)
     blocks = {"stats": render_stats(corpus.records), "columns": render_columns(corpus.schemas)}
@@ -84,7 +89,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     if all((passes / name / "entities.yaml").is_file() for name in PASSES):
         blocks["agreement"] = agreement_table(layout, corpus)
     card = layout.card.read_text("utf-8")
-    out[layout.card] = card_with_info(card, corpus.schemas, {c: len(rows[c]) for c in CONFIGS}, row_bytes).encode("utf-8")
+    out[layout.card] = card_with_info(card, corpus.schemas, {c: tables[c].num_rows for c in CONFIGS}, row_bytes).encode("utf-8")
     out[layout.card] = fill_markdown_blocks(out[layout.card].decode("utf-8"), blocks).encode("utf-8")
     readme = layout.root / "README.md"
     if readme.is_file():

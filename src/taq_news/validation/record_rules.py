@@ -273,7 +273,7 @@ def file_name_rules(record: dict, file: str, line: int | None, registry=None) ->
     if not isinstance(doc, str) or isinstance(source.get("given"), dict):
         return
     name = source.get("file")
-    if isinstance(name, str) and name not in (f"{doc}.txt", f"dataset/raw/{doc}.txt"):
+    if isinstance(name, str) and (".." in name.split("/") or name.startswith("/") or name.rsplit("/", 1)[-1] != f"{doc}.txt"):
         yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
     ann = mapping(record.get("annotation"))
     name = ann.get("file")
