@@ -10,7 +10,8 @@ one JSONL.gz, then runs, each in its own child process:
   over the article texts, on one core;
 - local: `taq-news annotate --engine local` (every step: reading, pre-annotation,
   assembly, validation, rows, Parquet, commit), on one core;
-- dask-1, dask-2: the same command with `--engine dask --workers 1` and `2`.
+- dask-1, dask-2: the same command with `--engine dask --workers 1` and `2`;
+- dask-2 again on the first fifth of the articles, to show how peak memory grows with the collection.
 
 It prints a table: articles/s over the whole run (wall clock), the median articles/s of
 the shards (each shard's articles over its own processing time, as the shard function
@@ -147,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, engine, workers in (("local", "local", 1), ("dask-1", "dask", 1), ("dask-2", "dask", 2)):
         runs[name] = run_child([engine, str(data), str(work / name), str(workers), str(args.shard_size)])
         print(f"{name} done in {runs[name]['wall']:,.0f} s", file=sys.stderr)
+    small_n = max(1, args.articles // 5)
+    small = work / "collection-small.jsonl.gz"
+    make_input(small, small_n)
+    runs["dask-2-small"] = run_child(["dask", str(small), str(work / "dask-2-small"), "2", str(args.shard_size)])
+    print(f"dask-2 on {small_n:,} done in {runs['dask-2-small']['wall']:,.0f} s", file=sys.stderr)
     digests = {name: tree_digest(work / name) for name in ("local", "dask-1", "dask-2")}
     local_rate = runs["local"]["articles"] / runs["local"]["wall"]
     print(f"Scaled set: {args.articles:,} synthetic articles in one JSONL.gz, shards of {args.shard_size:,}; {os.cpu_count()} cores.\n")
@@ -161,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         workers = " / ".join(f"{m:.0f}" for m in r["workers_mb"])
         label = {"local": "annotate --engine local, one core", "dask-1": "annotate --engine dask --workers 1", "dask-2": "annotate --engine dask --workers 2"}[name]
         print(f"| {label} | {rate:.1f} | {r['median']:.1f} | {rate / local_rate:.2f} | {r['median'] / base['median']:.2f} | {r['driver_mb']:.0f} / {workers} | {same if name != 'local' else '-'} |")
+    r_small, r_big = runs["dask-2-small"], runs["dask-2"]
+    print(f"\nMemory as the collection grows (annotate --engine dask --workers 2): driver peak {r_small['driver_mb']:.0f} MB for {small_n:,} articles, "
+          f"{r_big['driver_mb']:.0f} MB for {args.articles:,} ({(r_big['driver_mb'] - r_small['driver_mb']) / (args.articles - small_n) * 1e6 / 1024:,.1f} KB per added article); "
+          f"each worker {' / '.join(f'{m:.0f}' for m in r_small['workers_mb'])} MB and {' / '.join(f'{m:.0f}' for m in r_big['workers_mb'])} MB.")
     if len(set(digests.values())) != 1:
         print("\nOUTPUTS DIFFER", file=sys.stderr)
         return 1
