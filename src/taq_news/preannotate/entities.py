@@ -19,10 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from spacy.attrs import IDX, IS_STOP, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from taq_news.annotations.registry import Entity
 from taq_news.core.tokens import text_of
@@ -122,27 +121,23 @@ _SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He
 
 def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
-    covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    covered = {t.i for ent in doc.ents for t in ent}
     text = text_of(doc)
-    # token attributes read as arrays: a spaCy Token made per token costs more than this rule
-    attrs = doc.to_array([IDX, LENGTH, IS_STOP, SENT_START, SPACY]).tolist() if len(doc) else []
     out: list[tuple[int, int, str]] = []
-    run: list[int] = []
+    run: list[Token] = []
 
     def flush() -> None:
-        while run and text[attrs[run[0]][0] : attrs[run[0]][0] + attrs[run[0]][1]] in _SKIP:
+        while run and run[0].text in _SKIP:
             run.pop(0)
-        if run and not (len(run) == 1 and (run[0] == 0 or attrs[run[0]][3] == 1)):
-            a, z = attrs[run[0]][0], attrs[run[-1]][0] + attrs[run[-1]][1]
-            out.append((a, z, text[a:z]))
+        if run and not (len(run) == 1 and run[0].is_sent_start):
+            out.append((run[0].idx, run[-1].idx + len(run[-1].text), text[run[0].idx : run[-1].idx + len(run[-1].text)]))
         run.clear()
 
-    for i, (idx, length, is_stop, _, spacy_) in enumerate(attrs):
-        word = text[idx : idx + length]
-        capitalized = i not in covered and _CAP.match(word) and not is_stop
-        joiner = run and word in ("al", "bin", "of", "-") and spacy_  # "Abu Bakr al Baghdadi"
+    for tok in doc:
+        capitalized = tok.i not in covered and _CAP.match(tok.text) and not tok.is_stop
+        joiner = run and tok.text in ("al", "bin", "of", "-") and tok.whitespace_ != ""  # "Abu Bakr al Baghdadi"
         if capitalized or joiner:
-            run.append(i)
+            run.append(tok)
         else:
             flush()
     flush()
