@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from taq_news.annotations.registry import Entity
-from taq_news.core.anchors import Span, resolve, word_bounded_matches
+from taq_news.core.anchors import Span, word_bounded_matches
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
@@ -77,12 +77,10 @@ def anchor(text: str, start: int, end: int) -> str | dict | None:
     starts = word_bounded_matches(text, exact)
     if start not in starts:
         return None
-    node: str | dict = exact if len(starts) == 1 else {"exact": exact, "occurrence": starts.index(start) + 1}
-    try:
-        spans = resolve(text, node)
-    except ValueError:
-        return None
-    return node if len(spans) == 1 and (spans[0].start, spans[0].end) == (start, end) else None
+    # What anchors.resolve gives for this node by construction (the same matches, the n-th
+    # start, the exact text's length), so it is not resolved again here; assembly checks every
+    # span against its text in any case.
+    return exact if len(starts) == 1 else {"exact": exact, "occurrence": starts.index(start) + 1}
 
 
 def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:

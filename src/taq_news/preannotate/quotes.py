@@ -27,12 +27,15 @@ Nothing here raises on odd input: unclosed or unbalanced marks come from
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import overload
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from taq_news.core.quote_marks import Passage, find_passages, rstrip_end
@@ -84,6 +87,9 @@ class QuoteDraft:
     resolved: dict = field(default_factory=dict)  # filled by speakers.resolve
 
 
+_NEWLINE = re.compile("\n")
+
+
 @dataclass(frozen=True)
 class Unit:
     start: int  # token index
@@ -96,11 +102,17 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     opens = {p.start for p in passages}
     bounds: list[list[int]] = []
     # one pass (doc.sents re-checks the whole doc per sentence); a paragraph break always ends a sentence
-    arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH]).tolist()  # read in C: a Token per access costs more than the rule
-    starts = [0] + [i for i in range(1, len(arr)) if arr[i][0] == 1 or (arr[i - 1][1] and "\n" in text_[arr[i - 1][2] : arr[i - 1][2] + arr[i - 1][3]])]
-    starts = sorted(set(starts)) if doc else [0]
+    # Token attributes as arrays, and sentence starts found with numpy: a Python pass over every
+    # token costs more than the rest of the rule.
+    arr = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH])
+    idx, space, ends = arr[:, 2].tolist(), arr[:, 1].tolist(), (arr[:, 2] + arr[:, 3]).tolist()
+    newlines = numpy.fromiter((m.start() for m in _NEWLINE.finditer(text_)), dtype=numpy.int64)
+    holder = numpy.searchsorted(arr[:, 2], newlines, side="right") - 1  # the token each newline is in
+    after_break = holder[(holder >= 0) & (arr[holder, 1] == 1) if len(holder) else holder >= 0] + 1
+    sentence = numpy.flatnonzero(arr[:, 0] == 1)
+    starts = sorted({0, *sentence[sentence >= 1].tolist(), *after_break[after_break < len(arr)].tolist()}) if doc else [0]
     for a, b in zip(starts, starts[1:] + [len(doc)], strict=True):  # equal lengths by construction
-        if bounds and doc[bounds[-1][1] - 1].idx in opens and bounds[-1][1] - 1 > bounds[-1][0]:
+        if bounds and idx[bounds[-1][1] - 1] in opens and bounds[-1][1] - 1 > bounds[-1][0]:
             # spaCy hangs an opening mark on the sentence before it: move it forward
             bounds[-1][1] -= 1
             a -= 1
@@ -109,11 +121,11 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     starts = [p.start for p in passages]  # sorted by start
     for a, b in bounds:
         if units:
-            boundary = doc[a].idx
+            boundary = idx[a]
             # a quotation that opened earlier in the unit before and runs past this boundary
-            opened = passages[bisect_left(starts, doc[units[-1][0]].idx) : bisect_left(starts, boundary)]
+            opened = passages[bisect_left(starts, idx[units[-1][0]]) : bisect_left(starts, boundary)]
             inside = any(p.closed and boundary < p.end for p in opened)
-            same_par = "\n" not in text_[doc[units[-1][1] - 1].idx : boundary]
+            same_par = "\n" not in text_[idx[units[-1][1] - 1] : boundary]
             if inside and same_par:
                 units[-1][1] = b
                 continue
@@ -121,15 +133,15 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
     out, paragraph, last_end = [], 0, 0
     for a, b in units:
         # strip whitespace tokens at the edges (paragraph breaks)
-        while a < b and doc[a].is_space:
+        while a < b and space[a]:
             a += 1
-        while b > a and doc[b - 1].is_space:
+        while b > a and space[b - 1]:
             b -= 1
         if a >= b:
             continue
-        if "\n" in text_[last_end : doc[a].idx]:
+        if "\n" in text_[last_end : idx[a]]:
             paragraph += 1
-        last_end = doc[b - 1].idx + len(doc[b - 1])
+        last_end = ends[b - 1]
         out.append(Unit(a, b, paragraph))
     return out
 
@@ -264,7 +276,9 @@ def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
 
 def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passages: list[Passage], found_cues: bool) -> QuoteDraft | None:
     """'Name: “...”' or 'Name in December 1992: ...' - a colon after a short name phrase that opens the unit."""
-    k = next((t.i for t in doc[unit.start : min(unit.end, unit.start + 10)] if t.text == ":"), None)
+    colons = _colons(doc)
+    at = bisect_left(colons, unit.start)
+    k = colons[at] if at < len(colons) and colons[at] < min(unit.end, unit.start + 10) else None
     if k is None or k == unit.start or k + 1 >= unit.end:
         return None
     head = doc[unit.start : k]
@@ -438,40 +452,52 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     return quotes, leftovers
 
 
-def _lowers(doc: Doc) -> list[str]:
-    """Every token's lower-case form, read once per Doc (a Token made per access costs more than the test)."""
-    lows = doc.user_data.get("taq:lower")
-    if lows is None:
-        lows = doc.user_data["taq:lower"] = [t.lower_ for t in doc]
-    return lows
-
-
 @lru_cache(maxsize=1)
-def _cue_triggers() -> frozenset[str]:
-    """The words a cue can start at: a reporting verb form, a light verb, "according"."""
-    return frozenset(cue_forms()) | LIGHT_VERBS | {"according"}
+def _trigger_hashes() -> numpy.ndarray:
+    """Hashes of the words a cue can start at (a reporting verb form, a light verb, "according"),
+    as spaCy stores a token's lower-case form (its LOWER attribute)."""
+    words = set(cue_forms()) | LIGHT_VERBS | {"according"}
+    return numpy.array(sorted(hash_string(w) for w in words), dtype=numpy.uint64)
+
+
+def _triggers(doc: Doc) -> list[int]:
+    """Indices of the tokens a cue can start at, found once per Doc with numpy; the rule then
+    looks only at those (most words of an article could never be a cue)."""
+    found = doc.user_data.get("taq:cue-triggers")
+    if found is None:
+        lower = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
+        found = doc.user_data["taq:cue-triggers"] = numpy.flatnonzero(numpy.isin(lower, _trigger_hashes())).tolist()
+    return found
+
+
+def _colons(doc: Doc) -> list[int]:
+    """Indices of the tokens that are a colon, found once per Doc (see _triggers)."""
+    found = doc.user_data.get("taq:colons")
+    if found is None:
+        orth = doc.to_array(ORTH) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
+        found = doc.user_data["taq:colons"] = numpy.flatnonzero(orth == numpy.uint64(hash_string(":"))).tolist()
+    return found
 
 
 def _find_cues(doc: Doc, unit: Unit, passages: list[Passage]) -> list[tuple[str, int, int]]:
     """Reporting verbs (with their auxiliaries) and "according to" outside quotation marks, in order."""
     closed = [(p.start, p.end) for p in passages if p.closed]
-    lows, triggers = _lowers(doc), _cue_triggers()
+    triggers = _triggers(doc)
     cues = []
     k = unit.start
-    while k < unit.end:
-        low = lows[k]
-        if low not in triggers:  # most words: nothing below could make them a cue
-            k += 1
+    for t in triggers[bisect_left(triggers, unit.start) : bisect_left(triggers, unit.end)]:
+        if t < k:  # inside a cue already taken
             continue
+        k = t
         at = doc[k].idx
         if any(a <= at < b for a, b in closed):  # inside quotation marks: no cue there
-            k += 1
             continue
-        if low == "according" and k + 1 < unit.end and lows[k + 1] == "to":
+        low = doc[k].lower_
+        if low == "according" and k + 1 < unit.end and doc[k + 1].lower_ == "to":
             cues.append(("according", k, k + 2))
             k += 2
             continue
-        if low in LIGHT_VERBS and k + 1 < unit.end and lows[k + 1] in LIGHT_NOUNS and k + 2 < unit.end and lows[k + 2] == "that":
+        if low in LIGHT_VERBS and k + 1 < unit.end and doc[k + 1].lower_ in LIGHT_NOUNS and k + 2 < unit.end and doc[k + 2].lower_ == "that":
             a, _ = _cue_span(doc, k, unit.start)
             cues.append(("verb", a, k + 2))
             k += 2
