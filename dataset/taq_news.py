@@ -62,6 +62,7 @@ _FEATURES = {
             "evidence_span": {
                 "start": datasets.Value("int64"),
                 "end": datasets.Value("int64"),
+                "layer": datasets.Value("string"),
             },
             "note": datasets.Value("string"),
         },
@@ -73,6 +74,7 @@ _FEATURES = {
             "evidence_span": {
                 "start": datasets.Value("int64"),
                 "end": datasets.Value("int64"),
+                "layer": datasets.Value("string"),
             },
             "note": datasets.Value("string"),
         },
@@ -95,6 +97,10 @@ _FEATURES = {
                 "id": datasets.Value("string"),
                 "url": datasets.Value("string"),
                 "title": datasets.Value("string"),
+            },
+            "extractor": {
+                "name": datasets.Value("string"),
+                "version": datasets.Value("string"),
             },
         },
         "entities": [{

@@ -11,7 +11,7 @@ from taq_news.publishing.output import check_target, replace_files
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("preannotate", help="draft an annotation file (machine-marked) for new raw articles")
-    p.add_argument("raw", nargs="+", help="raw article files (dataset/raw/NNN_<16 hex>.txt)")
+    p.add_argument("raw", nargs="+", help="raw article files (dataset/raw/NNN_<16 hex>.txt or .html)")
     p.add_argument("--out-dir", help="where to write <doc-id>.yaml (default: dataset/annotations)")
     p.add_argument("--registry", help="entity registry to match and to extend with proposed entries (default: dataset/entities.yaml)")
     p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")

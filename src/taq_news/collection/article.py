@@ -16,11 +16,13 @@ from typing import Any
 from spacy.language import Language
 
 from taq_news.annotations.registry import Entity
+from taq_news.collection.inputs import MAX_CHARS
 from taq_news.core.checks import incident
 from taq_news.core.incidents import IncidentError
 from taq_news.core.version import __version__
 from taq_news.corpus.assemble import assemble
 from taq_news.preannotate.draft import draft_document, preannotate
+from taq_news.sources.page import page_of
 from taq_news.validation.record_checks import SchemaValidator
 
 ANNOTATOR = f"taq-news-preannotate {__version__}"
@@ -64,15 +66,24 @@ def apply_given(ann: dict, given: dict, location: str, registry: dict[str, Entit
 
 
 def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: dict[str, Any], registry: dict[str, Entity],
-                     nlp: Language, validator: SchemaValidator) -> tuple[dict, list[Entity]]:
-    """The record and the registry entries it proposes; IncidentError if the record fails any check."""
-    draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False)
+                     nlp: Language, validator: SchemaValidator, html: bool = False) -> tuple[dict, list[Entity]]:
+    """The record and the registry entries it proposes; IncidentError if the record fails any check.
+    With ``html``, ``raw`` is the page's markup: its text is extracted here (on the worker)."""
+    markup, made_by = None, None
+    if html:
+        page = page_of("page.html", raw)
+        if not page.text.strip():
+            raise IncidentError([incident("text-empty", location, None, "", "the extractor found no article text in this HTML page")])
+        if len(page.text) > MAX_CHARS:
+            raise IncidentError([incident("text-too-long", location, None, "", f"the extracted text is {len(page.text):,} characters, over the limit of {MAX_CHARS:,}")])
+        markup, made_by, raw = raw, page.extractor, page.text
+    draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False, markup=markup)
     ann = draft_document(draft, registry)
     ann["annotation"]["annotators"] = [ANNOTATOR]
     apply_given(ann, given, location, registry)
     proposed = {e.id: e for e in draft.proposed if e.id not in registry}
     kept = {k: given.get(k) for k in ("id", "url", "title")}
-    record = assemble(doc_id, raw, sha256, location, ann, location, {**registry, **proposed}, complete=True, given=kept)
+    record = assemble(doc_id, raw, sha256, location, ann, location, {**registry, **proposed}, complete=True, given=kept, markup=markup, extractor=made_by)
     problems = [incident("schema", location, None, path, message, "report it: the pre-annotator made a record its own schema refuses")
                 for path, message in validator.errors(record)]
     if problems:

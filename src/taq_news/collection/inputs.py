@@ -1,4 +1,8 @@
-"""Reading a raw news collection: folders of ``.txt`` articles and JSONL (or JSONL.gz) files.
+"""Reading a raw news collection: folders of ``.txt`` and ``.html`` articles and JSONL (or JSONL.gz)
+files whose lines carry ``text`` or ``html``.
+
+An HTML article is carried as its markup: its text is extracted where it is annotated (on the
+worker), and the markup is what is hashed and kept as the source.
 
 Articles are streamed in input order (arguments in the order given, a folder's
 files by their relative path, a JSONL file's lines in order), so memory does not
@@ -18,10 +22,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taq_news.sources.html import is_html
+
 # The fields a JSONL line may carry beside ``text``; anything else is ignored (and counted).
 GIVEN_FIELDS = ("id", "url", "title", "outlet", "published")
 # Longest article accepted, in characters: spaCy's default max_length. Longer is a reject.
 MAX_CHARS = 1_000_000
+# Longest HTML page accepted, in characters (its extracted text must then be within MAX_CHARS).
+MAX_MARKUP = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -29,9 +37,10 @@ class Article:
     index: int  # position in the whole input, from 0: shards are planned on it
     location: str  # where it came from: "<file>" or "<file>:<line>"
     key: str  # what the document id is derived from: the location, or "<file>#<id>" when the input gives an id
-    raw: str
-    sha256: str  # of the article's UTF-8 bytes (the file's bytes for a .txt)
+    raw: str  # the article's text, or for an HTML article its markup
+    sha256: str  # of the article's UTF-8 bytes (the file's bytes for a .txt or .html)
     given: dict = field(default_factory=dict)  # the input's own id, url, title, outlet, published (as given)
+    html: bool = False  # raw is an HTML page, whose text the extractor makes
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,7 @@ def _walk(folder: Path) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames.sort()
-        found += [Path(dirpath) / f for f in filenames if f.endswith(".txt") or _is_jsonl(Path(f))]
+        found += [Path(dirpath) / f for f in filenames if _is_page(Path(f)) or _is_jsonl(Path(f))]
     return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
 
 
@@ -84,15 +93,15 @@ def input_files(paths: list[str]) -> list[tuple[Path, str]]:
         if p.is_dir():
             found = _walk(p)
             if not found:
-                raise InputError(arg, "the folder holds no .txt, .jsonl or .jsonl.gz files", "give a folder of articles, or the files themselves")
+                raise InputError(arg, "the folder holds no .txt, .html, .jsonl or .jsonl.gz files", "give a folder of articles, or the files themselves")
             base = p.resolve().name or "input"
             out += [(f, f"{base}/{f.relative_to(p).as_posix()}") for f in found]
-        elif p.is_file() and (p.suffix == ".txt" or _is_jsonl(p)):
+        elif p.is_file() and (_is_page(p) or _is_jsonl(p)):
             out.append((p, p.name))
         elif p.exists() and not p.is_file():
             raise InputError(arg, "is not a regular file (a pipe, device or socket)", "give a file on disk")
         elif p.exists():
-            raise InputError(arg, f"unknown input type {''.join(p.suffixes) or p.name!r}", "give .txt files, .jsonl or .jsonl.gz files, or folders of them")
+            raise InputError(arg, f"unknown input type {''.join(p.suffixes) or p.name!r}", "give .txt or .html files, .jsonl or .jsonl.gz files, or folders of them")
         else:
             raise InputError(arg, "no such file or folder", "check the path")
     seen: Counter[str] = Counter(name for _, name in out)
@@ -100,6 +109,10 @@ def input_files(paths: list[str]) -> list[tuple[Path, str]]:
     if dup is not None:
         raise InputError(dup, "two inputs are known by the same name, so their document ids would collide", "rename one of them, or give the folder that holds both")
     return out
+
+
+def _is_page(p: Path) -> bool:
+    return p.suffix == ".txt" or is_html(p.name)
 
 
 def _is_jsonl(p: Path) -> bool:
@@ -110,12 +123,14 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _text_problem(text: str, limit: int) -> _Bad | None:
+def _text_problem(text: str, limit: int, html: bool = False) -> _Bad | None:
     if not text.strip():
-        return _Bad("text-empty", "the article's text is empty")
+        return _Bad("text-empty", f"the article's {'HTML' if html else 'text'} is empty")
     if "\0" in text:
         return _Bad("control-character", "the article holds a NUL byte")
-    if len(text) > limit:
+    if html and len(text) > MAX_MARKUP:
+        return _Bad("text-too-long", f"{len(text):,} characters of HTML, over the limit of {MAX_MARKUP:,}")
+    if not html and len(text) > limit:
         return _Bad("text-too-long", f"{len(text):,} characters, over the limit of {limit:,}")
     return None
 
@@ -127,7 +142,7 @@ def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article 
     index = 0
     seen: dict[str, str] = {}
     for path, name in files:
-        items = _txt(path, name, limit) if path.suffix == ".txt" else _jsonl(path, name, limit)
+        items = _page(path, name, limit) if _is_page(path) else _jsonl(path, name, limit)
         for location, key, payload in items:
             if isinstance(payload, _Bad):
                 yield Reject(index, location, payload.check, payload.reason)
@@ -135,12 +150,12 @@ def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article 
                 yield Reject(index, location, "id-duplicate", f"gives the same article id as {seen[key]}")
             else:
                 seen[key] = location
-                raw, given = payload
-                yield Article(index, location, key, raw, _sha(raw.encode("utf-8")), given)
+                raw, given, html = payload
+                yield Article(index, location, key, raw, _sha(raw.encode("utf-8")), given, html)
             index += 1
 
 
-Item = tuple[str, str, "tuple[str, dict] | _Bad"]
+Item = tuple[str, str, "tuple[str, dict, bool] | _Bad"]
 
 
 def _bad_name(name: str) -> _Bad | None:
@@ -151,7 +166,7 @@ def _bad_name(name: str) -> _Bad | None:
     return None
 
 
-def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
+def _page(path: Path, name: str, limit: int) -> Iterator[Item]:
     bad = _bad_name(name)
     if bad is not None:
         yield name.encode("utf-8", "backslashreplace").decode("utf-8"), "", bad
@@ -159,10 +174,12 @@ def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
     if not path.is_file():  # a pipe would block the read forever
         yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
         return
+    html = is_html(path.name)
     try:
         size = path.stat().st_size
-        if size > 4 * limit:  # over the limit whatever it holds: do not read it
-            yield name, name, _Bad("text-too-long", f"{size:,} bytes, over the limit of {limit:,} characters")
+        most = 4 * (MAX_MARKUP if html else limit)
+        if size > most:  # over the limit whatever it holds: do not read it
+            yield name, name, _Bad("text-too-long", f"{size:,} bytes, over the limit of {most // 4:,} characters")
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -174,8 +191,8 @@ def _txt(path: Path, name: str, limit: int) -> Iterator[Item]:
         line = data[: exc.start].count(b"\n") + 1
         yield name, name, _Bad("utf8-invalid", f"byte {exc.start} (line {line}) is not valid UTF-8")
         return
-    problem = _text_problem(text, limit)
-    yield name, name, problem if problem else (text, {})
+    problem = _text_problem(text, limit, html)
+    yield name, name, problem if problem else (text, {}, html)
 
 
 def _lines(path: Path, limit: int) -> Iterator[bytes]:
@@ -227,9 +244,13 @@ def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
         return location, location, _Bad("json-syntax", "the line nests too deeply to be an article")
     if not isinstance(node, dict):
         return location, location, _Bad("json-syntax", f"the line is a JSON {type(node).__name__}, not an object")
-    text = node.get("text")
+    html = "html" in node and "text" not in node  # a line carries the article's text, or its page's HTML
+    if "html" in node and "text" in node:
+        return location, location, _Bad("value-not-text", "the line has both 'text' and 'html': give one, the article's text or its page's HTML")
+    field_name = "html" if html else "text"
+    text = node.get(field_name)
     if not isinstance(text, str):
-        return location, location, _Bad("value-not-text", "'text' is missing" if text is None else f"'text' is a {type(text).__name__}, not a string")
+        return location, location, _Bad("value-not-text", "'text' (or 'html') is missing" if text is None else f"{field_name!r} is a {type(text).__name__}, not a string")
     given = {}
     for k in GIVEN_FIELDS:
         v = node.get(k)
@@ -240,8 +261,8 @@ def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
         if not isinstance(v, str) or not v.strip() or "\0" in v:
             return location, location, _Bad("value-not-text", f"{k!r} must be a non-empty string, not {json.dumps(v)[:60]}")
         given[k] = v
-    problem = _text_problem(text, limit)
+    problem = _text_problem(text, limit, html)
     if problem:
         return location, location, problem
     key = f"{name}#{given['id']}" if "id" in given else location
-    return location, key, (text, given)
+    return location, key, (text, given, html)

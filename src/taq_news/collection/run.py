@@ -37,6 +37,7 @@ from taq_news.publishing.build import parquet_bytes
 from taq_news.publishing.croissant import About, croissant, croissant_bytes
 from taq_news.publishing.output import StagedFolder, read_staged, write_staged
 from taq_news.publishing.tables import EntityGather, entity_meta
+from taq_news.sources.html import extractor
 
 REJECTS = "rejects.jsonl"
 
@@ -232,7 +233,7 @@ def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int
         "tool": "taq-news",
         "command": COMMAND,
         # Nothing here depends on the engine, the worker count or the time: the same input gives the same bytes.
-        "versions": {"taq-news": __version__, "pyarrow": pa.__version__, "spacy": spacy.__version__, "python": platform.python_version()},
+        "versions": {"taq-news": __version__, "pyarrow": pa.__version__, "spacy": spacy.__version__, "trafilatura": extractor()["version"], "python": platform.python_version()},
         "model": setup.model,
         "items": summary.items,
         "documents": summary.documents,

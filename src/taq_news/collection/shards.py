@@ -49,12 +49,14 @@ class Setup:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever a shard's output could: versions, registry, model, shard count (computed once per Setup)."""
+        """Changes whenever a shard's output could: versions (trafilatura's too), registry, model, shard count (computed once per Setup)."""
         import pyarrow  # deferred, with spacy: only their versions are read here
         import spacy
 
+        from taq_news.sources.html import extractor  # deferred: trafilatura's version, for HTML pages
+
         reg = json.dumps([asdict(e) for _, e in sorted(self.registry.items())], sort_keys=True, default=str)
-        parts = [__version__, pyarrow.__version__, spacy.__version__, str(self.model), str(self.n_shards), reg]
+        parts = [__version__, pyarrow.__version__, spacy.__version__, extractor()["version"], str(self.model), str(self.n_shards), reg]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -66,7 +68,7 @@ class Shard:
     def digest(self, setup_fingerprint: str) -> str:
         h = hashlib.sha256(setup_fingerprint.encode())
         for a in self.articles:
-            h.update(f"\0{a.index}\0{a.location}\0{a.key}\0{a.sha256}\0{json.dumps(a.given, sort_keys=True)}".encode())
+            h.update(f"\0{a.index}\0{a.location}\0{a.key}\0{a.sha256}\0{json.dumps(a.given, sort_keys=True)}{chr(0) + 'html' if a.html else ''}".encode())
         return h.hexdigest()
 
 
@@ -151,7 +153,7 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
     for a in shard.articles:
         doc_id = document_id(a.key, a.sha256)
         try:
-            record, new = annotate_article(doc_id, a.raw, a.sha256, a.location, a.given, setup.registry, nlp, validator)
+            record, new = annotate_article(doc_id, a.raw, a.sha256, a.location, a.given, setup.registry, nlp, validator, a.html)
         except IncidentError as exc:
             first = exc.incidents[0]
             more = f" (and {len(exc.incidents) - 1} more)" if len(exc.incidents) > 1 else ""

@@ -51,6 +51,7 @@ def incident(check: str, file: str, line: int | None, path: str, message: str, f
 
 
 # L0: commands and output (what a command refuses to do, before or instead of validating)
+register("extractor-missing", "L0", "An HTML page cannot be read: trafilatura, which extracts its text, is not installed.", "Reinstall taq-news, which depends on trafilatura and lxml_html_clean.")
 register("out-invalid", "L0", "--out is empty or not a usable path.", "Pass --out PATH.")
 register("out-symlink", "L0", "--out is a symbolic link; taq-news never writes through one.", "Give the real path.")
 register("out-not-folder", "L0", "A command that writes a folder was given a file, or a path under a file.", "Give a new or empty folder, or an earlier output of the same command.")
@@ -124,7 +125,7 @@ register(
     "Use the key names of docs/annotation-format.md.",
 )
 register("text-too-long", "L1", "An article is longer than the NLP pipeline accepts (spaCy's max_length).", "Check the file is one article; split or trim it before pre-annotating.")
-register("text-empty", "L1", "An input article has no text.", "Drop the article, or give its text.")
+register("text-empty", "L1", "An input article has no text (for an HTML page: the extractor found no article in it).", "Drop the article, or give its text.")
 register(
     "brat-unpaired",
     "L1",
@@ -237,6 +238,12 @@ register(
     "L4",
     "Warning: no entity registry was given or found, so references to it were not checked (fails under --strict).",
     "Pass --registry dataset/entities.yaml or the entities Parquet of the same release, or validate inside a checkout.",
+)
+register(
+    "extractor-differs",
+    "L3",
+    "Warning: the record's page text was made from its HTML by another extractor version than the installed one, so removals and evidence were not checked against it (fails under --strict).",
+    "Install the version the record names (pip install 'trafilatura==VERSION'), or re-annotate the page with the installed one.",
 )
 register(
     "raw-unavailable",

@@ -40,7 +40,7 @@ def validate_annotation_file(path: Path, selection: Selection, engine: str = "au
         yield annotation_orphan(display, path.stem)
         return
     try:
-        record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), node, display, registry)
+        record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), node, display, registry, markup=src.markup, extractor=src.extractor)
     except IncidentError as exc:
         yield from exc.incidents
         return

@@ -105,7 +105,7 @@ def _one(ctx: Context, text: str, parent: Any, key: Any, path: str) -> Span | No
     return spans[0] if spans else None
 
 
-def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[str, Entity], metadata_line: int | None = None) -> dict:
+def _metadata_value(ctx: Context, raw: str, markup: str | None, node: Any, key: str, registry: dict[str, Entity], metadata_line: int | None = None) -> dict:
     meta = node.get(key) if isinstance(node, dict) else None
     path = f"metadata.{key}"
     if not isinstance(meta, dict):
@@ -119,9 +119,9 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     basis = meta.get("basis")
     if basis not in BASES:
         ctx.add(line_of(meta, "basis"), "basis-invalid", f"{path}.basis", f"basis {basis!r} is not one of {list(BASES)}", "say where the value came from")
-    evidence_span = None
+    evidence_span, layer = None, "page"
     if meta.get("evidence") is not None:
-        evidence_span = _one(ctx, raw, meta, "evidence", f"{path}.evidence")
+        evidence_span, layer = _evidence(ctx, raw, markup, meta, f"{path}.evidence")
     note = meta.get("note")
     value_key = "name" if key == "outlet" else "date"
     value = meta.get(value_key)
@@ -145,10 +145,27 @@ def _metadata_value(ctx: Context, raw: str, node: Any, key: str, registry: dict[
     out.update({
         "basis": basis,
         "evidence": evidence_span.text if evidence_span else None,
-        "evidence_span": {"start": evidence_span.start, "end": evidence_span.end} if evidence_span else None,
+        "evidence_span": {"start": evidence_span.start, "end": evidence_span.end, "layer": layer} if evidence_span else None,
         "note": str(note) if note is not None else None,
     })
     return out
+
+
+def _evidence(ctx: Context, raw: str, markup: str | None, meta: dict, path: str) -> tuple[Span | None, str]:
+    """The evidence anchor, in the page text, or with ``in: markup`` in the HTML page's markup."""
+    node = meta.get("evidence")
+    if not (isinstance(node, dict) and "in" in node):
+        return _one(ctx, raw, meta, "evidence", path), "page"
+    layer = node.get("in")
+    if layer not in ("page", "markup"):
+        ctx.add(line_of(meta, "evidence"), "anchor-invalid", f"{path}.in", f"in: {layer!r} is neither page nor markup", "write in: markup for words in the HTML tags, or leave it out")
+        return None, "page"
+    if layer == "markup" and markup is None:
+        ctx.add(line_of(meta, "evidence"), "anchor-invalid", f"{path}.in", "in: markup, but this raw file is not an HTML page", "leave in: out and quote the page text")
+        return None, "page"
+    target = markup if layer == "markup" and markup is not None else raw
+    spans = _anchor(ctx, target, {k: v for k, v in node.items() if k != "in"}, meta, "evidence", path)
+    return (spans[0] if spans else None), layer
 
 
 def _check_shapes(ctx: Context, ann: dict) -> None:
@@ -185,13 +202,17 @@ def assemble(
     registry: dict[str, Entity],
     complete: bool = True,
     given: dict | None = None,
+    markup: str | None = None,
+    extractor: dict | None = None,
 ) -> dict:
-    """Build the record for one document, or raise IncidentError with every problem found."""
+    """Build the record for one document, or raise IncidentError with every problem found.
+    ``raw`` is the page text; for an HTML page, ``markup`` is the HTML and ``extractor`` what made
+    the page text of it (metadata evidence may then point into the markup)."""
     ctx = Context(ann_file)
     _check_top_level(ctx, doc_id, ann)
     doc = _clean_page(ctx, raw, ann.get("source") or {})
     text = doc.text
-    outlet, published = _metadata(ctx, raw, ann, registry)
+    outlet, published = _metadata(ctx, raw, markup, ann, registry)
     body = resolve_body(ctx, doc_id, text, ann, registry)
     # Unaccounted quotation marks (quote-marks-unaccounted) are reported on the quotes: list.
     ctx.where["text"] = (line_of(ann, "quotes") if "quotes" in ann else 1, "text")
@@ -215,6 +236,7 @@ def assemble(
             "removed": [{"raw_start": r.raw_start, "raw_end": r.raw_end, "text": r.text, "reason": r.reason} for r in doc.removed],
             "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
             "given": given,
+            "extractor": extractor,
         },
         **body,
         "annotation": annotation,
@@ -275,12 +297,12 @@ def _clean_page(ctx: Context, raw: str, src: dict) -> CleanDocument:
         raise IncidentError([incident("removal-overlap", ctx.file, line, "source.remove", str(exc), "remove each stretch of the raw text once")]) from exc
 
 
-def _metadata(ctx: Context, raw: str, ann: dict, registry: dict[str, Entity]) -> tuple[dict, dict]:
+def _metadata(ctx: Context, raw: str, markup: str | None, ann: dict, registry: dict[str, Entity]) -> tuple[dict, dict]:
     """The record's outlet and published date."""
     meta = ann.get("metadata") or {}
     meta_line = line_of(ann, "metadata") if "metadata" in ann else 1
-    outlet = _metadata_value(ctx, raw, meta, "outlet", registry, meta_line)
-    published = _metadata_value(ctx, raw, meta, "published", registry, meta_line)
+    outlet = _metadata_value(ctx, raw, markup, meta, "outlet", registry, meta_line)
+    published = _metadata_value(ctx, raw, markup, meta, "published", registry, meta_line)
     for extra in sorted(set(meta) - {"outlet", "published"}) if isinstance(meta, dict) else []:
         ctx.add(line_of(meta, extra), "key-unknown", f"metadata.{extra}", f"unknown key {extra!r}", "use only outlet and published")
     return outlet, published

@@ -64,7 +64,8 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
             continue
         display = layout.rel(ann_path)
         try:
-            record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), load_yaml(ann_path, display), display, registry, complete)
+            record = assemble(src.doc_id, src.text, src.sha256, layout.rel(src.path), load_yaml(ann_path, display), display, registry, complete,
+                              markup=src.markup, extractor=src.extractor)
         except IncidentError as exc:
             problems += exc.incidents
             continue

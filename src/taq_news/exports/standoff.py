@@ -22,6 +22,8 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.shapes import kind
 from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
+from taq_news.sources.html import ExtractorMissing, extractor, page_text
+from taq_news.sources.page import is_raw_name, raw_stem
 
 STANDOFF_VERSION = "1"
 SPAN_KEYS = ("cue", "speaker", "addressee")
@@ -75,9 +77,12 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
             "this is not the article the annotations were made on (another version, or re-encoded)",
             "raw-hash-mismatch", "source.sha256", "use the article exactly as it was scraped (not another version, not re-encoded)")
     try:
-        raw = raw_bytes.decode("utf-8")
+        raw = markup = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RehydrateError(f"{doc_id}: byte {exc.start} of the raw file is not valid UTF-8", "utf8-invalid", "source.file", "raw files are UTF-8") from None
+    made_by = standoff["source"].get("extractor")
+    if made_by is not None:  # an HTML page: its page text is what the recorded extractor makes of it
+        raw = _page_text(doc_id, markup, made_by)
     for i, r in enumerate(standoff["source"]["removed"]):
         if not r["raw_start"] < r["raw_end"] <= len(raw):
             raise RehydrateError(f"{doc_id}: removal {r['raw_start']}-{r['raw_end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"source.removed[{i}]",
@@ -109,11 +114,23 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
         span["text"] = doc.text[span["start"] : span["end"]]
     for key in ("outlet", "published"):
         ev = record[key]["evidence_span"]
-        if ev is not None and not ev["start"] < ev["end"] <= len(raw):
-            raise RehydrateError(f"{doc_id}: {key}.evidence_span {ev['start']}-{ev['end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"{key}.evidence_span",
+        layer = markup if ev is not None and ev.get("layer") == "markup" else raw
+        if ev is not None and not ev["start"] < ev["end"] <= len(layer):
+            raise RehydrateError(f"{doc_id}: {key}.evidence_span {ev['start']}-{ev['end']} is not a stretch of the raw file (0-{len(layer)})", "span-out-of-range", f"{key}.evidence_span",
                                  "use the file 'taq-news export --format standoff' wrote, unedited")
-        record[key]["evidence"] = raw[ev["start"] : ev["end"]] if ev is not None else None
+        record[key]["evidence"] = layer[ev["start"] : ev["end"]] if ev is not None else None
     return {key: record[key] for key in _field_order(standoff, record)}
+
+
+def _page_text(doc_id: str, markup: str, made_by: object) -> str:
+    try:
+        have = extractor()
+        if made_by != have:
+            raise RehydrateError(f"{doc_id}: the page text was made by {made_by}, and {have['name']} {have['version']} is installed, which may extract another text",
+                                 "extractor-differs", "source.extractor", "pip install the extractor version the release names (source.extractor)")
+        return page_text(markup)
+    except ExtractorMissing as exc:
+        raise RehydrateError(f"{doc_id}: {exc}", "extractor-missing", "source.extractor", "pip install trafilatura lxml_html_clean") from None
 
 
 def _field_order(standoff: dict, record: dict) -> list[str]:
@@ -197,12 +214,12 @@ def shape_problems(standoff: object) -> list[tuple[str, str]]:
 
 
 def raw_name(standoff: dict, id_pattern: str | None) -> str | None:
-    """The raw file name ``source.file`` names, if it is a plain '<document id>.txt' (no folders, no '..')."""
+    """The raw file name ``source.file`` names, if it is a plain '<document id>.txt' or '.html' (no folders, no '..')."""
     file = standoff["source"]["file"]
     name = file.replace("\\", "/").rsplit("/", 1)[-1]
-    if file not in (name, f"dataset/raw/{name}") or not name.endswith(".txt"):
+    if file not in (name, f"dataset/raw/{name}") or not is_raw_name(name):
         return None
-    stem = name[: -len(".txt")]
+    stem = raw_stem(name)
     if id_pattern and not re.fullmatch(id_pattern, stem):
         return None
     return name

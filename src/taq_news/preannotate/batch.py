@@ -16,13 +16,18 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.corpus.assemble import QUOTE_TYPES
 from taq_news.preannotate.draft import draft_yaml, preannotate, registry_yaml
+from taq_news.sources.html import ExtractorMissing, is_html
+from taq_news.sources.page import is_raw_name, page_of, raw_stem
+
+MAX_MARKUP = 20_000_000  # characters of HTML read at most: a news page is a few hundred thousand
 
 
 @dataclass(frozen=True)
 class Job:
     doc_id: str
-    raw: str  # the article's text
+    raw: str  # the article's page text (for an HTML file, its extraction)
     target: Path  # where its draft goes
+    markup: str | None = None  # the HTML, for an HTML file
 
 
 def is_machine_draft(path: Path) -> bool:
@@ -46,12 +51,13 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
     seen: dict[str, str] = {}
     for raw_arg in raw_args:
         raw_path = Path(raw_arg)
-        doc_id = raw_path.stem
+        doc_id = raw_stem(raw_path.name)
         target = out_dir / f"{doc_id}.yaml"
         if not raw_path.is_file():
-            bad(raw_arg, None, "file-unreadable", "is a folder, not a file" if raw_path.is_dir() else "no such file", "give the path of a raw .txt article")
-        elif raw_path.suffix != ".txt" or (id_pattern and not re.fullmatch(id_pattern, doc_id)):
-            bad(raw_arg, None, "raw-name-invalid", f"{raw_path.name!r} is not '<document id>.txt' with an id matching {id_pattern}", "name the file NNN_<16 hex digits>.txt")
+            bad(raw_arg, None, "file-unreadable", "is a folder, not a file" if raw_path.is_dir() else "no such file", "give the path of a raw .txt or .html article")
+        elif not is_raw_name(raw_path.name) or (id_pattern and not re.fullmatch(id_pattern, doc_id)):
+            bad(raw_arg, None, "raw-name-invalid", f"{raw_path.name!r} is not '<document id>.txt' or '.html' with an id matching {id_pattern}",
+                "name the file NNN_<16 hex digits>.txt (or .html)")
         elif doc_id in seen:
             bad(raw_arg, None, "id-duplicate", f"gives the document id {doc_id} that {seen[doc_id]} gives too: one draft would overwrite the other",
                 "pre-annotate one of them; document ids are unique")
@@ -76,10 +82,22 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
                 continue
             if "\0" in raw:
                 bad(raw_arg, raw[: raw.index("\0")].count("\n") + 1, "control-character", "the article holds a NUL byte", "remove it: a raw article is text")
-            elif len(raw) > max_length:
-                bad(raw_arg, None, "text-too-long", f"{len(raw):,} characters, over the pipeline's limit of {max_length:,}", "check the file is one article; split or trim it")
+                continue
+            if is_html(raw_path.name) and len(raw) > MAX_MARKUP:
+                bad(raw_arg, None, "text-too-long", f"{len(raw):,} characters of HTML, over the limit of {MAX_MARKUP:,}", "check the file is one article's page")
+                continue
+            try:
+                page = page_of(raw_path.name, raw)
+            except ExtractorMissing as exc:
+                bad(raw_arg, None, "extractor-missing", str(exc))
+                continue
+            if not page.text.strip():
+                bad(raw_arg, None, "text-empty", "the extractor found no article text in this HTML page" if page.markup is not None else "the file holds no text",
+                    "give the article's own page (not an index, a login wall or a script-only page)")
+            elif len(page.text) > max_length:
+                bad(raw_arg, None, "text-too-long", f"{len(page.text):,} characters, over the pipeline's limit of {max_length:,}", "check the file is one article; split or trim it")
             else:
-                jobs.append(Job(doc_id, raw, target))
+                jobs.append(Job(doc_id, page.text, target, page.markup))
     return jobs, problems
 
 
@@ -91,7 +109,7 @@ def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path,
     summaries: list[str] = []
     proposed: dict[str, Entity] = {}
     for job in jobs:
-        draft = preannotate(job.doc_id, job.raw, {**registry, **proposed}, nlp)
+        draft = preannotate(job.doc_id, job.raw, {**registry, **proposed}, nlp, markup=job.markup)
         for e in draft.proposed:
             proposed.setdefault(e.id, e)
         outputs[job.target] = draft_yaml(draft, registry).encode("utf-8")

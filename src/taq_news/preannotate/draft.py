@@ -23,10 +23,11 @@ from taq_news.core.anchors import Span, word_bounded_matches
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
-from taq_news.preannotate.metadata import Finding, find_outlet, find_published
+from taq_news.preannotate.metadata import Finding, find_outlet, find_published, markup_outlet, markup_published
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
 from taq_news.sources.cleaning import clean
+from taq_news.sources.html import markup_fields
 
 GUIDELINES = "1.0"
 
@@ -45,6 +46,7 @@ class Draft:
     proposed: list[Entity]
     candidates: list[str]
     skipped: list[str] = field(default_factory=list)
+    markup: str | None = None  # the HTML, for a page read through an extractor
 
 
 def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Language) -> tuple[list[Mention], list[QuoteDraft], list[Passage], list[Entity], Doc]:
@@ -58,15 +60,20 @@ def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Lang
     return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
 
 
-def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True) -> Draft:
-    """The draft of one article. ``with_candidates=False`` skips the capitalized-word list, which
-    only the draft file's header comment shows (taq-news annotate writes no draft file)."""
+def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True, markup: str | None = None) -> Draft:
+    """The draft of one article. ``raw`` is its page text; ``markup`` the HTML it was extracted
+    from, for an HTML page, whose tags may state the outlet and the date. ``with_candidates=False``
+    skips the capitalized-word list, which only the draft file's header comment shows
+    (taq-news annotate writes no draft file)."""
     parts = find_parts(raw)
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
     found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp)
-    return Draft(doc_id, raw, text, parts, find_outlet(raw), find_published(raw), found, quotes,
-                 [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [])
+    fields = markup_fields(markup) if markup is not None else []
+    outlet = markup_outlet(fields) or find_outlet(raw)
+    published = markup_published(fields) or find_published(raw)
+    return Draft(doc_id, raw, text, parts, outlet, published, found, quotes,
+                 [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [], markup=markup)
 
 
 def anchor(text: str, start: int, end: int) -> str | dict | None:
@@ -92,10 +99,22 @@ def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
     return None
 
 
+def _evidence_anchor(draft: Draft, f: Finding) -> str | dict | None:
+    """A finding's evidence as an anchor: in the page text, or ``in: markup`` for an HTML page's tags."""
+    if f.basis != "stated" or f.start is None or f.end is None:
+        return None
+    if f.layer != "markup":
+        return anchor(draft.raw, f.start, f.end)
+    found = anchor(draft.markup, f.start, f.end) if draft.markup is not None else None
+    if found is None:
+        return None
+    return {**({"exact": found} if isinstance(found, str) else found), "in": "markup"}
+
+
 def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
     out = {}
     for key, f in (("outlet", draft.outlet), ("published", draft.published)):
-        evidence = anchor(draft.raw, f.start, f.end) if f.basis == "stated" and f.start is not None and f.end is not None else None
+        evidence = _evidence_anchor(draft, f)
         stated = f.basis == "stated" and evidence is not None
         entity = _outlet_entity(registry, f.value) if key == "outlet" and stated else None
         note = f"machine: {f.note}" if f.note else None

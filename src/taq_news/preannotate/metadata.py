@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from taq_news.sources.html import MarkupField
+
 # Agencies and outlets that sign datelines and page headers with a short credit.
 CREDITS = {
     "ANI": "ANI", "AP": "Associated Press", "AFP": "AFP", "Reuters": "Reuters", "PTI": "PTI",
@@ -46,10 +48,38 @@ class Finding:
     value: str | None
     basis: str  # stated | unknown
     evidence: str | None = None
-    start: int | None = None  # raw offsets of the evidence (code points)
+    start: int | None = None  # offsets of the evidence (code points) in the page text, or in the markup
     end: int | None = None
     rule: str | None = None
     note: str | None = None
+    layer: str = "page"  # page | markup (an HTML page's tags)
+
+
+_ISO_DAY = re.compile(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)(?:$|[T ])")
+
+
+def markup_outlet(fields: list[MarkupField]) -> Finding | None:
+    """The site name an HTML page's tags state (og:site_name, a JSON-LD publisher), if any."""
+    for f in fields:
+        if f.field == "site_name":
+            return Finding(f.value, "stated", f.evidence, f.start, f.end, "markup-site-name", "The page's markup names the site that published it.", "markup")
+    return None
+
+
+def markup_published(fields: list[MarkupField]) -> Finding | None:
+    """The publication day an HTML page's tags state (article:published_time, JSON-LD
+    datePublished, ...), as written: the day in the page's own time zone, not converted."""
+    for f in fields:
+        m = _ISO_DAY.match(f.value) if f.field == "published" else None
+        if m is None:
+            continue
+        try:
+            day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue  # not a day, so not evidence of one
+        return Finding(day.isoformat(), "stated", f.evidence, f.start, f.end, "markup-published",
+                       "The page's markup states its publication time; the day is taken as written, in the page's own time zone.", "markup")
+    return None
 
 
 def _line_at(raw: str, pos: int) -> tuple[int, int]:

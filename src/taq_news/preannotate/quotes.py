@@ -35,7 +35,7 @@ from typing import overload
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function the stubs omit
 from spacy.tokens import Doc
 
 from taq_news.core.quote_marks import Passage, find_passages, rstrip_end

@@ -13,6 +13,8 @@ from pathlib import Path
 from taq_news.core.checks import incident
 from taq_news.core.ecma import pattern_matches
 from taq_news.core.incidents import Incident, IncidentError
+from taq_news.sources.html import ExtractorMissing
+from taq_news.sources.page import is_raw_name, page_of, raw_stem
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,14 @@ class RawSource:
     doc_id: str
     path: Path
     sha256: str
-    text: str
+    text: str  # the page text (sources.page): the file itself, or the extraction of an HTML file
+    markup: str | None = None
+    extractor: dict[str, str] | None = None
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The raw files of a folder: .txt pages and .html pages, by name."""
+    return sorted((p for p in raw_dir.iterdir() if is_raw_name(p.name)), key=lambda p: p.name) if raw_dir.is_dir() else []
 
 
 def sha256_file(path: Path) -> str:
@@ -29,7 +38,7 @@ def sha256_file(path: Path) -> str:
 
 def read_manifest(path: Path, display: str) -> dict[str, str]:
     if not path.is_file():
-        raise IncidentError([incident("manifest-missing", display, None, "", "the raw-file hash manifest is missing", "run 'taq-news manifest' once to record the hashes of dataset/raw/*.txt")])
+        raise IncidentError([incident("manifest-missing", display, None, "", "the raw-file hash manifest is missing", "run 'taq-news manifest' once to record the raw files' hashes")])
     entries: dict[str, str] = {}
     problems = []
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
@@ -52,7 +61,7 @@ def update_manifest(raw_dir: Path, manifest: Path, rel, rehash: frozenset[str] =
     problems: list[Incident] = []
     entries: dict[str, str] = {}
     changes: list[str] = []
-    present = sorted(raw_dir.glob("*.txt"))
+    present = raw_files(raw_dir)
     names = {p.name for p in present}
     for name in sorted(set(listed) - names):
         if name in rehash:
@@ -119,7 +128,13 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
     listed = read_manifest(manifest, rel(manifest))
     problems: list[Incident] = []
     sources: list[RawSource] = []
-    present = {p.name: p for p in sorted(raw_dir.glob("*.txt"))}
+    present = {p.name: p for p in raw_files(raw_dir)}
+    stems: dict[str, str] = {}
+    for name in present:
+        other = stems.setdefault(raw_stem(name), name)
+        if other != name:
+            problems.append(incident("raw-name-invalid", rel(present[name]), None, name, f"{name} and {other} are raw files of the same document id",
+                                     "keep one raw file per document: the page as it was saved"))
     for name in sorted(set(listed) - set(present)):
         problems.append(incident("raw-missing", rel(manifest), None, name, f"{name} is in the manifest but not in {rel(raw_dir)}", "restore the file from the repository"))
     for name, path in present.items():
@@ -155,7 +170,16 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
             line = text[: text.index("\0")].count("\n") + 1
             problems.append(incident("control-character", rel(path), line, name, "the raw file holds a NUL byte", "a raw file with NUL bytes was damaged on saving: scrape it again"))
             continue
-        sources.append(RawSource(path.stem, path, digest, text))
+        try:
+            page = page_of(name, text)
+        except ExtractorMissing as exc:
+            problems.append(incident("extractor-missing", rel(path), None, name, str(exc)))
+            continue
+        if not page.text.strip():
+            problems.append(incident("text-empty", rel(path), None, name, "the extractor found no article text in this HTML page" if page.markup is not None else "the raw file holds no text",
+                                     "save the article's page itself (not an index, a login wall or a script-only page)"))
+            continue
+        sources.append(RawSource(raw_stem(name), path, digest, page.text, page.markup, page.extractor))
     if problems:
         raise IncidentError(problems)
     return sources

@@ -36,6 +36,7 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
 from taq_news.core.shapes import listed, mapping
+from taq_news.sources.page import is_raw_name, raw_stem
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 PRECISION = {4: "year", 7: "month", 10: "day"}
@@ -273,8 +274,9 @@ def file_name_rules(record: dict, file: str, line: int | None, registry=None) ->
     if not isinstance(doc, str) or isinstance(source.get("given"), dict):
         return
     name = source.get("file")
-    if isinstance(name, str) and (".." in name.split("/") or name.startswith("/") or name.rsplit("/", 1)[-1] != f"{doc}.txt"):
-        yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt')")
+    base = name.rsplit("/", 1)[-1] if isinstance(name, str) else ""
+    if isinstance(name, str) and (".." in name.split("/") or name.startswith("/") or not is_raw_name(base) or raw_stem(base) != doc):
+        yield incident("raw-name-invalid", file, line, "source.file", f"{name[:60]!r} is not the raw file of {doc} ('dataset/raw/{doc}.txt' or '.html')")
     ann = mapping(record.get("annotation"))
     name = ann.get("file")
     if isinstance(name, str) and (".." in name.split("/") or name.rsplit("/", 1)[-1] != f"{doc}.yaml"):

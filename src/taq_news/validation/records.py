@@ -21,6 +21,7 @@ from taq_news.core.paths import Layout, checkout_of, packaged_schema_dir
 from taq_news.core.schema import SchemaSet, load_schemas
 from taq_news.core.shapes import kind, mapping
 from taq_news.validation.fast.rows import FastPath
+from taq_news.validation.raw_checks import WARNINGS as RAW_WARNINGS
 from taq_news.validation.raw_checks import RawFile, raw_problems, read_raw
 from taq_news.validation.readers import READERS, Batch, Item, read_jsonl, read_parquet
 from taq_news.validation.record_checks import (
@@ -310,4 +311,4 @@ def raw_offset_incidents(rec: dict, file: str, line: int | None, raw_file) -> It
     if raw is None:
         return
     for check, where, message in raw_problems(rec, raw):
-        yield incident(check, file, line, where, message)
+        yield incident(check, file, line, where, message, severity="warning" if check in RAW_WARNINGS else "error")

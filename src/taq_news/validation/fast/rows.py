@@ -120,6 +120,6 @@ class FastPath:
                     return False
         if self.raw_text is not None:
             raw = self.raw_text(rec["source"]["file"])
-            if raw is not None and next(raw_problems(rec, raw), None) is not None:
+            if raw is not None and next(raw_problems(rec, raw), None) is not None:  # any, warnings too: the precise path reports them
                 return False
         return True
