@@ -600,3 +600,26 @@ def test_rule_failed(tmp_path):
     assert summary.rejects == {"rule-failed": 1} and summary.documents == 2
     line = (tmp_path / "out/rejects.jsonl").read_text("utf-8")
     assert '"location": "pages/poison.txt"' in line and "RuntimeError: a rule fell over" in line
+
+
+def test_extractor_missing(tmp_path, capsys, monkeypatch):
+    """An HTML raw page with trafilatura not importable: the build names the page and the fix, and writes nothing."""
+    import sys
+
+    from taq_news.sources import html as html_source
+
+    for part in ("schema", "dataset"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    page = (ROOT / "tests/fixtures/html/wire-jsonld.html").read_bytes()
+    (tmp_path / "dataset/raw/0b0_0000000000000000.html").write_bytes(page)
+    assert main(["--root", str(tmp_path), "manifest"]) == 0
+    before = {p: p.read_bytes() for p in (tmp_path / "dataset").rglob("*") if p.is_file()}
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # import trafilatura now raises ImportError
+    html_source._trafilatura.cache_clear()
+    try:
+        assert main(["--root", str(tmp_path), "build"]) == 1
+    finally:
+        html_source._trafilatura.cache_clear()
+    out = capsys.readouterr()
+    assert "extractor-missing" in out.out and "0b0_0000000000000000.html" in out.out and "Traceback" not in out.out + out.err
+    assert {p: p.read_bytes() for p in (tmp_path / "dataset").rglob("*") if p.is_file()} == before

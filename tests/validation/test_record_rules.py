@@ -107,7 +107,7 @@ CASES = [
     ("date-invalid", D2, replace_once('    date: "2021-05-06"', '    date: "2021-02-30"'),
      _set(D2, lambda r: r["published"].update(date="2021-02-30"))),
     ("date-precision-mismatch", D2, None, _set(D2, lambda r: r["published"].update(precision="month"))),
-    ("evidence-span-mismatch", D2, None, _set(D2, lambda r: r["outlet"].update(evidence_span={"start": 134, "end": 150}))),
+    ("evidence-span-mismatch", D2, None, _set(D2, lambda r: r["outlet"].update(evidence_span={"start": 134, "end": 150, "layer": "page"}))),
     ("stated-evidence-mismatch", D2, replace_once("    name: ANI\n", "    name: AN\n"),  # "AN" is not a token of "ANI | Updated ..."
      _set(D2, lambda r: r["outlet"].update(name="AN"))),
     ("stated-evidence-mismatch", D2, replace_once('    date: "2021-05-06"', '    date: "2021-05-07"'),  # 07 is the hour of 07:43, not a day

@@ -14,9 +14,11 @@ from taq_news.publishing.output import replace_files
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score pre-annotation against the gold (our corpus, or a brat folder such as PolNeAR)")
     p.add_argument("--brat", help="a folder of brat .ann/.txt files to use as the gold instead of our corpus")
+    p.add_argument("--gold", help="a folder shaped like dataset/ (raw/ with SHA256SUMS, annotations/, entities.yaml), such as the development set tests/dev, "
+                                  "to use as the gold; the pre-annotator still works with the corpus registry only")
     p.add_argument("--per-document", action="store_true", help="with --brat: a row per annotation file too")
     p.add_argument("--our-content-rules", action="store_true", help="with --brat: trim gold content by our guidelines (Q11-Q12: no leading 'that', no final stop outside the marks) before scoring")
-    p.add_argument("--readme", action="store_true", help="also write the table into README.md (between its EVALUATION markers)")
+    p.add_argument("--readme", action="store_true", help="also write the table into README.md (between its EVALUATION markers, or with --gold its DEV EVALUATION ones)")
     p.add_argument("--model", help="an installed statistical spaCy model to add (default: blank English)")
     p.set_defaults(func=run)
 
@@ -26,8 +28,12 @@ def run(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
     from taq_news.annotations.registry import load_registry
+    from taq_news.core.paths import Layout
+    from taq_news.corpus.compile import compile_corpus
     from taq_news.preannotate.evaluate import (
         CORPUS_TITLE,
+        DEV_MARKERS,
+        DEV_TITLE,
         evaluate_brat,
         evaluate_corpus,
         readme_with_table,
@@ -54,12 +60,22 @@ def run(args: argparse.Namespace) -> int:
             rows = rows[-1:]
         print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")
         return 0
-    records = pq.read_table(layout.parquet("documents")).to_pylist()
-    table = render(evaluate_corpus(records, layout.raw, registry, nlp), CORPUS_TITLE)
+    if args.gold:
+        folder = Path(args.gold)
+        if not (folder / "raw").is_dir() or not (folder / "annotations").is_dir():
+            return usage(args.gold, "argument-invalid", "--gold is not a folder with raw/ and annotations/", "point it at a folder shaped like dataset/, e.g. tests/dev")
+        dev = compile_corpus(Layout(layout.root, folder.resolve()))  # its incidents are raised: a gold that does not validate is not scored
+        rows = evaluate_corpus(dev.records, folder / "raw", registry, nlp, gold_registry=dev.registry)
+        table = render(rows, f"{DEV_TITLE} ({len(dev.records)} articles in {args.gold})")
+        markers = DEV_MARKERS
+    else:
+        records = pq.read_table(layout.parquet("documents")).to_pylist()
+        table = render(evaluate_corpus(records, layout.raw, registry, nlp), CORPUS_TITLE)
+        markers = None
     print(table, end="")
     if args.readme:
         readme = layout.root / "README.md"
-        text = readme_with_table(readme.read_text("utf-8"), table)
+        text = readme_with_table(readme.read_text("utf-8"), table, *(markers or ()))
         if text is None:
             return usage(str(readme), "readme-markers-missing", "the evaluation markers are missing")
         replace_files({readme: text.encode("utf-8")})

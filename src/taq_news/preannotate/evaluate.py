@@ -34,7 +34,10 @@ from taq_news.corpus.annotation_sets import same_referent
 from taq_news.exports.brat import BratDoc, read_folder
 from taq_news.preannotate.draft import annotate_text
 from taq_news.preannotate.furniture import find_parts
+from taq_news.preannotate.metadata import find_outlet, find_published, markup_outlet, markup_published
 from taq_news.preannotate.quotes import trim_content
+from taq_news.sources.html import markup_fields
+from taq_news.sources.page import page_of
 
 
 @dataclass
@@ -44,8 +47,11 @@ class GoldDoc:
     quotes: list[dict]
     entities: list[dict] | None  # None: the gold has no entity layer
     removed: set[int] | None = None  # raw offsets of removed furniture, when known
-    raw: str | None = None
+    raw: str | None = None  # the page text (for HTML, its extraction)
     file: str | None = None  # where the gold came from, for incidents
+    parts: dict | None = None  # title, dateline, byline as the gold has them (None: not annotated)
+    metadata: dict | None = None  # outlet and published: (value, stated?) as the gold has them
+    markup: str | None = None  # the HTML, for an HTML page
 
 
 def _span(text: str, a: int, b: int) -> dict:
@@ -75,10 +81,17 @@ def corpus_gold(records: list[dict], raw_dir: Path) -> list[GoldDoc]:
     out = []
     for r in records:
         raw_path = raw_dir / Path(r["source"]["file"]).name
+        page = page_of(raw_path.name, raw_path.read_text("utf-8")) if raw_path.is_file() else None
         removed = {i for x in r["source"]["removed"] if x["reason"] not in ("title", "dateline", "byline", "highlight") for i in range(x["raw_start"], x["raw_end"])}
         out.append(GoldDoc(r["id"], r["text"], r["quotes"], [{"start": m["start"], "end": m["end"], "label": m["label"]} for m in r["entities"]],
-                           removed, raw_path.read_text("utf-8") if raw_path.is_file() else None, file=r["source"]["file"]))
+                           removed, page.text if page else None, file=r["source"]["file"],
+                           parts={k: r[k] for k in PART_KEYS},
+                           metadata={"outlet": (r["outlet"]["name"], r["outlet"]["basis"] == "stated"), "published": (r["published"]["date"], r["published"]["basis"] == "stated")},
+                           markup=page.markup if page else None))
     return out
+
+
+PART_KEYS = ("title", "dateline", "byline")
 
 
 # --- gold from brat ---------------------------------------------------------
@@ -159,6 +172,8 @@ class Row:
     entity_strict: PRF | None
     entity_partial: PRF | None
     furniture: PRF | None
+    parts: tuple[int, int] | None = None  # (right, of) over title, dateline and byline
+    metadata: tuple[int, int] | None = None  # (right, of) over outlet and published date
 
 
 def score(gold: list[GoldDoc], preds: dict[str, tuple[list[dict], list[dict], dict]], same_speaker) -> list[Row]:
@@ -180,7 +195,29 @@ def _row(name: str, group: list[GoldDoc], preds: dict, same_speaker) -> Row:
         furn = PRF(sum(len(gold & pred) for gold, pred in chars), sum(len(pred) for _, pred in chars), sum(len(gold) for gold, _ in chars))
     return Row(name, sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
                qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
-               ent["strict"] if ent else None, ent["partial"] if ent else None, furn)
+               ent["strict"] if ent else None, ent["partial"] if ent else None, furn,
+               _agreement(group, preds, "parts"), _agreement(group, preds, "metadata"))
+
+
+def _agreement(group: list[GoldDoc], preds: dict, key: str) -> tuple[int, int] | None:
+    """(right, of) for page parts or metadata, over the documents whose gold and prediction have them.
+    A page part is right when its text is the gold's (both absent counts); a metadata value when
+    the prediction states the gold's stated value (casefolded), or states nothing where the gold
+    states nothing."""
+    right = total = 0
+    for g in group:
+        gold, pred = getattr(g, key), preds[g.name][2].get(key)
+        if gold is None or pred is None:
+            continue
+        for k, want in gold.items():
+            got = pred.get(k)
+            total += 1
+            if key == "parts":
+                right += (want or None) == (got or None)
+            else:
+                (value, stated), (pvalue, pstated) = want, got
+                right += (not stated and not pstated) or (stated and pstated and str(value).casefold() == str(pvalue).casefold())
+    return (right, total) if total else None
 
 
 def _f(x: float | None) -> str:
@@ -193,14 +230,23 @@ def _prf(p: PRF | None) -> str:
     return "n/a" if p is None else f"{p.precision:.3f} / {p.recall:.3f} / {p.f1:.3f}"
 
 
+def _ratio(x: tuple[int, int] | None) -> str:
+    return "n/a" if x is None else f"{x[0]}/{x[1]}"
+
+
 def render(rows: list[Row], title: str) -> str:
-    lines = [f"{title}", "",
-             "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |",
-             "|---|---:|---|---|---:|---:|---|---|---|"]
+    """The table; page-part and metadata columns only where some row has them (not for brat gold)."""
+    extra = any(r.parts is not None or r.metadata is not None for r in rows)
+    head = "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |"
+    rule = "|---|---:|---|---|---:|---:|---|---|---|"
+    if extra:
+        head, rule = head + " title/dateline/byline right | outlet/date right |", rule + "---:|---:|"
+    lines = [f"{title}", "", head, rule]
     for r in rows:
         name = f"**{r.name}**" if r.name == "overall" else r.name
-        lines.append(f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | "
-                     f"{_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
+        line = (f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | "
+                f"{_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
+        lines.append(line + (f" {_ratio(r.parts)} | {_ratio(r.metadata)} |" if extra else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -209,15 +255,22 @@ _README_BEGIN = "<!-- BEGIN EVALUATION (output of: taq-news evaluate) -->\n\n"
 _README_END = "\n<!-- END EVALUATION -->"
 
 
-def readme_with_table(readme: str, table: str) -> str | None:
+DEV_TITLE = "Pre-annotation against the development set (fictional articles in many outlets' styles; the corpus registry only, never the set's own)"
+DEV_MARKERS = ("<!-- BEGIN DEV EVALUATION (output of: taq-news evaluate --gold tests/dev) -->\n\n", "\n<!-- END DEV EVALUATION -->")
+
+
+def readme_with_table(readme: str, table: str, begin: str = _README_BEGIN, end: str = _README_END) -> str | None:
     """README.md with the table between its evaluation markers (None when the markers are missing)."""
-    if _README_BEGIN not in readme or _README_END not in readme:
+    if begin not in readme or end not in readme:
         return None
-    head, rest = readme.split(_README_BEGIN, 1)
-    return head + _README_BEGIN + table + _README_END + rest.split(_README_END, 1)[1]
+    head, rest = readme.split(begin, 1)
+    return head + begin + table + end + rest.split(end, 1)[1]
 
 
-def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Entity], nlp) -> list[Row]:
+def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Entity], nlp, gold_registry: dict[str, Entity] | None = None) -> list[Row]:
+    """Score against curated records. ``registry`` is what the pre-annotator works with; the gold's
+    speakers are resolved in ``gold_registry`` (the same registry for our corpus; a development
+    set's own registry, which the pre-annotator never sees, for ``--gold``)."""
     gold = corpus_gold(records, raw_dir)
     _length_problems(gold, nlp)
     preds, pred_registry = {}, dict(registry)
@@ -228,8 +281,13 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
         if g.raw is not None:
             parts = find_parts(g.raw)
             info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
+            info["parts"] = {k: (getattr(parts, k).text if getattr(parts, k) else None) for k in PART_KEYS}
+            fields = markup_fields(g.markup) if g.markup is not None else []
+            outlet = markup_outlet(fields) or find_outlet(g.raw)
+            published = markup_published(fields) or find_published(g.raw)
+            info["metadata"] = {"outlet": (outlet.value, outlet.basis == "stated"), "published": (published.value, published.basis == "stated")}
         preds[g.name] = (q, e, info)
-    return score(gold, preds, same_referent(registry, pred_registry))
+    return score(gold, preds, same_referent(gold_registry if gold_registry is not None else registry, pred_registry))
 
 
 def evaluate_brat(folder: Path, registry: dict[str, Entity], nlp, our_content_rules: bool = False) -> list[Row]:
