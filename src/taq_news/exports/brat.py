@@ -243,6 +243,8 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
     for n, line in enumerate(ann.splitlines(), 1):
         if not line.strip():
             continue
+        if line[:1] in "ER":
+            line = line.rstrip(" ")  # brat itself writes an event without arguments as "E1<TAB>Type:T1 "
         if not _LINE.match(line):
             out.problems.append(Problem(n, "syntax", f"not a brat annotation line: {line[:60]!r}"))
             continue

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from taq_news.core.dates import date_expressions
 from taq_news.sources.html import MarkupField
 
 # Agencies and outlets that sign datelines and page headers with a short credit.
@@ -88,33 +89,149 @@ def _line_at(raw: str, pos: int) -> tuple[int, int]:
     return start, len(raw) if end < 0 else end
 
 
+def _lines(raw: str) -> list[tuple[int, str]]:
+    """(start offset, text) of every non-empty line, stripped at its end."""
+    out, pos = [], 0
+    for line in raw.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            out.append((pos + lead, line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+# An outlet's name as pages print it: capitalized words, with the small words names carry.
+_WORD = r"[A-Z][\w&’'-]*(?:\.[A-Za-z]+)*"  # "U.S" inside a name; a full stop after a word ends the name
+_NAME = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_WORD}|of|for|and|on|&))*"
+# Words that end an outlet's name (or make up an acronym's expansion): a masthead must have one.
+OUTLET_HEADS = frozenset({
+    "news", "times", "post", "herald", "gazette", "agency", "press", "wire", "radio", "digest", "notes", "institute",
+    "centre", "center", "lab", "forum", "review", "journal", "chronicle", "tribune", "daily", "monitor", "observer",
+    "standard", "express", "telegraph", "guardian", "mail", "star", "network", "television", "tv", "media", "service",
+    "weekly", "magazine", "dispatch", "courier", "bulletin", "report", "policy", "studies", "international", "broadcasting",
+})
+_COPYRIGHT = re.compile(rf"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?,?\s+)?(?P<credit>{_NAME})")
+_PUBLISHED_IN = re.compile(rf"\b(?:Published|Appeared|First published)\s+in\s+(?P<credit>{_NAME})")
+_BYLINE_OUTLET = re.compile(rf"^(?:By\s+)?[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){{0,3}}\s*[|,]\s*(?P<credit>{_NAME})$")
+# A dateline opening the body: "KABUL (Meridian Wire) -", "ISLAMABAD, March 4 (CPA) —", "KANDAHAR, Afghanistan, Feb 21 (CPA) —".
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Za-z.’'-]+(?:[ ][A-Z][A-Za-z.’'-]+){{0,2}})(?:,[ ](?:[A-Z][a-z]+\.?(?:[ ][A-Z][a-z]+)?))?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?"
+    rf"[ ]\((?P<credit>[A-Z][\w&.’'-]*(?:[ ][A-Z][\w&.’'-]*){{0,4}})\){_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
+# A place dateline without a credit: an upper-case city, maybe its country, and a dash ("KABUL, Afghanistan —").
+PLACE_DATELINE = re.compile(rf"^[A-Z][A-Z.’'-]+(?:[ ][A-Z][A-Z.’'-]+){{0,2}}(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?{_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
+
+
+def _credit_name(credit: str) -> str:
+    return CREDITS.get(credit, credit)
+
+
+def _trim(name: str) -> str:
+    """An outlet name read by _NAME, without the small words a sentence goes on with."""
+    words = name.split()
+    while words and words[-1] in ("of", "for", "and", "on", "&"):
+        words.pop()
+    return " ".join(words).rstrip(".,")
+
+
 def find_outlet(raw: str, head_lines: int = 12) -> Finding:
-    """The outlet named by a dateline or header credit near the top of the page, or unknown."""
-    limit = sum(len(line) + 1 for line in raw.split("\n")[:head_lines])
-    for rule, pattern in OUTLET_RULES:
-        m = pattern.search(raw, 0, limit)
+    """The outlet that published the page, from what the page prints about itself, or unknown:
+    a header or byline credit ("ANI | Updated", "Jonas Ekwall | Meridian Wire Service"), a
+    masthead (the page's first line, an outlet's name), a copyright line ("© 2022 The Kestrel
+    Gazette"), a dateline credit ("KABUL (Meridian Wire) -"), or "Published in X". An outlet the
+    text only cites ("told Reuters") is never one of these."""
+    lines = _lines(raw)
+    head = lines[:head_lines]
+    for rule, pattern in OUTLET_RULES[2:]:  # "ANI | Updated: ..."
+        for start, text in head:
+            m = pattern.match(text)
+            if m:
+                return _outlet(text, start, _credit_name(m.group("credit")), rule)
+    for start, text in head:
+        m = _BYLINE_OUTLET.match(text)
+        if m and _is_outlet_name(m.group("credit")):
+            return _outlet(text, start, _trim(m.group("credit")), "byline-credit")
+    if lines and _is_masthead(lines[0][1]):
+        start, text = lines[0]
+        return _outlet(text, start, text, "masthead")
+    for start, text in lines:
+        m = _COPYRIGHT.search(text)
+        if m and _trim(m.group("credit")) and not _trim(m.group("credit")).lower().startswith(("all rights", "copyright")):
+            return _outlet(text, start, _trim(m.group("credit")), "copyright")
+    for start, text in head:
+        m = DATELINE.match(text)
         if m:
-            start, end = _line_at(raw, m.start("credit"))
-            line = raw[start:end].rstrip()
-            return Finding(CREDITS[m.group("credit")], "stated", line, start, start + len(line), rule,
-                           f"The {rule.replace('-', ' ')} names {m.group('credit')}.")
-    return Finding(None, "unknown", note="No dateline or header credit names the outlet near the top of the page.")
+            return _outlet(text, start, _credit_name(m.group("credit")), "dateline-credit")
+        for rule, pattern in OUTLET_RULES[:2]:
+            m = pattern.match(text)
+            if m:
+                return _outlet(text, start, _credit_name(m.group("credit")), rule)
+    for start, text in lines:
+        m = _PUBLISHED_IN.search(text)
+        if m and _trim(m.group("credit")):
+            return _outlet(text, start, _trim(m.group("credit")), "published-in")
+    return Finding(None, "unknown", note="The page prints no masthead, credit or copyright line naming its outlet.")
 
 
-def find_published(raw: str) -> Finding:
-    """The publication date from an explicit date stamp, or unknown (years in the text are not dates)."""
-    for rule, pattern in DATE_RULES:
-        m = pattern.search(raw)
-        if not m:
+def _outlet(line: str, start: int, name: str, rule: str) -> Finding:
+    return Finding(name, "stated", line, start, start + len(line), rule, f"The {rule.replace('-', ' ')} names {name}.")
+
+
+def _is_outlet_name(name: str) -> bool:
+    words = _trim(name).split()
+    return bool(words) and (name in CREDITS or words[-1].lower().strip(".") in OUTLET_HEADS or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2))
+
+
+def _is_masthead(line: str) -> bool:
+    """A first line that is an outlet's name: at most six words, capitalized, ending in an outlet word."""
+    words = line.split()
+    if not 2 <= len(words) <= 6 or any(ch in line for ch in "|/>»·:.!?") or line.lower().startswith(("home", "menu", "skip")):
+        return False
+    return all(w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "on", "&") for w in words) and words[-1].lower() in OUTLET_HEADS
+
+
+# Labels that make a line a publication stamp, in order of preference: a publication date over an update's.
+_STAMP_LABEL = re.compile(r"\b(?P<label>First published|Published|Posted|Appears in print on|appears in print on|Updated|Last modified|Last updated)\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+
+
+def find_published(raw: str, head_lines: int = 15) -> Finding:
+    """The publication date the page states, or unknown (years in the text are not dates): a
+    labelled stamp ("Published 14 March 2022", "Posted by X on Oct 12, 2016", "Updated: May 06,
+    2021"), or near the top a line that is a date and little else ("Aug 15, 2022 — 14:20 GMT",
+    "2021-08-17T10:02:00Z"). A publication stamp wins over an update stamp; a numeric date
+    such as 03/04/2019 is never read (which number is the month is not stated)."""
+    best: tuple[int, int, Finding] | None = None
+    for n, (start, text) in enumerate(_lines(raw)):
+        if len(text.split()) > 20:
+            continue  # a sentence that mentions a date is not a stamp
+        label = _STAMP_LABEL.search(text)
+        if label is None and (n >= head_lines or not _is_date_line(text)):
             continue
-        month = MONTHS.get(m.group("month").rstrip(".").lower()) or next(
-            i for name, i in MONTHS.items() if name.startswith(m.group("month").rstrip(".").lower()))
+        day = next((e for e in date_expressions(text) if e.day is not None and (label is None or e.start >= label.start())), None)
+        if day is None:
+            continue
         try:
-            day = date(int(m.group("year")), month, int(m.group("day")))
+            value = date(day.year, day.month or 0, day.day).isoformat()
         except ValueError:
             continue  # "February 30": not a date, so not evidence of one
-        start, end = _line_at(raw, m.start())
-        line = raw[start:end].rstrip()
-        return Finding(day.isoformat(), "stated", line, start, start + len(line), rule,
-                       "An update or publication stamp gives the day; an update stamp means published on or before it.")
+        kind = (label.group("label").lower() if label else "date line")
+        rank = 1 if kind in ("updated", "last modified", "last updated") else 0
+        note = ("An update stamp gives the day; the page was published on or before it." if rank else
+                f"A {'publication stamp' if label else 'date line at the top of the page'} gives the day.")
+        found = Finding(value, "stated", text, start, start + len(text), "stamp" if label else "date-line", note)
+        if best is None or (rank, n) < best[:2]:
+            best = (rank, n, found)
+    if best is not None:
+        return best[2]
     return Finding(None, "unknown", note="No date stamp on the page; the years the text mentions do not date it.")
+
+
+def _is_date_line(text: str) -> bool:
+    """A line that is a date, maybe with a weekday, a time and a zone, and little else."""
+    rest = text
+    for e in date_expressions(text)[:1]:
+        rest = text[: e.start] + text[e.end :]
+    rest = _CLOCK.sub("", rest)
+    rest = re.sub(r"\b(?:[ap]\.?m\.?|[A-Z]{2,5}|UTC[+-]?\d*|GMT[+-]?\d*|at|on|Mon|Tue|Wed|Thu|Fri|Sat|Sun|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", "", rest, flags=re.I)
+    rest = re.sub(r"[\s,.:|·—–\-/()TZ+0-9]", "", rest)
+    return bool(date_expressions(text)) and not rest

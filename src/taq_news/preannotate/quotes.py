@@ -201,8 +201,46 @@ def _skip_left_adverbs(doc: Doc, j: int, floor: int) -> int:
     return j
 
 
+# Words that make a noun phrase a time, not an agent ("on Wednesday", "in June", "last week").
+TIME_WORDS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight", "week", "weeks", "month", "months",
+    "year", "years", "day", "days", "morning", "afternoon", "evening", "night", "weekend", "time", "hours", "minutes",
+})
+# Prepositions that open a modifier of the speaker's noun ("a commander from Helmand", "officials in Kabul").
+PP_HEADS = frozenset({"in", "on", "at", "from", "for", "of", "near", "across", "inside", "outside", "within", "throughout", "between", "during", "since", "with"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+
+
+def _is_time(doc: Doc, start: int, end: int) -> bool:
+    """A phrase that says when: its words are time words, numbers and determiners only."""
+    words = [t for t in doc[start:end] if not t.is_punct]
+    return bool(words) and any(t.lower_ in TIME_WORDS for t in words) and all(
+        t.lower_ in TIME_WORDS or t.like_num or t.lower_ in DETERMINERS or t.lower_ in ("last", "next", "early", "late", "earlier", "later", "and", "the") for t in words)
+
+
 def _left_np(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
+    """The speaker phrase read leftwards from the cue: a noun phrase with its modifiers ("a
+    commander from Helmand"), never a time ("on Wednesday") nor a clause."""
+    np = _left_np_core(doc, cue_start, floor)
+    for _ in range(3):  # a noun phrase that is the object of a preposition modifies the one before it
+        if np is None or np[0] - 1 <= floor or doc[np[0] - 1].lower_ not in PP_HEADS:
+            break
+        time = _is_time(doc, np[0], np[1])
+        before = _left_np_core(doc, np[0] - 1, floor)
+        if before is None or before[1] != np[0] - 1 or _is_time(doc, *before):
+            return None if time else np  # "in June said": no speaker here, rather than a month
+        np = before if time else (before[0], np[1])  # "The Taliban on Wednesday" -> "The Taliban"; "officials in Kabul" whole
+    if np is not None and _is_time(doc, *np):
+        return None
+    return np
+
+
+def _left_np_core(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
     j = _skip_left_adverbs(doc, cue_start - 1, floor)
+    if j >= floor and doc[j].lower_ in SUBJECT_PRONOUNS:
+        return j, j + 1  # "In a post on social media he said": a pronoun is a noun phrase by itself
     if j >= floor and doc[j].lower_ in ("who", "which") and j > floor and doc[j - 1].text == ",":
         return j, j + 1  # "X, who said ...": the relative pronoun is the mention nearest the cue
     if j > floor and doc[j].text == ",":
@@ -223,6 +261,8 @@ def _left_np(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | None:
                     if outer and outer[1] == k2 and (doc[outer[0]].is_title or doc[outer[0]].is_upper):
                         return outer[0], j
             if head and head[1] == k and (doc[head[0]].is_title or doc[head[0]].is_upper or doc[head[0]].lower_ in DETERMINERS):
+                if doc[k + 1].lower_ in ("who", "which", "whose"):
+                    return head  # "A shopkeeper in Asadabad, who spoke on condition ..., said": the noun phrase, not its clause
                 return head[0], j
             appositive = [t for t in doc[k + 1 : j] if not t.is_punct]
             if appositive and all(t.is_title or t.is_upper for t in appositive) and len(appositive) <= 4:
@@ -521,6 +561,8 @@ def _attribute(st: _Sentence, cue: _Cue) -> None:
     speaker = _left_np(doc, a, st.unit.start)
     if speaker and speaker[1] > a:
         speaker = None
+    if speaker is None and a > st.unit.start + 2 and doc[a - 1].lower_ in ("and", "but") and doc[a - 2].is_lower and doc[a - 2].lower_.endswith("ed"):
+        speaker = _left_np(doc, a - 2, st.unit.start)  # "he laughed and told me": the subject of the verb before "and"
     if speaker is None and a > st.unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
         speaker = _subject(doc, st.unit.start, a)  # "X praised Y and said ...": the sentence's subject
     if _interrupted_by_cue(st, cue, speaker):

@@ -24,6 +24,8 @@ from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
 PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "organization", "NORP": "group"}
+# Heads that stand for the organization that modifies them ("the Taliban government": the Taliban).
+RULER_HEADS = {"government", "regime", "administration", "leadership", "movement", "authorities"}
 DOCUMENT_HEADS = {"report", "statement", "poster", "document", "letter", "study", "assessment", "memo", "agreement", "deal", "survey"}
 
 
@@ -33,6 +35,42 @@ ROLE_NOUNS = {
     "advisor", "analyst", "expert", "fellow", "researcher", "member", "soldier", "source", "sources", "diplomat",
     "spokespersons", "spokesmen", "staff", "head", "deputy", "mayor", "lawmaker", "representative", "negotiator",
 }
+
+
+# Words that make a capitalized run an organization, a place, an event or a work, not a person's name.
+NOT_PERSON_WORDS = frozenset({
+    "forum", "institute", "council", "ministry", "office", "team", "mission", "agency", "university", "center", "centre",
+    "committee", "party", "group", "foundation", "association", "department", "command", "force", "forces", "army", "court",
+    "assembly", "conference", "summit", "report", "review", "times", "post", "news", "herald", "gazette", "press", "wire",
+    "radio", "television", "network", "service", "bank", "fund", "union", "nations", "states", "republic", "emirate",
+    "province", "valley", "city", "street", "road", "river", "agreement", "accord", "act", "day", "house", "hall", "school",
+})
+HONORIFICS = frozenset({
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "brig", "adm", "sen", "rep", "gov", "amb",
+    "mullah", "mawlawi", "maulvi", "mawlana", "maulana", "qari", "sheikh", "haji", "hafiz", "sir", "general", "colonel",
+    "major", "captain", "admiral", "senator", "president", "minister", "ambassador", "judge", "justice", "father", "imam",
+})
+_NAME_RUN = re.compile(r"(?:\b(?:[A-Z][a-z]+\.?|[A-Z]\.)\s+){1,4}[A-Z][a-z’'-]+\b")
+
+
+def person_name(words: list[str], role_before: bool) -> str | None:
+    """A person's name at the end of ``words`` (after a role noun when ``role_before``), without
+    honorifics: "Taliban spokesman Qari Nadir Wahidi" -> "Nadir Wahidi". None if there is none."""
+    tail: list[str] = []
+    for w in reversed(words):
+        bare = w.strip("’'.")
+        if not bare or not bare[:1].isupper() or bare.lower() in ROLE_NOUNS or bare.isupper() and len(bare) > 1:
+            break
+        tail.insert(0, w.rstrip(".") if w.endswith(".") and bare.lower() in HONORIFICS else w)
+    if role_before and (len(tail) == len(words) or words[len(words) - len(tail) - 1].strip("’'.,").lower() not in ROLE_NOUNS):
+        return None  # no role noun right before the name: not this rule's case ("a report in CNN on Friday")
+    while tail and tail[0].strip("’'.").lower() in HONORIFICS:
+        tail.pop(0)
+    if not tail or len(tail) > 4 or any(t.strip("’'.").lower() in DETERMINERS for t in tail):
+        return None
+    if len(tail) == 1 and role_before is False:
+        return None  # one capitalized word after a comma is rarely a whole name
+    return " ".join(t.strip("’'") for t in tail)
 
 
 def _singular(name: str) -> bool:
@@ -91,26 +129,31 @@ class SpeakerResolver:
         head_end = a + len(text[a:b].split(",")[0].rstrip())
         words = head_text.split()
         head = _head_noun(words)
+        named = self._named_person(text[a:b], head_text, words, mentions, a, head_end)
+        if named is not None:
+            return named
         inside = [m for m in mentions if a <= m.start and m.end <= head_end and m.entity and m.label in PRIORITY
                   and m.entity in self.registry and self.registry[m.entity].kind in SPEAKER_KINDS]
         # A name is the speaker only when it heads the phrase ("U.S. General John Campbell"),
         # not when it modifies a noun ("a United Nations report", "Taliban spokespersons").
-        named_head = [m for m in inside if m.end >= head_end - 1 or not head]
+        named_head = [m for m in inside if m.end >= head_end - 1 or not head or (head in RULER_HEADS and m.label == "ORG")]
         if named_head:
             best = min(named_head, key=lambda m: (PRIORITY[m.label], m.start))
             assert best.entity is not None  # inside keeps registry mentions only
             return self._known(best.entity)
         low = head_text.lower()
         if low in PRONOUNS:
-            return self._pronoun(low, head_text)
+            return self._pronoun(low, head_text, text[:a], mentions)
         if words and words[-1][:1].isupper() and words[0].lower() not in DETERMINERS and not head:
             last = words[-1].strip("’'s")
             for e in sorted(self.registry.values(), key=lambda e: e.id):
                 if e.kind == "person" and e.name.split() and e.name.split()[-1] == last:
                     return self._known(e.id)
             caps = [w for w in words if w[:1].isupper()]
-            kind, label = ("person", "PERSON") if 2 <= len(caps) <= 4 and len(caps) == len(words) else ("organization", "ORG")
-            return self._propose(slug(head_text), head_text, kind, label)
+            if 2 <= len(caps) <= 4 and len(caps) == len(words):
+                name = person_name(words, role_before=False) or head_text  # "Gen. Ruth Calloway" -> "Ruth Calloway"
+                return self._person(name)
+            return self._propose(slug(head_text), head_text, "organization", "ORG")
         head = head or (words[-1].lower() if words else "")
         for r in reversed(self.history):
             if head and (head in r.name.lower().split() or head in r.entity.split("-")):
@@ -122,7 +165,7 @@ class SpeakerResolver:
         kind = "document" if head in DOCUMENT_HEADS else "anonymous"
         return self._propose(f"{self.doc_prefix}-{slug(head_text)}", head_text, kind, None)
 
-    def _pronoun(self, low: str, shown: str) -> Resolved:
+    def _pronoun(self, low: str, shown: str, before: str = "", mentions: list[Mention] | None = None) -> Resolved:
         kind = PRONOUNS[low]
         for r in reversed(self.history):
             if kind == "person" and (r.kind == "person" or (r.kind == "anonymous" and _singular(r.name))):
@@ -131,7 +174,57 @@ class SpeakerResolver:
                 return r
             if kind == "group" and (r.kind in ("organization",) or (r.kind == "anonymous" and not _singular(r.name))):
                 return r
+        if kind == "person" and low in ("he", "she"):
+            # No speaker yet: the last person the text has named ("Inamullah Sarwari ... He said").
+            person = self._last_named(before, mentions or [])
+            if person is not None:
+                return person
         return self._propose(f"{self.doc_prefix}-unresolved-{low}", f"unresolved '{shown}'", "anonymous", None)
+
+    def _person(self, name: str) -> Resolved:
+        """A person by name: a registry entry whose name or alias it is, or whose surname it ends
+        in; else an earlier person of this article with that surname; else a proposed entry."""
+        for e in sorted(self.registry.values(), key=lambda e: e.id):
+            if e.kind == "person" and (e.name == name or name in e.aliases):
+                return self._known(e.id)
+        last = name.split()[-1]
+        for e in sorted(self.registry.values(), key=lambda e: e.id):
+            if e.kind == "person" and e.name.split() and e.name.split()[-1] == last and (len(name.split()) == 1 or e.name.endswith(name)):
+                return self._known(e.id)
+        for r in [*reversed(self.history), *self.proposed.values()]:
+            if r.kind == "person" and r.name.split()[-1] == last:
+                return r
+        return self._propose(slug(name), name, "person", "PERSON")
+
+    def _named_person(self, mention: str, head_text: str, words: list[str], mentions: list[Mention], a: int, head_end: int) -> Resolved | None:
+        """The named person a speaker phrase gives, when it names one beside its role (Q19):
+        "Taliban spokesman Nadir Wahidi", "Gen. Ruth Calloway, the head of ...", "A senior
+        official, Abdul Saqib". A registry name heading the phrase is left to the caller."""
+        if any(m.entity and a <= m.start and m.end <= head_end and m.label == "PERSON" for m in mentions):
+            return None  # a registry person: the caller's rule 1
+        parts = [p.strip() for p in mention.split(",")]
+        name = person_name(words, role_before=True)
+        if name is None and len(parts) > 1 and _head_noun(words) in ROLE_NOUNS:
+            appositive = parts[1].split()
+            whole = person_name(appositive, role_before=False)
+            # "A Pakistani spokeswoman, Saira Durrani": the appositive is the name, all of it
+            if whole is not None and all(w.strip("’'.")[:1].isupper() for w in appositive):
+                name = whole
+        return self._person(name) if name else None
+
+    def _last_named(self, before: str, mentions: list[Mention]) -> Resolved | None:
+        """The last run of two to four capitalized words in ``before`` that is a person's name
+        (not a registry place, organization or group), as a person."""
+        for m in reversed(list(_NAME_RUN.finditer(before))):
+            words = m.group(0).split()
+            name = person_name(words, role_before=False)
+            if name is None or len(name.split()) < 2 or any(w.lower() in NOT_PERSON_WORDS for w in name.split()):
+                continue
+            start = m.start()
+            if any(x.start <= start < x.end and x.entity and self.registry.get(x.entity, None) is not None and self.registry[x.entity].kind != "person" for x in mentions):
+                continue
+            return self._person(name)
+        return None
 
     def _introduced_as(self, text: str, head: str, mentions: list[Mention], before: int) -> Resolved | None:
         """The last named person before ``before`` introduced with this role ("Jeff Buchanan, deputy chief of staff").

@@ -33,6 +33,7 @@ from taq_news.annotations.registry import (
     Entity,
 )
 from taq_news.core.checks import incident
+from taq_news.core.dates import dates_stated
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
 from taq_news.core.shapes import listed, mapping
@@ -41,7 +42,6 @@ from taq_news.sources.page import is_raw_name, raw_stem
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 PRECISION = {4: "year", 7: "month", 10: "day"}
 METADATA = (("outlet", "name"), ("published", "date"))
-MONTHS = "january february march april may june july august september october november december".split()
 
 
 def _int(v: object) -> bool:
@@ -125,37 +125,11 @@ def name_in_evidence(name: str, evidence: str) -> bool:
     return bool(want) and any(have[i : i + len(want)] == want for i in range(len(have) - len(want) + 1))
 
 
-_MONTH = r"(?P<{0}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DAY = r"(?P<{0}>0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-_YEAR = r"(?P<{0}>\d{{4}})"
-# A date expression: ISO, 'May 06, 2021', '6 May 2021', 'May 2021', or a year on its own.
-# A day is a day of the month inside one of these, never a part of a time (07:43) or a year.
-_EDGE_L, _EDGE_R = r"(?<![\w:.\-/])", r"(?![\w:\-/]|[.,]\d)"
-DATE_EXPRESSIONS = [re.compile(p, re.IGNORECASE) for p in (
-    _EDGE_L + _YEAR.format("y") + r"-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>0[1-9]|[12]\d|3[01]))?(?:(?=T\d\d:)|" + _EDGE_R + ")",  # ISO, also before a time
-    _EDGE_L + _MONTH.format("mn") + r"\s+" + _DAY.format("d") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
-    _EDGE_L + _DAY.format("d") + r"\s+(?:of\s+)?" + _MONTH.format("mn") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
-    _EDGE_L + _MONTH.format("mn") + r",?\s+" + _YEAR.format("y") + _EDGE_R,
-    _EDGE_L + _YEAR.format("y") + _EDGE_R,
-)]
-
-
-def _dates_stated(evidence: str) -> set[tuple[int, int | None, int | None]]:
-    """(year, month, day) of every date expression in the evidence, month and day None where not given."""
-    found = set()
-    for pattern in DATE_EXPRESSIONS:
-        for m in pattern.finditer(evidence):
-            g = m.groupdict()
-            month = int(g["m"]) if g.get("m") else (next(i for i, name in enumerate(MONTHS, 1) if name.startswith(g["mn"].lower()[:3])) if g.get("mn") else None)
-            found.add((int(g["y"]), month, int(g["d"]) if g.get("d") else None))
-    return found
-
-
 def date_in_evidence(date: str, evidence: str) -> bool:
     """Does a date expression in the evidence state this date, to its precision?"""
     parts = [int(p) for p in date.split("-")]
     want = tuple(parts + [None] * (3 - len(parts)))
-    return any(all(w is None or w == h for w, h in zip(want, have, strict=False)) for have in _dates_stated(evidence))  # a date of more than three parts (never valid) compares its first three
+    return any(all(w is None or w == h for w, h in zip(want, have, strict=False)) for have in dates_stated(evidence))  # a date of more than three parts (never valid) compares its first three
 
 
 def stated_evidence_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
