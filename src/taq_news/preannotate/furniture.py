@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from taq_news.core.anchors import Span
-from taq_news.preannotate.metadata import CREDIT_PATTERN, OUTLET_RULES
+from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_stamp_line
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images)"
 PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")
@@ -38,7 +38,13 @@ _COMMENTS = re.compile(r"\bcomment(?:s|ing|ers)?\b", re.I)
 _CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}$")
 _CAPTION = re.compile(r"^(?:Representative |File |Feature )?(?:Image|Photo|Picture|Photograph)s?\b", re.I)
 _HIGHLIGHTS = re.compile(r"^(?:Story )?highlights$", re.I)
-_BYLINE = re.compile(r"^(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$")
+_BYLINE = re.compile(r"^(?:By|BY|Posted by|Written by|Words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+                     r"(?:\s+on\s+[^\n]{4,30})?\s*$|^Posted by [a-z]\w*\s*$")
+# "Jonas Ekwall | Meridian Wire Service": a name and the outlet it writes for
+_NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*\|\s*[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}\s*$")
+_PROMO = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PODCAST|LIVE|READ MORE|RELATED|Heard on|Download|Listen|Watch)\b", re.I)
+_CREDIT_IN_LINE = re.compile(r"\b(?:Photograph|Photo|Picture|Image|Credit)s?:\s")
+_NAV = re.compile(r"\s[|/>»·]\s|^(?:Reading time|View this email|View in browser|Listen to this|Print this|Email this)\b", re.I)
 _HEADER = re.compile(rf"^(?:{CREDIT_PATTERN})\s*\|\s*(?:Updated|Published|Posted)")
 _UI = re.compile(r"\b(?:button|Show More|Read More|Load More|Share this|Subscribe|Sign up|Newsletter|Advertisement|Click here|Skip to)\b", re.I)
 _PLACE_DATELINE = re.compile(r"^[A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+){0,2}(?: \[[^\]\n]{1,40}\])?(?:, [A-Z][a-z]+ \d{1,2})?:(?= )")
@@ -70,7 +76,12 @@ def is_headline(line: str) -> bool:
 
 
 def is_prose(line: str) -> bool:
-    return len(line.split()) >= 8 and line.rstrip().endswith(PROSE_END) and not is_headline(line)
+    """Eight words or more ending a sentence. A closing quotation mark ends one only after
+    sentence punctuation ('... he said.”'), not after a word (a headline's "‘safe havens’")."""
+    end = line.rstrip()
+    if end[-1:] in "”\"’" and end[-2:-1] not in (".", "?", "!", ","):
+        return False
+    return len(line.split()) >= 8 and end.endswith(PROSE_END) and not is_headline(line)
 
 
 def find_parts(raw: str) -> PageParts:
@@ -82,6 +93,7 @@ def find_parts(raw: str) -> PageParts:
         body_start = max((i for i, ln in enumerate(lines) if ln.text.rstrip().endswith(PROSE_END)), default=len(lines) - 1)
     page = _Page(lines, body_start)
     _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
+    page.title_line = _title_line(page)
     _video_widgets(page)
     _other_lines(page)
     page.parts.furniture.sort(key=lambda f: f[0].start)
@@ -97,6 +109,7 @@ class _Page:
     body_start: int  # the first prose line (len(lines) if none)
     parts: PageParts = field(default_factory=PageParts)
     taken: set[int] = field(default_factory=set)  # lines already given a part
+    title_line: int | None = None
 
     def furniture(self, i: int, reason: str) -> None:
         if i not in self.taken:
@@ -108,12 +121,12 @@ def _dateline_and_byline(page: _Page) -> None:
     """The first byline and dateline up to the body's first line; else a place dateline opening the body."""
     lines, parts = page.lines, page.parts
     for i, ln in enumerate(lines[: page.body_start + 1]):
-        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text)):
+        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text)):
             parts.byline = ln
             page.taken.add(i)
             continue
         if parts.dateline is None:
-            for _, pattern in OUTLET_RULES[:2]:
+            for pattern in (*(p for _, p in OUTLET_RULES[:2]), DATELINE, PLACE_DATELINE):
                 m = pattern.match(ln.text)
                 if m:
                     end = m.end()
@@ -126,6 +139,18 @@ def _dateline_and_byline(page: _Page) -> None:
         m = _PLACE_DATELINE.match(first.text)  # "Washington: The ..." opening the first paragraph
         if m:
             parts.dateline = Span(first.start, first.start + m.end(), m.group(0))
+
+
+def _title_line(page: _Page) -> int | None:
+    """The headline: the first line before the body that could be one (four words or more, not
+    prose, and not navigation, a label, a stamp, a caption or a promotion)."""
+    for i, ln in enumerate(page.lines[: page.body_start]):
+        t = ln.text
+        if i in page.taken or len(t.split()) < 4 or is_prose(t) or is_stamp_line(t) or _NAV.search(t) or _UI.search(t) or _CAPTION.match(t) \
+                or _CREDIT_IN_LINE.search(t) or _PROMO.match(t) or _FOOTER.match(t) or _HIGHLIGHTS.match(t) or (t.isupper() and len(t.split()) <= 6):
+            continue
+        return i
+    return None
 
 
 def _video_widgets(page: _Page) -> None:
@@ -165,7 +190,9 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
     lines, body_start, parts = page.lines, page.body_start, page.parts
     t = ln.text
     words = len(t.split())
-    if _FOOTER.match(t):
+    if is_stamp_line(t) and not is_prose(t):
+        page.furniture(i, "timestamp")
+    elif _FOOTER.match(t):
         page.furniture(i, "site-footer")
     elif _COMMENTS.search(t) and words <= 15 and i > body_start:
         page.furniture(i, "comment-footer")
@@ -175,7 +202,7 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
         page.furniture(i, "photo-caption")
     elif _CREDIT_LINE.search(t) and words <= 8 and not is_prose(t):
         page.furniture(i, "photo-credit")
-    elif parts.title is None and i < body_start and words >= 4 and not is_prose(t):
+    elif i < body_start and i == page.title_line:
         parts.title = ln
         page.taken.add(i)
     elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":

@@ -118,7 +118,7 @@ DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Za-z.’'-]+(?:[ ][A-Z][A-Za-z.’'-]+){{0,2}})(?:,[ ](?:[A-Z][a-z]+\.?(?:[ ][A-Z][a-z]+)?))?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?"
     rf"[ ]\((?P<credit>[A-Z][\w&.’'-]*(?:[ ][A-Z][\w&.’'-]*){{0,4}})\){_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
 # A place dateline without a credit: an upper-case city, maybe its country, and a dash ("KABUL, Afghanistan —").
-PLACE_DATELINE = re.compile(rf"^[A-Z][A-Z.’'-]+(?:[ ][A-Z][A-Z.’'-]+){{0,2}}(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?{_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
+PLACE_DATELINE = re.compile(rf"^(?!(?:WATCH|LISTEN|VIDEO|UPDATE|UPDATED|BREAKING|EXCLUSIVE|ANALYSIS|OPINION|EDITORIAL|LIVE|READ|RELATED|PHOTOS?|NOTE|EDITOR'S NOTE)\b)[A-Z][A-Z.’'-]+(?:[ ][A-Z][A-Z.’'-]+){{0,2}}(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?{_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
 
 
 def _credit_name(credit: str) -> str:
@@ -224,6 +224,14 @@ def find_published(raw: str, head_lines: int = 15) -> Finding:
     if best is not None:
         return best[2]
     return Finding(None, "unknown", note="No date stamp on the page; the years the text mentions do not date it.")
+
+
+def is_stamp_line(text: str) -> bool:
+    """A line whose job is to date the page: a labelled stamp with a date ("Updated: August 18,
+    2021 6:05 p.m. ET") or a line that is a date and little else."""
+    if len(text.split()) > 12 or not date_expressions(text):
+        return False
+    return _is_date_line(text) or (_STAMP_LABEL.match(text) is not None and any(e.day is not None for e in date_expressions(text)))
 
 
 def _is_date_line(text: str) -> bool:
