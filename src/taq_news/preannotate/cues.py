@@ -31,7 +31,7 @@ AUXILIARIES = frozenset({
     "did", "does", "do", "been", "be", "being", "'s", "’s", "'ve", "’ve", "'d", "’d",
 })
 ADVERBS = frozenset({
-    "also", "not", "never", "already", "repeatedly", "previously", "recently", "later", "further", "then", "once",
+    "also", "not", "n't", "n’t", "never", "already", "repeatedly", "previously", "recently", "later", "further", "then", "once",
     "reportedly", "openly", "publicly", "privately", "allegedly", "again", "still", "even", "often", "just",
 })
 

@@ -64,11 +64,14 @@ def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[l
     pred_quotes = []
     for q in quotes:
         spk = q.resolved.get("speaker")
+        # A bare quote's speaker is its attribution's (Q31): score that mention, as gold that links
+        # every quotation to a source mention (PolNeAR) does.
+        mention = q.speaker or (q.speaker_of.speaker if q.speaker_of is not None else None)
         pred_quotes.append({
             "type": q.type,
             "content": [_span(text, a, b) for a, b in q.content],
             "cue": _span(text, *q.cue) if q.cue else None,
-            "speaker": _span(text, *q.speaker) if q.speaker else None,
+            "speaker": _span(text, *mention) if mention else None,
             "speaker_entity_id": spk.entity if spk else None,
         })
     pred_entities = [{"start": m.start, "end": m.end, "label": m.label} for m in found]

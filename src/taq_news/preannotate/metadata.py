@@ -118,7 +118,10 @@ DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Za-z.’'-]+(?:[ ][A-Z][A-Za-z.’'-]+){{0,2}})(?:,[ ](?:[A-Z][a-z]+\.?(?:[ ][A-Z][a-z]+)?))?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?"
     rf"[ ]\((?P<credit>[A-Z][\w&.’'-]*(?:[ ][A-Z][\w&.’'-]*){{0,4}})\){_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
 # A place dateline without a credit: an upper-case city, maybe its country, and a dash ("KABUL, Afghanistan —").
-PLACE_DATELINE = re.compile(rf"^(?!(?:WATCH|LISTEN|VIDEO|UPDATE|UPDATED|BREAKING|EXCLUSIVE|ANALYSIS|OPINION|EDITORIAL|LIVE|READ|RELATED|PHOTOS?|NOTE|EDITOR'S NOTE)\b)[A-Z][A-Z.’'-]+(?:[ ][A-Z][A-Z.’'-]+){{0,2}}(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)?(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?{_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
+_LABEL_WORDS = r"(?:WATCH|LISTEN|VIDEO|UPDATE|UPDATED|BREAKING|EXCLUSIVE|ANALYSIS|OPINION|EDITORIAL|LIVE|READ|RELATED|PHOTOS?|NOTE|EDITOR'S NOTE)\b"  # labels, not places
+PLACE_DATELINE = re.compile(
+    rf"^(?!{_LABEL_WORDS})[A-Z][A-Z.’'-]+(?:[ ][A-Z][A-Z.’'-]+){{0,2}}(?:,[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)?"
+    rf"(?:,?[ ]{_MONTH}[ ]\d{{1,2}})?{_SPACE}*(?:{_DASH}{{1,2}}|:)(?={_SPACE})")
 
 
 def _credit_name(credit: str) -> str:

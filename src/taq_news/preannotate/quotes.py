@@ -345,6 +345,21 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
     return QuoteDraft(kind, [content], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
 
 
+def _after_intro(doc: Doc, start: int, limit: int) -> int:
+    """Where a sentence's subject starts: after an opening "But"/"And" and an introductory
+    phrase closed by a comma ("On Thursday, Trump ...", "In August, the groups ...")."""
+    j = start
+    if j < limit and doc[j].lower_ in ("but", "and", "so", "yet"):
+        j += 1
+    if j < limit and doc[j].lower_ in PP_HEADS | {"after", "before", "last", "earlier", "later"}:
+        k = j
+        while k < limit and k - j <= 6 and doc[k].text != ",":
+            k += 1
+        if k < limit and doc[k].text == ",":
+            return k + 1
+    return j
+
+
 def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
     """A sentence-opening name or determiner phrase: "Republican Senator Lindsey Graham", "The United Nations report"."""
     j = start
@@ -357,7 +372,8 @@ def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
         while j < limit and j - start <= 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].lower_.endswith("ed") \
                 and doc[j].lower_ not in AUXILIARIES and doc[j].lower_ not in LEFT_STOP and doc[j].lower_ not in cue_forms():
             j += 1
-    if j < limit and j > start and doc[j].is_lower and doc[j].lower_ in ("report", "statement", "official", "spokesman", "spokeswoman", "spokesperson", "minister", "agency", "ministry"):
+    if j < limit and j > start and doc[j].is_lower and doc[j].lower_ in ("report", "statement", "official", "officials", "spokesman", "spokeswoman", "spokesperson", "minister",
+                                                                      "agency", "ministry", "sources", "leaders", "forces", "lawmakers", "authorities", "diplomats"):
         j += 1  # a common-noun head after the name
     if j == start or (j == start + 1 and doc[start].lower_ in DETERMINERS):
         return None
@@ -561,6 +577,11 @@ def _attribute(st: _Sentence, cue: _Cue) -> None:
     speaker = _left_np(doc, a, st.unit.start)
     if speaker and speaker[1] > a:
         speaker = None
+    if a > st.unit.start and doc[a - 1].text == "," and doc[cue.b - 1].lower_.endswith("ing"):
+        # ", saying ...": the participle's subject is the sentence's, not the noun before the comma
+        subject = _subject(doc, _after_intro(doc, st.unit.start, a), a)
+        if subject is not None:
+            speaker = subject
     if speaker is None and a > st.unit.start + 2 and doc[a - 1].lower_ in ("and", "but") and doc[a - 2].is_lower and doc[a - 2].lower_.endswith("ed"):
         speaker = _left_np(doc, a - 2, st.unit.start)  # "he laughed and told me": the subject of the verb before "and"
     if speaker is None and a > st.unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
