@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _with(model: str | None) -> str:
+    """The pipeline a table was made with, when it is not the default blank English."""
+    return f"; spaCy model {model} with the registry EntityRuler before its NER" if model else ""
+
+
 def run(args: argparse.Namespace) -> int:
     # deferred: spaCy and pyarrow load only for the commands that need them
     import pyarrow.parquet as pq
@@ -34,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         CORPUS_TITLE,
         DEV_MARKERS,
         DEV_TITLE,
+        MODEL_MARKERS,
         evaluate_brat,
         evaluate_corpus,
         readme_with_table,
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
             raise IncidentError([incident("brat-syntax", args.brat, None, "-", str(exc), "pair each .ann with the .txt it was annotated on, with offsets that give the text")]) from None
         if not args.per_document:
             rows = rows[-1:]
-        print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files)"), end="")
+        print(render(rows, f"Pre-annotation against brat gold in {args.brat} ({len(list(folder.rglob('*.ann')))} annotation files){_with(args.model)}"), end="")
         return 0
     if args.gold:
         folder = Path(args.gold)
@@ -66,11 +72,13 @@ def run(args: argparse.Namespace) -> int:
             return usage(args.gold, "argument-invalid", "--gold is not a folder with raw/ and annotations/", "point it at a folder shaped like dataset/, e.g. tests/dev")
         dev = compile_corpus(Layout(layout.root, folder.resolve()))  # its incidents are raised: a gold that does not validate is not scored
         rows = evaluate_corpus(dev.records, folder / "raw", registry, nlp, gold_registry=dev.registry)
-        table = render(rows, f"{DEV_TITLE} ({len(dev.records)} articles in {args.gold})")
-        markers = DEV_MARKERS
+        table = render(rows, f"{DEV_TITLE} ({len(dev.records)} articles in {args.gold}){_with(args.model)}")
+        markers = MODEL_MARKERS if args.model else DEV_MARKERS
+    elif args.readme and args.model:
+        return usage("taq-news evaluate", "argument-invalid", "--readme with --model writes the development set's model table", "add --gold tests/dev")
     else:
         records = pq.read_table(layout.parquet("documents")).to_pylist()
-        table = render(evaluate_corpus(records, layout.raw, registry, nlp), CORPUS_TITLE)
+        table = render(evaluate_corpus(records, layout.raw, registry, nlp), CORPUS_TITLE + _with(args.model))
         markers = None
     print(table, end="")
     if args.readme:

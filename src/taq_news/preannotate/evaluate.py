@@ -259,6 +259,7 @@ _README_END = "\n<!-- END EVALUATION -->"
 
 
 DEV_TITLE = "Pre-annotation against the development set (fictional articles in many outlets' styles; the corpus registry only, never the set's own)"
+MODEL_MARKERS = ("<!-- BEGIN MODEL EVALUATION (output of: taq-news evaluate --gold tests/dev --model MODEL) -->\n\n", "\n<!-- END MODEL EVALUATION -->")
 DEV_MARKERS = ("<!-- BEGIN DEV EVALUATION (output of: taq-news evaluate --gold tests/dev) -->\n\n", "\n<!-- END DEV EVALUATION -->")
 
 
