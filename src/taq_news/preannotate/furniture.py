@@ -42,7 +42,17 @@ _BYLINE = re.compile(r"^(?:By|BY|Posted by|Written by|Words by)\s+[A-Z][\w.'’-
                      r"(?:\s+on\s+[^\n]{4,30})?\s*$|^Posted by [a-z]\w*\s*$")
 # "Jonas Ekwall | Meridian Wire Service": a name and the outlet it writes for
 _NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*\|\s*[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}\s*$")
-_PROMO = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PODCAST|LIVE|READ MORE|RELATED|Heard on|Download|Listen|Watch)\b", re.I)
+# Wire and newspaper credits closing a story: "(Reporting by X; Editing by Y)", "X contributed to this report."
+_WIRE_CREDIT = re.compile(r"^\((?:Reporting|Additional reporting|Writing|Editing|Compiled|Translated)\b[^()]*\)$|\bcontributed (?:to )?(?:this )?(?:report|reporting|article)\.?$"
+                          r"|^(?:[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)? reported from [A-Z][\w ,’'-]+\.\s*)+$")
+# Site boilerplate that is not a footer by its first word.
+_BOILERPLATE = re.compile(r"^(?:Our Standards\b|Suggested citation\b|Thanks for reading\b|A version of this article appears in print\b|This article (?:was|is) (?:first )?published\b"
+                          r"|Sign up (?:for|to)\b|Follow us\b|Follow @|Subscribe (?:to|for)\b|Share (?:this|on)\b)", re.I)
+_PHOTO_CREDIT = re.compile(r"^(?:Photograph|Photo|Picture|Image|Credit)s?(?::|\.\.\.|…)\s*\S")
+# An author line with no "By": a name or two, maybe "in City" ("Harlan Mireau in Kabul", "Our Staff Reporter").
+_PERSON = r"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){1,3}"
+_AUTHOR = re.compile(rf"^(?:(?:Our |By our )?(?:Staff|Special) (?:Reporter|Correspondent)s?|{_PERSON}(?:(?: and |, ){_PERSON})?(?: in [A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?)?)$")
+_PROMO = re.compile(r"^(?:WATCH|LISTEN|VIDEO|PODCAST|LIVE|READ MORE|RELATED|Related:|Heard on|Download|Listen|Watch|Explore more|More on this story|Related Topics)\b", re.I)
 _CREDIT_IN_LINE = re.compile(r"\b(?:Photograph|Photo|Picture|Image|Credit)s?:\s")
 _NAV = re.compile(r"\s[|/>»·]\s|^(?:Reading time|View this email|View in browser|Listen to this|Print this|Email this)\b", re.I)
 _HEADER = re.compile(rf"^(?:{CREDIT_PATTERN})\s*\|\s*(?:Updated|Published|Posted)")
@@ -120,10 +130,16 @@ class _Page:
 def _dateline_and_byline(page: _Page) -> None:
     """The first byline and dateline up to the body's first line; else a place dateline opening the body."""
     lines, parts = page.lines, page.parts
-    for i, ln in enumerate(lines[: page.body_start + 1]):
-        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text)):
+    for i, ln in enumerate(lines[: page.body_start + 3]):
+        if i > page.body_start and not _BYLINE.match(ln.text):
+            continue  # past the first prose line (a deck), only a "By ..." line is still a byline
+        near_stamp = any(0 <= k < len(lines) and is_stamp_line(lines[k].text) for k in (i - 1, i + 1))
+        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text) or (near_stamp and _AUTHOR.match(ln.text))
+                                     or (i < page.body_start and _AUTHOR.match(ln.text) and ln.text.lower().endswith(("reporter", "correspondent")))):
             parts.byline = ln
             page.taken.add(i)
+            continue
+        if i > page.body_start:
             continue
         if parts.dateline is None:
             for pattern in (*(p for _, p in OUTLET_RULES[:2]), DATELINE, PLACE_DATELINE):
@@ -192,6 +208,16 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
     words = len(t.split())
     if is_stamp_line(t) and not is_prose(t):
         page.furniture(i, "timestamp")
+    elif _WIRE_CREDIT.search(t) and i > body_start:
+        page.furniture(i, "agency-credit")
+    elif _PHOTO_CREDIT.match(t) and words <= 12:
+        page.furniture(i, "photo-credit")
+        if i > 0 and i - 1 not in page.taken and not _PHOTO_CREDIT.match(lines[i - 1].text) and len(lines[i - 1].text.split()) <= 30 and i - 1 != body_start:
+            page.furniture(i - 1, "photo-caption")  # the caption above its credit
+    elif _BOILERPLATE.match(t) or (_FOOTER.match(t) is None and words <= 4 and _PROMO.match(t) and i > body_start):
+        page.furniture(i, "site-footer" if _BOILERPLATE.match(t) and not t.lower().startswith(("share", "follow", "sign up", "subscribe")) else "navigation")
+    elif _PROMO.match(t) and words <= 8:
+        page.furniture(i, "video-widget" if t.lower().startswith(("watch", "video")) and re.search(r"\d:\d\d", t) else "related-link" if t.lower().startswith("related") else "navigation")
     elif _FOOTER.match(t):
         page.furniture(i, "site-footer")
     elif _COMMENTS.search(t) and words <= 15 and i > body_start:
