@@ -458,3 +458,13 @@ def test_spacy_convert_reads_our_documents_and_entities(tmp_path):
     for doc, r in zip(docs, RECORDS, strict=True):
         # spacy convert joins tokens with spaces ("al - Qaeda"): compare without white space
         assert [("".join(e.text.split()), e.label_) for e in doc.ents] == [("".join(m["text"].split()), m["label"]) for m in r["entities"]]
+
+
+def test_brat_lines_as_other_tools_write_them_are_read():
+    """An event without arguments written with brat's trailing space, and a span whose text
+    crosses a line break (PolNeAR has both), parse without problems; a broken line still does not."""
+    text = "Hello there.\nNew paragraph here."
+    ann = parse_ann("T1\tContent 6 26\tthere.\nNew paragraph\nT2\tSource 0 5\tHello\nE1\tAttribution:T2 \n", text)
+    assert ann.problems == []
+    assert ann.textbounds["T1"].text == "there.\nNew paragraph" and [e.type for e in ann.events] == ["Attribution"]
+    assert [p.kind for p in parse_ann("T1\tContent 0 5\tHello\nT2 broken\n", text).problems] == ["syntax"]

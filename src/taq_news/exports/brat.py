@@ -147,7 +147,8 @@ def write_brat(records: list[dict]) -> dict[str, str]:
 # --- reading ------------------------------------------------------------------
 
 # Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines.
-_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t.*|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
+_LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t(?s:.*)|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
+_ANY_ID = re.compile(r"^[TERAMN#*]\S*\t")  # a line that starts like an annotation, however broken
 SYNTAX_FIX = "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)"
 
 # What is wrong with a line: not brat at all; offsets outside the text; a T whose text is not
@@ -240,7 +241,7 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
     """Parse the contents of one .ann file against its .txt. Problems are returned, not raised:
     callers decide which they refuse (``text_name`` names the .txt in the offsets message)."""
     out = Ann()
-    for n, line in enumerate(ann.splitlines(), 1):
+    for n, line in _joined_lines(ann):
         if not line.strip():
             continue
         if line[:1] in "ER":
@@ -291,6 +292,19 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
                 out.notes.append(Note(cid, fields[0], fields[1], shown, n))
             else:
                 out.problems.append(Problem(n, "shape", f"{cid} is not 'Type TARGET<TAB>text'"))
+    return out
+
+
+def _joined_lines(ann: str) -> list[tuple[int, str]]:
+    """(line number, line) pairs, with a T annotation whose text runs over a line break (some
+    corpora's spans cross a paragraph) joined back into one: a line that is not brat at all,
+    right after a T line, is the rest of that T's text."""
+    out: list[tuple[int, str]] = []
+    for n, line in enumerate(ann.split("\n"), 1):
+        if out and out[-1][1].startswith("T") and line and not _LINE.match(line) and not _ANY_ID.match(line):
+            out[-1] = (out[-1][0], out[-1][1] + "\n" + line)
+            continue
+        out.append((n, line.rstrip("\r")))
     return out
 
 
