@@ -148,7 +148,7 @@ def write_brat(records: list[dict]) -> dict[str, str]:
 
 # Every line of an .ann file: T (offsets as 'a b' pairs joined by ';'), E, R, and the A/M/N/#/* lines.
 _LINE = re.compile(r"^(?:T\d+\t\S+ \d+ \d+(?:;\d+ \d+)*\t(?s:.*)|E\d+\t\S+:\S+(?: \S+:\S+)*|R\d+\t\S+ Arg1:\S+ Arg2:\S+|[AMN#*]\S*\t.*)$")
-_ANY_ID = re.compile(r"^[TERAMN#*]\S*\t")  # a line that starts like an annotation, however broken
+_ANY_ID = re.compile(r"^(?:[TERAMN]\d+|#\d*|\*)(?=[\s\t]|$)")  # a line that starts with an annotation id, however broken
 SYNTAX_FIX = "write 'T1<TAB>Label START END<TAB>text' (or an E, R, A, N, M or # line)"
 
 # What is wrong with a line: not brat at all; offsets outside the text; a T whose text is not
