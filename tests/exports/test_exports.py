@@ -468,3 +468,9 @@ def test_brat_lines_as_other_tools_write_them_are_read():
     assert ann.problems == []
     assert ann.textbounds["T1"].text == "there.\nNew paragraph" and [e.type for e in ann.events] == ["Attribution"]
     assert [p.kind for p in parse_ann("T1\tContent 0 5\tHello\nT2 broken\n", text).problems] == ["syntax"]
+
+
+def test_a_span_text_with_a_paragraph_break_is_one_annotation():
+    text = "Hello there.\n\nNew paragraph here."
+    ann = parse_ann("T1\tContent 6 27\tthere.\n\nNew paragraph\nT2\tSource 0 5\tHello\n", text)
+    assert ann.problems == [] and ann.textbounds["T1"].text == "there.\n\nNew paragraph" and ann.textbounds["T2"].line == 4

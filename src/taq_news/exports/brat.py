@@ -300,11 +300,18 @@ def _joined_lines(ann: str) -> list[tuple[int, str]]:
     corpora's spans cross a paragraph) joined back into one: a line that is not brat at all,
     right after a T line, is the rest of that T's text."""
     out: list[tuple[int, str]] = []
+    blank = 0  # empty lines since the last non-empty one: a span's text may hold a paragraph break
     for n, line in enumerate(ann.split("\n"), 1):
-        if out and out[-1][1].startswith("T") and line and not _LINE.match(line) and not _ANY_ID.match(line):
-            out[-1] = (out[-1][0], out[-1][1] + "\n" + line)
+        line = line.rstrip("\r")
+        if not line:
+            blank += 1
             continue
-        out.append((n, line.rstrip("\r")))
+        last = next((i for i in range(len(out) - 1, -1, -1) if out[i][1]), None)
+        if last is not None and out[last][1].startswith("T") and not _LINE.match(line) and not _ANY_ID.match(line):
+            out[last] = (out[last][0], out[last][1] + "\n" * (blank + 1) + line)
+        else:
+            out.append((n, line))
+        blank = 0
     return out
 
 
