@@ -71,3 +71,13 @@ def test_a_plain_text_file_is_its_own_page_and_an_html_file_records_its_extracto
     page = page_of("a.html", markup("wire-jsonld"))
     assert page.extractor == extractor() == {"name": "trafilatura", "version": page.extractor["version"]}
     assert page.markup == markup("wire-jsonld")
+
+
+@pytest.mark.parametrize("ld", [
+    '{"@type": "NewsArticle", "publisher": {"@type": "Organization", "logo": {"@type": "ImageObject", "url": "/l.png"}, "name": "Corvane Wire"}}',
+    '{"@graph": [{"@type": "Organization", "@id": "#org", "logo": {"url": "/l.png"}, "name": "Corvane Wire"}, {"@type": "Article", "publisher": {"@id": "#org"}}]}',
+])
+def test_the_json_ld_publisher_is_found_behind_a_logo_or_an_id_reference(ld):
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>x</p></body></html>'
+    site = [f for f in markup_fields(html) if f.field == "site_name"]
+    assert [f.value for f in site] == ["Corvane Wire"] and html[site[0].start : site[0].end] == site[0].evidence == '"name": "Corvane Wire"'

@@ -81,7 +81,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
 def annotation_orphan(display: str, stem: str) -> Incident:
     """An annotation file without its raw file (build and ``validate FILE.yaml`` report it alike)."""
     c = CHECKS["annotation-orphan"]
-    return incident(c.id, display, None, "", f"no raw file {stem}.txt for this annotation file")
+    return incident(c.id, display, None, "", f"no raw file {stem}.txt or {stem}.html for this annotation file")
 
 
 def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:

@@ -230,6 +230,8 @@ def _f(x: float | None) -> str:
 def _prf(p: PRF | None) -> str:
     if p is not None and p.n_pred == 0 and p.n_ref == 0:
         return "none in gold or prediction"
+    if p is not None and p.n_ref == 0:
+        return f"{p.precision:.3f} / n/a / n/a (none in gold)"
     return "n/a" if p is None else f"{p.precision:.3f} / {p.recall:.3f} / {p.f1:.3f}"
 
 

@@ -147,12 +147,48 @@ def _jsonld_fields(markup: str, start: int, end: int) -> list[MarkupField]:
             value = _json_string(m.group(1))
             if value:
                 out.append(MarkupField(what, value, m.group(0), start + m.start(), start + m.end()))
-    m = re.search(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"((?:[^"\\]|\\.)*)"', block)
-    if m:
-        value = _json_string(m.group(1))
-        if value:
-            out.append(MarkupField("site_name", value, m.group(0), start + m.start(), start + m.end()))
+    name = _publisher_name(block)
+    if name:
+        # the evidence is the "name" pair that states it, wherever the publisher object puts it
+        for m in re.finditer(r'"name"\s*:\s*"((?:[^"\\]|\\.)*)"', block):
+            if _json_string(m.group(1)) == name:
+                out.append(MarkupField("site_name", name, m.group(0), start + m.start(), start + m.end()))
+                break
     return out
+
+
+def _publisher_name(block: str) -> str | None:
+    """The publisher's name in a JSON-LD script: a "publisher" object's "name", or the name of
+    the object its "@id" points to (the @graph form WordPress SEO plugins write)."""
+    body = block[block.find(">") + 1 : block.rfind("<")]
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    nodes: list[dict] = []
+
+    def walk(node: object, depth: int = 0) -> None:
+        if depth > 20:
+            return
+        if isinstance(node, dict):
+            nodes.append(node)
+            for v in node.values():
+                walk(v, depth + 1)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, depth + 1)
+
+    walk(data)
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and isinstance(n.get("name"), str)}  # not the bare {"@id": ...} references
+    for n in nodes:
+        pub = n.get("publisher")
+        pub = pub[0] if isinstance(pub, list) and pub else pub
+        if isinstance(pub, dict):
+            target = pub if isinstance(pub.get("name"), str) else by_id.get(str(pub.get("@id")), {})
+            name = target.get("name")
+            if isinstance(name, str) and name.strip():
+                return " ".join(name.split())
+    return None
 
 
 def _json_string(body: str) -> str:
