@@ -250,3 +250,11 @@ def test_a_cue_inside_its_content_and_a_quotation_resumed_after_its_cue():
 def test_a_headline_label_before_a_colon_is_not_a_speaker():
     got, _ = quotes_of("Poll: Trump ties Clinton in a three-way contest.")
     assert got == []
+
+
+def test_the_readme_development_set_table_is_what_evaluate_gold_prints(capsys):
+    assert main(["evaluate", "--gold", "tests/dev"]) == 0
+    printed = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("<!-- BEGIN DEV EVALUATION (output of: taq-news evaluate --gold tests/dev) -->\n\n", 1)[1].split("\n<!-- END DEV EVALUATION -->", 1)[0]
+    assert block == printed

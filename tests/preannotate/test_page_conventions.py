@@ -1,0 +1,98 @@
+"""Page parts and metadata in the conventions of outlets the seeds do not show, on lines
+written for these tests: every value keeps its basis and evidence, a cited outlet is never the
+publisher, and nothing is 'stated' that the page does not state."""
+
+from __future__ import annotations
+
+import pytest
+
+from taq_news.preannotate.furniture import find_parts
+from taq_news.preannotate.metadata import find_outlet, find_published, is_stamp_line
+
+
+def page(*lines: str) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+BODY = "The Taliban said on Tuesday that no foreign fighter would be allowed to use Afghan soil, officials in Kabul said."
+
+
+@pytest.mark.parametrize("dateline, credit", [
+    ("KABUL (Meridian Wire) -", "Meridian Wire"),
+    ("ISLAMABAD, March 4 (Corvane Wire) —", "Corvane Wire"),
+    ("KANDAHAR, Afghanistan, Feb 21 (CPA) —", "CPA"),
+    ("WASHINGTON (RNN) --", "RNN"),
+    ("Kabul, May 6 (Reuters) -", "Reuters"),
+])
+def test_a_dateline_with_any_outlet_credit_is_the_dateline_and_names_the_outlet(dateline, credit):
+    raw = page("Taliban deny hosting foreign fighters in the east", f"{dateline} {BODY}")
+    parts = find_parts(raw)
+    assert parts.dateline is not None and parts.dateline.text == dateline
+    outlet = find_outlet(raw)
+    assert (outlet.value, outlet.basis) == (credit, "stated") and raw[outlet.start : outlet.end] == outlet.evidence and dateline in outlet.evidence
+
+
+@pytest.mark.parametrize("dateline", ["KABUL —", "DOHA, Qatar —", "ISLAMABAD:"])
+def test_a_place_dateline_names_no_outlet(dateline):
+    raw = page("Envoys meet again in the Gulf as talks resume", f"{dateline} {BODY}")
+    assert find_parts(raw).dateline.text == dateline
+    assert find_outlet(raw).basis == "unknown"
+
+
+def test_an_outlet_the_text_cites_is_never_the_publisher():
+    raw = page("Envoys meet again", BODY + " The commander told Reuters that the group had left.", "A second official told the Meridian Wire the same.")
+    assert find_outlet(raw).basis == "unknown"
+
+
+@pytest.mark.parametrize("line, name", [
+    ("© 2022 The Kestrel Gazette. All rights reserved.", "The Kestrel Gazette"),
+    ("Copyright 2023 WBC. The WBC is not responsible for the content of external sites.", "WBC"),
+    ("© 1996-2016 The Bayside Herald", "The Bayside Herald"),
+])
+def test_a_copyright_line_names_the_outlet(line, name):
+    outlet = find_outlet(page("Envoys meet again in the Gulf", BODY, line))
+    assert (outlet.value, outlet.basis, outlet.rule) == (name, "stated", "copyright")
+
+
+def test_a_byline_with_an_outlet_and_a_masthead_name_it():
+    assert find_outlet(page("Envoys meet again in the Gulf", "Jonas Ekwall | Meridian Wire Service", BODY)).value == "Meridian Wire Service"
+    masthead = find_outlet(page("Frontier Notes", "Why the Taliban will not give up al-Qaeda (yet)", BODY))
+    assert (masthead.value, masthead.rule) == ("Frontier Notes", "masthead")
+    assert find_outlet(page("Policy", "Why the Taliban will not give up al-Qaeda", BODY)).basis == "unknown"  # a section label, not a masthead
+
+
+@pytest.mark.parametrize("stamp, day", [
+    ("Published 14 March 2022, 09:30 GMT", "2022-03-14"),
+    ("Updated: August 18, 2021 6:05 p.m. ET", "2021-08-18"),
+    ("2021-08-17T10:02:00Z", "2021-08-17"),
+    ("Aug 15, 2022 — 14:20 GMT", "2022-08-15"),
+    ("Thu 21 Feb 2019 09:14 GMT", "2019-02-21"),
+    ("Posted by Tariq Balouch on Oct 12, 2016", "2016-10-12"),
+    ("Published in The Daily Lantern, July 22nd, 2018", "2018-07-22"),
+])
+def test_a_stamp_in_any_common_format_dates_the_page_with_its_evidence(stamp, day):
+    raw = page("Envoys meet again in the Gulf as talks resume", stamp, BODY)
+    found = find_published(raw)
+    assert (found.value, found.basis) == (day, "stated") and raw[found.start : found.end] == found.evidence == stamp
+
+
+def test_publication_wins_over_an_update_and_a_numeric_date_is_not_stated():
+    raw = page("Envoys meet again in the Gulf", "Updated: March 15, 2022 6:05 p.m. ET", "Published 14 March 2022, 09:30 GMT", BODY)
+    assert find_published(raw).value == "2022-03-14"
+    assert find_published(page("Envoys meet again in the Gulf", "03/04/2019", BODY)).basis == "unknown"  # which number is the month?
+    assert find_published(page("Envoys meet again", BODY + " The deal was signed on February 29, 2020.")).basis == "unknown"  # a date in a sentence
+
+
+def test_stamp_lines_and_boilerplate_are_furniture_and_the_headline_skips_navigation():
+    raw = page("News | World | Asia", "Reading time: 4 minutes", "Taliban deny hosting foreign fighters in the east", "By Priya Castellan",
+               "September 27, 2016 at 7:15 p.m. EDT", f"KABUL, Afghanistan — {BODY}", "(Reporting by Priya Castellan; Editing by Tomas Wyre)",
+               "Our Standards: The Trust Principles.", "Follow us on social media")
+    parts = find_parts(raw)
+    assert parts.title.text == "Taliban deny hosting foreign fighters in the east"
+    assert parts.byline.text == "By Priya Castellan"
+    reasons = {span.text: why for span, why in parts.furniture}
+    assert reasons["September 27, 2016 at 7:15 p.m. EDT"] == "timestamp"
+    assert reasons["(Reporting by Priya Castellan; Editing by Tomas Wyre)"] == "agency-credit"
+    assert reasons["Our Standards: The Trust Principles."] == "site-footer"
+    assert reasons["Follow us on social media"] == "navigation"
+    assert is_stamp_line("Updated: August 18, 2021 6:05 p.m. ET") and not is_stamp_line(BODY)
