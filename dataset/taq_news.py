@@ -102,6 +102,13 @@ _FEATURES = {
                 "name": datasets.Value("string"),
                 "version": datasets.Value("string"),
             },
+            "tags": [{
+                "field": datasets.Value("string"),
+                "value": datasets.Value("string"),
+                "evidence": datasets.Value("string"),
+                "start": datasets.Value("int64"),
+                "end": datasets.Value("int64"),
+            }],
         },
         "entities": [{
             "id": datasets.Value("string"),

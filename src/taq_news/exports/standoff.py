@@ -22,7 +22,7 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.shapes import kind
 from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
-from taq_news.sources.html import ExtractorMissing, extractor, page_text
+from taq_news.sources.html import ExtractorMissing, extractor, markup_fields, page_text
 from taq_news.sources.page import is_raw_name, raw_stem
 
 STANDOFF_VERSION = "1"
@@ -62,6 +62,8 @@ def to_standoff(record: dict) -> dict:
         del span["text"]
     for removal in out["source"]["removed"]:
         del removal["text"]
+    for tag in out["source"].get("tags", []):
+        del tag["value"], tag["evidence"]
     for key in ("outlet", "published"):
         del out[key]["evidence"]
     return out
@@ -83,12 +85,17 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
     made_by = standoff["source"].get("extractor")
     if made_by is not None:  # an HTML page: its page text is what the recorded extractor makes of it
         raw = _page_text(doc_id, markup, made_by)
+    tags = [{"field": f.field, "value": f.value, "evidence": f.evidence, "start": f.start, "end": f.end} for f in markup_fields(markup)] if made_by is not None else []
+    if [{k: t[k] for k in ("field", "start", "end")} for t in tags] != [{k: t.get(k) for k in ("field", "start", "end")} for t in standoff["source"].get("tags", [])]:
+        raise RehydrateError(f"{doc_id}: the page's tags are not the ones the release records", "rehydrate-mismatch", "source.tags")
     for i, r in enumerate(standoff["source"]["removed"]):
         if not r["raw_start"] < r["raw_end"] <= len(raw):
             raise RehydrateError(f"{doc_id}: removal {r['raw_start']}-{r['raw_end']} is not a stretch of the raw file (0-{len(raw)})", "span-out-of-range", f"source.removed[{i}]",
                                  "use the file 'taq-news export --format standoff' wrote, unedited")
     record = copy.deepcopy(standoff)
     del record["standoff_version"], record["text_sha256"]
+    if "tags" in record["source"]:
+        record["source"]["tags"] = tags
     parts: dict[str, Span | None] = {p: None for p in LIFTED_PARTS if p != "highlight"}
     highlights, furniture = [], []
     for r in record["source"]["removed"]:

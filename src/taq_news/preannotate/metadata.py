@@ -211,10 +211,10 @@ def find_published(raw: str, head_lines: int = 15) -> Finding:
         if label is None and (n >= head_lines or not _is_date_line(text)):
             continue
         day = next((e for e in date_expressions(text) if e.day is not None and (label is None or e.start >= label.start())), None)
-        if day is None:
+        if day is None or day.day is None or day.month is None:
             continue
         try:
-            value = date(day.year, day.month or 0, day.day).isoformat()
+            value = date(day.year, day.month, day.day).isoformat()
         except ValueError:
             continue  # "February 30": not a date, so not evidence of one
         kind = (label.group("label").lower() if label else "date line")

@@ -59,6 +59,11 @@ def raw_problems(rec: dict, raw: RawFile) -> Iterator[tuple[str, str, str]]:
     source = mapping(rec.get("source"))
     if isinstance(source.get("sha256"), str) and source["sha256"] != raw.sha256:
         yield "source-hash-mismatch", "source.sha256", f"the raw file's SHA-256 is {raw.sha256[:12]}..., the record says {source['sha256'][:12]}...: the record was not made from this file"
+    for i, tag in enumerate(listed(source.get("tags"))):
+        span = _int_span(tag, "start", "end")
+        if span is not None and (raw.markup is None or raw.markup[span[0] : span[1]] != mapping(tag).get("evidence")):
+            why = "the tag is not at its offsets in the HTML file" if raw.markup is not None else "the record has markup tags, but the raw file is not an HTML page"
+            yield "raw-offset-mismatch", f"source.tags[{i}]", why
     said = source.get("extractor")
     text = raw.text
     if raw.markup is not None and said != raw.extractor:
