@@ -70,8 +70,8 @@ def test_html_pages_build_and_validate_with_their_extractor_and_markup_evidence(
         assert markup[pub["evidence_span"]["start"] : pub["evidence_span"]["end"]] == pub["evidence"]
         assert pub["date"][:4] in ("2020", "2022", "2023")
         # what the tags state is recorded, each tag at its offsets in the markup
-        assert rec["source"]["tags"] == [{"field": f.field, "value": f.value, "evidence": f.evidence, "start": f.start, "end": f.end}
-                                         for f in html_source.markup_fields(markup)] != []
+        assert rec["source"]["tags"] == html_source.tag_rows(markup) != []
+        assert all(markup[t["start"] : t["end"]] == t["evidence"] for t in rec["source"]["tags"])
     wire = next(r for r in records.values() if "Meridian" in r["text"])
     assert wire["outlet"]["name"] == "Meridian Wire Service" and wire["outlet"]["basis"] == "stated"
     assert wire["outlet"]["evidence"] == '"name": "Meridian Wire Service"' and wire["outlet"]["evidence_span"]["layer"] == "markup"

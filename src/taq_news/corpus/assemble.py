@@ -20,7 +20,7 @@ from taq_news.core.schema import document_enum
 from taq_news.core.shapes import WORDS, kind
 from taq_news.core.version import SCHEMA_VERSION
 from taq_news.sources.cleaning import LIFTED_PARTS, CleanDocument, OverlapError, clean
-from taq_news.sources.html import markup_fields
+from taq_news.sources.html import tag_rows
 from taq_news.validation.record_checks import reference_incidents, span_incidents
 from taq_news.validation.record_rules import RULES, precision_of, record_incidents
 
@@ -238,7 +238,7 @@ def assemble(
             "segments": [{"raw_start": s.raw_start, "raw_end": s.raw_end, "start": s.start, "end": s.end} for s in doc.segments],
             "given": given,
             "extractor": extractor,
-            "tags": [{"field": f.field, "value": f.value, "evidence": f.evidence, "start": f.start, "end": f.end} for f in markup_fields(markup)] if markup is not None else [],
+            "tags": tag_rows(markup),
         },
         **body,
         "annotation": annotation,

@@ -22,7 +22,7 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
 from taq_news.core.shapes import kind
 from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
-from taq_news.sources.html import ExtractorMissing, extractor, markup_fields, page_text
+from taq_news.sources.html import ExtractorMissing, extractor, page_text, tag_rows
 from taq_news.sources.page import is_raw_name, raw_stem
 
 STANDOFF_VERSION = "1"
@@ -85,7 +85,7 @@ def rehydrate(standoff: dict, raw_bytes: bytes) -> dict:
     made_by = standoff["source"].get("extractor")
     if made_by is not None:  # an HTML page: its page text is what the recorded extractor makes of it
         raw = _page_text(doc_id, markup, made_by)
-    tags = [{"field": f.field, "value": f.value, "evidence": f.evidence, "start": f.start, "end": f.end} for f in markup_fields(markup)] if made_by is not None else []
+    tags = tag_rows(markup) if made_by is not None else []
     if [{k: t[k] for k in ("field", "start", "end")} for t in tags] != [{k: t.get(k) for k in ("field", "start", "end")} for t in standoff["source"].get("tags", [])]:
         raise RehydrateError(f"{doc_id}: the page's tags are not the ones the release records", "rehydrate-mismatch", "source.tags")
     for i, r in enumerate(standoff["source"]["removed"]):

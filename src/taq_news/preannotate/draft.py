@@ -23,11 +23,10 @@ from taq_news.core.anchors import Span, word_bounded_matches
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
-from taq_news.preannotate.metadata import Finding, find_outlet, find_published, markup_outlet, markup_published
+from taq_news.preannotate.metadata import Finding, page_metadata
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
 from taq_news.sources.cleaning import clean
-from taq_news.sources.html import markup_fields
 
 GUIDELINES = "1.0"
 
@@ -69,9 +68,7 @@ def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Languag
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
     found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp)
-    fields = markup_fields(markup) if markup is not None else []
-    outlet = markup_outlet(fields) or find_outlet(raw)
-    published = markup_published(fields) or find_published(raw)
+    outlet, published = page_metadata(raw, markup)
     return Draft(doc_id, raw, text, parts, outlet, published, found, quotes,
                  [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [], markup=markup)
 

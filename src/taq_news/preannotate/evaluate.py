@@ -34,9 +34,8 @@ from taq_news.corpus.annotation_sets import same_referent
 from taq_news.exports.brat import BratDoc, read_folder
 from taq_news.preannotate.draft import annotate_text
 from taq_news.preannotate.furniture import find_parts
-from taq_news.preannotate.metadata import find_outlet, find_published, markup_outlet, markup_published
+from taq_news.preannotate.metadata import page_metadata
 from taq_news.preannotate.quotes import trim_content
-from taq_news.sources.html import markup_fields
 from taq_news.sources.page import page_of
 
 
@@ -288,9 +287,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
             parts = find_parts(g.raw)
             info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
             info["parts"] = {k: (getattr(parts, k).text if getattr(parts, k) else None) for k in PART_KEYS}
-            fields = markup_fields(g.markup) if g.markup is not None else []
-            outlet = markup_outlet(fields) or find_outlet(g.raw)
-            published = markup_published(fields) or find_published(g.raw)
+            outlet, published = page_metadata(g.raw, g.markup)
             info["metadata"] = {"outlet": (outlet.value, outlet.basis == "stated"), "published": (published.value, published.basis == "stated")}
         preds[g.name] = (q, e, info)
     return score(gold, preds, same_referent(gold_registry if gold_registry is not None else registry, pred_registry))

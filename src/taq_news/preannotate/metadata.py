@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from taq_news.core.dates import date_expressions
-from taq_news.sources.html import MarkupField
+from taq_news.sources.html import MarkupField, markup_fields
 
 # Agencies and outlets that sign datelines and page headers with a short credit.
 CREDITS = {
@@ -81,6 +81,13 @@ def markup_published(fields: list[MarkupField]) -> Finding | None:
         return Finding(day.isoformat(), "stated", f.evidence, f.start, f.end, "markup-published",
                        "The page's markup states its publication time; the day is taken as written, in the page's own time zone.", "markup")
     return None
+
+
+def page_metadata(raw: str, markup: str | None = None) -> tuple[Finding, Finding]:
+    """The page's outlet and publication date: what an HTML page's tags state first, then what
+    its page text prints."""
+    fields = markup_fields(markup) if markup is not None else []
+    return markup_outlet(fields) or find_outlet(raw), markup_published(fields) or find_published(raw)
 
 
 def _line_at(raw: str, pos: int) -> tuple[int, int]:
@@ -193,7 +200,7 @@ def _is_masthead(line: str) -> bool:
 
 
 # Labels that make a line a publication stamp, in order of preference: a publication date over an update's.
-_STAMP_LABEL = re.compile(r"\b(?P<label>First published|Published|Posted|Appears in print on|appears in print on|Updated|Last modified|Last updated)\b", re.I)
+_STAMP_LABEL = re.compile(r"\b(?P<label>First published|Published|Posted|Appears in print on|Updated|Last modified|Last updated)\b", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 
 

@@ -108,6 +108,7 @@ class SpeakerResolver:
         self.doc_prefix = f"doc-{head}" if head.isdigit() else f"doc-{doc_id.replace('_', '-')}"
         self.history: list[Resolved] = []
         self.proposed: dict[str, Resolved] = {}
+        self.persons = [e for e in sorted(registry.values(), key=lambda e: e.id) if e.kind == "person"]  # sorted once, not per speaker
 
     def _known(self, eid: str) -> Resolved:
         e = self.registry[eid]
@@ -146,8 +147,8 @@ class SpeakerResolver:
             return self._pronoun(low, head_text, text[:a], mentions)
         if words and words[-1][:1].isupper() and words[0].lower() not in DETERMINERS and not head:
             last = words[-1].strip("’'s")
-            for e in sorted(self.registry.values(), key=lambda e: e.id):
-                if e.kind == "person" and e.name.split() and e.name.split()[-1] == last:
+            for e in self.persons:
+                if e.name.split() and e.name.split()[-1] == last:
                     return self._known(e.id)
             caps = [w for w in words if w[:1].isupper()]
             if 2 <= len(caps) <= 4 and len(caps) == len(words):
@@ -184,12 +185,12 @@ class SpeakerResolver:
     def _person(self, name: str) -> Resolved:
         """A person by name: a registry entry whose name or alias it is, or whose surname it ends
         in; else an earlier person of this article with that surname; else a proposed entry."""
-        for e in sorted(self.registry.values(), key=lambda e: e.id):
-            if e.kind == "person" and (e.name == name or name in e.aliases):
+        for e in self.persons:
+            if e.name == name or name in e.aliases:
                 return self._known(e.id)
         last = name.split()[-1]
-        for e in sorted(self.registry.values(), key=lambda e: e.id):
-            if e.kind == "person" and e.name.split() and e.name.split()[-1] == last and (len(name.split()) == 1 or e.name.endswith(name)):
+        for e in self.persons:
+            if e.name.split() and e.name.split()[-1] == last and (len(name.split()) == 1 or e.name.endswith(name)):
                 return self._known(e.id)
         for r in [*reversed(self.history), *self.proposed.values()]:
             if r.kind == "person" and r.name.split()[-1] == last:

@@ -198,6 +198,11 @@ def _json_string(body: str) -> str:
         return ""
 
 
+def tag_rows(markup: str | None) -> list[dict]:
+    """The record's ``source.tags``: every value the markup states, as record rows ([] without markup)."""
+    return [{"field": f.field, "value": f.value, "evidence": f.evidence, "start": f.start, "end": f.end} for f in markup_fields(markup)] if markup is not None else []
+
+
 def markup_fields(markup: str) -> list[MarkupField]:
     """Every value the page's tags state, in markup order. Never raises: markup that the
     parser cannot follow gives the fields found before it."""
