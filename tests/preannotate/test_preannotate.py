@@ -258,3 +258,14 @@ def test_the_readme_development_set_table_is_what_evaluate_gold_prints(capsys):
     readme = (ROOT / "README.md").read_text("utf-8")
     block = readme.split("<!-- BEGIN DEV EVALUATION (output of: taq-news evaluate --gold tests/dev) -->\n\n", 1)[1].split("\n<!-- END DEV EVALUATION -->", 1)[0]
     assert block == printed
+
+
+def test_a_development_set_outside_the_checkout_is_scored_like_one_inside(tmp_path, capsys):
+    import shutil
+
+    shutil.copytree(ROOT / "tests/dev", tmp_path / "dev")
+    assert main(["evaluate", "--gold", "tests/dev"]) == 0
+    inside = capsys.readouterr().out
+    assert main(["evaluate", "--gold", str(tmp_path / "dev")]) == 0
+    outside = capsys.readouterr().out
+    assert outside.split("\n", 1)[1] == inside.split("\n", 1)[1]  # the same table; only the title names the folder

@@ -93,11 +93,15 @@ class Layout:
         return self.data / config / f"{SPLIT}-00000-of-00001.parquet"
 
     def rel(self, path: Path) -> str:
-        """Path relative to the root, with forward slashes (stable across machines)."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        """Path relative to the root (or, for a dataset folder kept outside the checkout, to that
+        folder's parent), with forward slashes (stable across machines)."""
+        bases = [self.root] + ([self.dataset_dir.parent] if self.dataset_dir is not None else [])
+        for base in bases:
+            try:
+                return path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
+        return str(path)
 
 
 def checkout_of(path: Path) -> Layout | None:
