@@ -8,6 +8,13 @@ from pathlib import Path
 from taq_news.collection import shards
 from taq_news.collection.shards import Setup, Shard, ShardResult, run_shard
 
+COUNT = 200  # articles of the session's collection
+SHARD = 25  # its shard size
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
 
 def poisoned(shard: Shard, setup: Setup) -> ShardResult:
     """run_shard, with a pre-annotation step that raises on any article holding the word POISON."""

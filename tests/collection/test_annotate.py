@@ -15,66 +15,20 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from taq_news.annotations.registry import load_registry
 from taq_news.cli.app import main
 from taq_news.collection.run import RunFailed, annotate
 from taq_news.core.cluster import EngineSpec
-from taq_news.core.paths import Layout
 from tests.collection import helpers
-from tests.collection.synthetic import write_collection
+from tests.collection.helpers import COUNT, SHARD, tree
 from tests.conftest import ROOT
 
 distributed = pytest.importorskip("distributed")
 
-COUNT = 200
-SHARD = 25
 EXPECTED_REJECTS = {"text-empty": 1, "utf8-invalid": 1, "json-syntax": 1, "value-not-text": 1, "control-character": 1, "id-duplicate": 1}
-
-
-@pytest.fixture(scope="session")
-def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50) as c:
-        yield c
-
-
-@pytest.fixture(scope="session")
-def dask_engine(cluster) -> EngineSpec:
-    return EngineSpec("dask", scheduler=cluster.scheduler_address)
-
-
-@pytest.fixture(scope="session")
-def registry():
-    layout = Layout(ROOT)
-    return load_registry(layout.registry, "dataset/entities.yaml")
-
-
-@pytest.fixture(scope="session")
-def inputs(tmp_path_factory) -> list[str]:
-    paths = write_collection(tmp_path_factory.mktemp("collection"), COUNT)
-    return [str(paths["txt"]), str(paths["jsonl"])]
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="session")
-def local_run(inputs, registry, tmp_path_factory):
-    out = tmp_path_factory.mktemp("local") / "out"
-    summary = annotate(inputs, str(out), registry, shard_size=SHARD)
-    return out, summary
-
-
-@pytest.fixture(scope="session")
-def dask_run(inputs, registry, dask_engine, tmp_path_factory):
-    out = tmp_path_factory.mktemp("dask") / "out"
-    summary = annotate(inputs, str(out), registry, shard_size=SHARD, engine=dask_engine)
-    return out, summary
 
 
 def test_local_and_dask_give_byte_identical_folders(local_run, dask_run):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taq_news.core.repeats import Repeats, digest64
 from taq_news.sources.html import is_html
 
 # The fields a JSONL line may carry beside ``text``; anything else is ignored (and counted).
@@ -135,8 +136,11 @@ def _text_problem(text: str, limit: int, html: bool = False) -> _Bad | None:
     return None
 
 
-def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article | Reject]:
-    """Every article of the inputs, or a Reject in its place, in input order.
+def iter_articles(paths: list[str], limit: int = MAX_CHARS, repeated: frozenset[int] | None = None) -> Iterator[Article | Reject]:
+    """Every article of the inputs, or a Reject in its place, in input order; the second and later
+    articles with the same key are ``id-duplicate`` rejects. ``repeated``, when given, holds the
+    digests (``core.repeats``) of the keys that come more than once (``scan_keys``): only those
+    keys are remembered, so memory does not grow with the input.
     Raises InputError (before yielding anything) for an input that is not there or not readable as a kind we know."""
     files = input_files(paths)
     index = 0
@@ -149,10 +153,23 @@ def iter_articles(paths: list[str], limit: int = MAX_CHARS) -> Iterator[Article 
             elif key in seen:
                 yield Reject(index, location, "id-duplicate", f"gives the same article id as {seen[key]}")
             else:
-                seen[key] = location
+                if repeated is None or digest64(key) in repeated:
+                    seen[key] = location
                 raw, given, html = payload
                 yield Article(index, location, key, raw, _sha(raw.encode("utf-8")), given, html)
             index += 1
+
+
+def scan_keys(paths: list[str], limit: int = MAX_CHARS) -> tuple[int, frozenset[int]]:
+    """One pass over the inputs: how many items they hold (articles and rejects alike), and the
+    digests of the article keys that come more than once (for ``iter_articles``)."""
+    keys = Repeats()
+    items = 0
+    for item in iter_articles(paths, limit, repeated=frozenset()):
+        items += 1
+        if isinstance(item, Article):
+            keys.add(item.key)
+    return items, keys.repeated()
 
 
 Item = tuple[str, str, "tuple[str, dict, bool] | _Bad"]

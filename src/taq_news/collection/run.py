@@ -21,22 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from taq_news.annotations.registry import Entity
 from taq_news.collection.card import collection_card
 from taq_news.collection.engines import run_dask, run_local
-from taq_news.collection.inputs import Article, Reject, check_apart, iter_articles
-from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, done_file, finished, run_shard, shard_file
+from taq_news.collection.entities import write_entities
+from taq_news.collection.inputs import Article, Reject, check_apart, iter_articles, scan_keys
+from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, pairs_file, proposed_file, run_shard, shard_file
 from taq_news.core.cluster import EngineSpec, dask_client
 from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
 from taq_news.core.paths import packaged_schema_dir
+from taq_news.core.repeats import Repeats, digest64
 from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
-from taq_news.publishing.build import parquet_bytes
-from taq_news.publishing.croissant import About, croissant, croissant_bytes
-from taq_news.publishing.output import StagedFolder, read_staged, write_staged
-from taq_news.publishing.tables import EntityGather, entity_meta
+from taq_news.publishing.croissant import About, Written, croissant, croissant_bytes
+from taq_news.publishing.output import StagedFolder, write_staged
+from taq_news.publishing.tables import entity_meta
 from taq_news.sources.html import extractor
 
 REJECTS = "rejects.jsonl"
@@ -64,11 +64,11 @@ class Summary:
     builds: dict[int, set[int]] = field(default_factory=dict)  # worker pid -> how many pipelines it had built, as each shard saw it
 
 
-def _shards(paths: list[str], shard_size: int, input_rejects: list[dict]) -> Iterator[Shard]:
+def _shards(paths: list[str], shard_size: int, repeated: frozenset[int], input_rejects: list[dict]) -> Iterator[Shard]:
     """Articles grouped by item index into shards; rejected items collected on the way."""
     current: list[Article] = []
     shard = 0
-    for item in iter_articles(paths):
+    for item in iter_articles(paths, repeated=repeated):
         while item.index // shard_size > shard:
             yield Shard(shard, tuple(current))
             current, shard = [], shard + 1
@@ -77,10 +77,6 @@ def _shards(paths: list[str], shard_size: int, input_rejects: list[dict]) -> Ite
         else:
             current.append(item)
     yield Shard(shard, tuple(current))
-
-
-def count_items(paths: list[str]) -> int:
-    return sum(1 for _ in iter_articles(paths))
 
 
 def annotate(
@@ -113,7 +109,7 @@ def annotate(
 
 
 def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineSpec, max_rejects, model, name, progress, work) -> Summary:
-    items = count_items(paths)
+    items, repeated = scan_keys(paths)
     if items == 0:
         raise RunFailed("input-invalid", "the inputs hold no articles", "give files with at least one article")
     n = (items + shard_size - 1) // shard_size
@@ -123,7 +119,7 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
     results: dict[int, ShardResult] = {}
 
     def todo() -> Iterator[Shard]:
-        for shard in _shards(paths, shard_size, input_rejects):
+        for shard in _shards(paths, shard_size, repeated, input_rejects):
             done = finished(shard, setup) if staged_resume else None
             if done is not None:
                 summary.reused += 1
@@ -172,24 +168,29 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     summary.documents = documents
 
     schemas = load_schemas(str(packaged_schema_dir()))
-    entities = _gather_entities(staged, setup, published_schema(schemas, "entities"))
-
+    _check_ids(staged, setup)
     listing: dict[str, str] = {}
     rows = {c: sum(results[i].rows[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
     nbytes = {c: sum(results[i].nbytes[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
-    rows["entities"], nbytes["entities"] = entities.num_rows, entities.nbytes
+    entities_file = shard_file("entities", 0, 1)
+    registry_meta = entity_meta(setup.registry[k] for k in sorted(setup.registry))
+    meta_files, pair_files = ([staged.path.joinpath(*name(i).split("/")) for i in range(n)] for name in (proposed_file, pairs_file))
+    lost = next((p for p in [*meta_files, *pair_files] if not p.is_file() or p.is_symlink()), None)
+    if lost is not None:
+        raise RunFailed("out-incomplete", f"a shard's staged file {lost.name} is gone", "run again with --resume")
+    entities_sha, rows["entities"], nbytes["entities"] = write_entities(str(staged.path), entities_file, COMMAND, registry_meta, meta_files, pair_files,
+                                                                        published_schema(schemas, "entities"))
+    listing[entities_file] = entities_sha
     summary.rows = rows
     for i in range(n):
         listing.update(results[i].files)
-    entities_bytes = parquet_bytes(entities)
-    listing[shard_file("entities", 0, 1)] = write_staged(staged.path, shard_file("entities", 0, 1), entities_bytes, COMMAND)
     rejects_bytes = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rejects).encode("utf-8")
     listing[REJECTS] = write_staged(staged.path, REJECTS, rejects_bytes, COMMAND)
     inputs = [Path(p).name for p in paths]
     card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
     listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
-    files: dict[str, bytes | str] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner")}
-    files["entities"] = entities_bytes
+    files: dict[str, bytes | str | Written] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner")}
+    files["entities"] = Written(entities_sha)
     about = About(name, f"Machine-annotated news records made by taq-news annotate {__version__} in the TAQ-News schema; no record was checked by a person.",
                   "Annotations: CC BY 4.0. The article texts are not covered: they remain the copyright of their publishers and of whoever collected them.")
     listing["croissant.json"] = write_staged(staged.path, "croissant.json", croissant_bytes(croissant(schemas, files, __version__, "", None, about)), COMMAND)
@@ -199,31 +200,27 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     staged.commit(listing)
 
 
-def _gather_entities(staged: StagedFolder, setup: Setup, schema: pa.Schema) -> pa.Table:
-    """The entities table, read back shard by shard: counts and document lists from the written
-    documents shards (only the columns they need), proposed entries from the done-records, in
-    shard order so that the first proposal of an id wins whatever the engine. Also the check
-    that no document id is in two shards. Only Arrow buffers accumulate (see EntityGather)."""
+def _check_ids(staged: StagedFolder, setup: Setup) -> None:
+    """No document id may be in two shards. Read one shard's id column at a time and keep eight
+    bytes per id (``core.repeats``); only ids whose digests repeat are compared as strings."""
     import pyarrow.parquet as pq  # deferred with the commit: only the driver reads shards back
 
-    gather = EntityGather()
-    gather.register(entity_meta(setup.registry[k] for k in sorted(setup.registry)))
-    ids: list[pa.Array] = []
+    def ids(i: int) -> pa.ChunkedArray:
+        return pq.read_table(staged.path / shard_file("documents", i, setup.n_shards), columns=["id"]).column("id")
+
+    seen = Repeats()
     for i in range(setup.n_shards):
-        documents = pq.read_table(staged.path / shard_file("documents", i, setup.n_shards), columns=["id", "entities", "quotes"])
-        gather.add(documents)
-        ids.append(documents.column("id").combine_chunks())
-        done = read_staged(setup.staging, done_file(i))
-        if done is None:
-            raise RunFailed("out-incomplete", f"shard {i} lost its done-record", "run again with --resume")
-        proposed = ShardResult.from_json(done).proposed
-        gather.register(entity_meta(proposed[k] for k in sorted(proposed) if k not in setup.registry))
-    every = pa.chunked_array(ids, pa.string())
-    if pc.count_distinct(every).as_py() != len(every):
-        counted = pc.value_counts(every)
-        twice = counted.filter(pc.greater(counted.field("counts"), 1)).field("values")[0].as_py()
-        raise RunFailed("id-duplicate", f"document id {twice} is in more than one shard", "report it: ids are derived from distinct input locations")
-    return gather.table(schema)
+        seen.add_all(ids(i))
+    suspects = seen.repeated()
+    if not suspects:
+        return
+    where: dict[str, int] = {}
+    for i in range(setup.n_shards):
+        for doc_id in ids(i).to_pylist():
+            if digest64(doc_id) in suspects:
+                if doc_id in where:
+                    raise RunFailed("id-duplicate", f"document id {doc_id} is in shards {where[doc_id]} and {i}", "report it: ids are derived from distinct input locations")
+                where[doc_id] = i
 
 
 def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int], listing: dict[str, str], summary: Summary, rejects: int) -> bytes:

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from taq_news.annotations.registry import Entity
 from taq_news.collection.article import annotate_article, document_id
+from taq_news.collection.entities import sorted_bytes
 from taq_news.collection.inputs import Article
 from taq_news.core.incidents import IncidentError
 from taq_news.core.paths import SPLIT, packaged_schema_dir
@@ -31,7 +32,7 @@ from taq_news.core.schema import load_schemas, published_schema
 from taq_news.core.version import __version__
 from taq_news.publishing.build import ner_tag_names, parquet_bytes
 from taq_news.publishing.output import read_staged, sha_file, write_staged
-from taq_news.publishing.tables import ner_rows, quote_rows
+from taq_news.publishing.tables import entity_meta, entity_pairs, ner_rows, quote_rows
 from taq_news.validation.record_checks import SchemaValidator
 
 COMMAND = "annotate"
@@ -81,6 +82,7 @@ class ShardResult:
     nbytes: dict[str, int]  # config -> in-memory Arrow bytes (dataset_info's num_bytes)
     rejects: list[dict]  # {"index", "location", "check", "reason"}
     proposed: dict[str, Entity]
+    merge: dict[str, str]  # files staged for the commit's entities merge only (pairs, proposals) -> SHA-256
     pid: int = 0
     builds: int = 0  # pipelines this worker process had built when it ran the shard
     seconds: float = 0.0  # how long the shard took (for progress and benchmarks; not in the done-record)
@@ -88,7 +90,7 @@ class ShardResult:
     def to_json(self) -> bytes:
         doc = {
             "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes,
-            "rejects": self.rejects, "proposed": {k: asdict(e) for k, e in sorted(self.proposed.items())},
+            "rejects": self.rejects, "proposed": {k: asdict(e) for k, e in sorted(self.proposed.items())}, "merge": self.merge,
         }
         return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -96,7 +98,7 @@ class ShardResult:
     def from_json(cls, data: bytes) -> ShardResult:
         doc = json.loads(data)
         proposed = {k: Entity(**{**e, "aliases": tuple(e["aliases"])}) for k, e in doc["proposed"].items()}
-        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], proposed)
+        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], proposed, doc["merge"])
 
 
 def shard_file(config: str, index: int, n: int) -> str:
@@ -105,6 +107,14 @@ def shard_file(config: str, index: int, n: int) -> str:
 
 def done_file(index: int) -> str:
     return f"_shards/{index:05d}.json"
+
+
+def pairs_file(index: int) -> str:
+    return f"_shards/{index:05d}.pairs.parquet"
+
+
+def proposed_file(index: int) -> str:
+    return f"_shards/{index:05d}.proposed.parquet"
 
 
 # One pipeline per worker process and setup: building it costs far more than a shard's
@@ -136,7 +146,7 @@ def finished(shard: Shard, setup: Setup) -> ShardResult | None:
         return None
     if result.index != shard.index or result.digest != shard.digest(setup.fingerprint):
         return None
-    for rel, digest in result.files.items():
+    for rel, digest in {**result.files, **result.merge}.items():
         path = Path(setup.staging).joinpath(*rel.split("/"))
         if not path.is_file() or path.is_symlink() or sha_file(path) != digest:
             return None
@@ -169,12 +179,16 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
     files: dict[str, str] = {}
     counts: dict[str, int] = {}
     nbytes: dict[str, int] = {}
-    for config in SHARD_CONFIGS:
-        table = pa.Table.from_pylist(rows[config], schema=published_schema(schemas, config))
+    tables = {config: pa.Table.from_pylist(rows[config], schema=published_schema(schemas, config)) for config in SHARD_CONFIGS}
+    for config, table in tables.items():
         rel = shard_file(config, shard.index, setup.n_shards)
         files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
         counts[config], nbytes[config] = table.num_rows, table.nbytes
-    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, rejects, proposed,
+    # The entities table needs every shard's pairs and proposals, sorted: made here, on the worker, and only merged at commit.
+    own = entity_meta(proposed[k] for k in sorted(proposed) if k not in setup.registry)
+    merge = {pairs_file(shard.index): write_staged(setup.staging, pairs_file(shard.index), sorted_bytes(entity_pairs(tables["documents"])), COMMAND),
+             proposed_file(shard.index): write_staged(setup.staging, proposed_file(shard.index), sorted_bytes(own), COMMAND)}
+    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, rejects, proposed, merge,
                          os.getpid(), BUILDS["count"], time.perf_counter() - began)
     write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
     return result

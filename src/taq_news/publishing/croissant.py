@@ -151,9 +151,16 @@ class About:
     usage: str = "Annotations: CC BY 4.0. The article texts remain the copyright of their publishers and are not covered by that licence."
 
 
-def croissant(schemas: SchemaSet, files: dict[str, bytes | str], version: str, cite_as: str, date_published: str | None, about: About = About()) -> dict:
-    """The Croissant document for the Parquet files: per config, the one file's bytes (a FileObject
-    with its SHA-256) or, for a sharded config, the glob of its shards (a FileSet)."""
+@dataclass(frozen=True)
+class Written:
+    """A config's one file, written already and known by its SHA-256 (too large to pass as bytes)."""
+
+    sha256: str
+
+
+def croissant(schemas: SchemaSet, files: dict[str, bytes | str | Written], version: str, cite_as: str, date_published: str | None, about: About = About()) -> dict:
+    """The Croissant document for the Parquet files: per config, the one file (its bytes, or
+    ``Written``: a FileObject with its SHA-256) or, for a sharded config, the glob of its shards (a FileSet)."""
     doc: dict = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -175,7 +182,7 @@ def croissant(schemas: SchemaSet, files: dict[str, bytes | str], version: str, c
         del doc["citeAs"]
     for config in CONFIGS:
         data = files[config]
-        if isinstance(data, bytes):
+        if isinstance(data, bytes | Written):
             ref = "fileObject"
             doc["distribution"].append({
                 "@type": "cr:FileObject",
@@ -183,7 +190,7 @@ def croissant(schemas: SchemaSet, files: dict[str, bytes | str], version: str, c
                 "name": file_id(config),
                 "contentUrl": f"data/{config}/{SPLIT}-00000-of-00001.parquet",
                 "encodingFormat": "application/x-parquet",
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "sha256": data.sha256 if isinstance(data, Written) else hashlib.sha256(data).hexdigest(),
             })
         else:  # shards: a file set (Croissant gives a file set no checksums; _manifest.json has them)
             ref = "fileSet"

@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from taq_news.core.version import __version__
 
@@ -459,9 +460,8 @@ class StagedFolder:
         return self.target
 
 
-def write_staged(folder: str | os.PathLike[str], rel: str, data: bytes, command: str) -> str:
-    """Write one piece of a staged folder (in any process), atomically and idempotently: a piece
-    written twice (a task run again after a worker died) is replaced by identical bytes. Returns its SHA-256."""
+def _staged_path(folder: str | os.PathLike[str], rel: str) -> Path:
+    """Where piece ``rel`` of a staged folder goes, its parent made; a name or link that could lead out is refused."""
     if not safe_relpath(rel):
         raise OutputRefused("out-name-unsafe", rel, "is not a relative path of plain file names", "fix the ids the names come from")
     root = Path(folder)
@@ -469,6 +469,13 @@ def write_staged(folder: str | os.PathLike[str], rel: str, data: bytes, command:
     if _through_link(root, rel):
         raise OutputRefused("out-symlink", str(path), "a symbolic link stands in the staging folder", "remove it")
     path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_staged(folder: str | os.PathLike[str], rel: str, data: bytes, command: str) -> str:
+    """Write one piece of a staged folder (in any process), atomically and idempotently: a piece
+    written twice (a task run again after a worker died) is replaced by identical bytes. Returns its SHA-256."""
+    path = _staged_path(folder, rel)
     tmp = _temp_path(path.parent, path.name)
     try:
         _write_new(tmp, data, owner=command)
@@ -477,6 +484,37 @@ def write_staged(folder: str | os.PathLike[str], rel: str, data: bytes, command:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return _sha(data)
+
+
+class StreamedPiece:
+    """A piece of a staged folder being written in parts (too large to hold as bytes): ``file``
+    takes the writes; once the ``with`` block ends cleanly the piece is in place and ``sha256`` set."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.sha256 = ""
+
+
+@contextlib.contextmanager
+def streaming_staged(folder: str | os.PathLike[str], rel: str, command: str) -> Iterator[StreamedPiece]:
+    """Write one piece of a staged folder in parts, with the promises of :func:`write_staged`:
+    a temporary file, flushed and renamed into place only when the block ends without an error."""
+    path = _staged_path(folder, rel)
+    tmp = _temp_path(path.parent, path.name)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            piece = StreamedPiece(fh)
+            yield piece
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        _mark_file(tmp, command)
+        piece.sha256 = sha_file(tmp)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def read_staged(folder: str | os.PathLike[str], rel: str) -> bytes | None:

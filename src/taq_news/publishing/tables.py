@@ -57,76 +57,64 @@ def entity_meta(entities: Iterable[Entity]) -> pa.Table:
         "wikidata_id": e.wikidata,
         "wikidata_check": "; ".join(f"{k}: {e.wikidata_check[k]}" for k in sorted(e.wikidata_check)) if e.wikidata_check else None,
     } for e in entities]
-    return pa.Table.from_pylist(rows, schema=_meta_schema())
+    return pa.Table.from_pylist(rows, schema=meta_schema())
 
 
-def _meta_schema() -> pa.Schema:
+def meta_schema() -> pa.Schema:
     return pa.schema([("entity_id", pa.string()), ("name", pa.string()), ("label", pa.string()), ("kind", pa.string()), ("aliases", pa.list_(pa.string())),
                       ("description", pa.string()), ("wikidata_id", pa.string()), ("wikidata_check", pa.string())])
 
 
-class EntityGather:
-    """The entities table, gathered from documents tables one at a time (the whole corpus, or one
-    shard of a collection after another) and from registry entries given in batches.
+def first_entries(metas: Iterable[pa.Table]) -> pa.Table:
+    """Registry entries (``entity_meta`` tables, in the order given) as one table in id order,
+    each id once: where an id comes twice, the first given wins."""
+    metas = list(metas)
+    meta = pa.concat_tables(metas) if metas else meta_schema().empty_table()
+    meta = meta.append_column("order", pa.array(range(len(meta)), pa.int64())).sort_by([("entity_id", "ascending"), ("order", "ascending")])
+    ids = meta["entity_id"].combine_chunks()
+    first = pc.invert(pc.equal(ids, pa.concat_arrays([pa.array([None], pa.string()), ids[:-1]])).fill_null(False)) if len(ids) else pa.array([], pa.bool_())
+    return meta.filter(first).drop_columns(["order"])
 
-    Everything kept is Arrow: per documents table, the (entity, document) pairs and the
-    counts; per batch, the registry columns. So a collection's driver holds compact buffers
-    (tens of bytes per pair or entity) rather than Python objects for each."""
 
-    def __init__(self) -> None:
-        self._pairs: list[pa.Table] = []  # entity, doc: distinct within one documents table
-        self._counts: list[pa.Table] = []  # entity, mentions, quotes
-        self._meta: list[pa.Table] = []
+PAIRS_SCHEMA = pa.schema([("entity", pa.string()), ("doc", pa.string()), ("mentions", pa.int64()), ("quotes", pa.int64())])
 
-    def add(self, documents: pa.Table) -> None:
-        """Count one documents table (it needs the columns id, entities and quotes)."""
-        ids = documents.column("id").combine_chunks()
-        mention_ids, mention_docs = _flat(documents, "entities", "entity_id")
-        quote_ids, quote_docs = _flat(documents, "quotes", "speaker_entity_id")
-        named = pc.is_valid(mention_ids)
-        mention_ids, mention_docs = mention_ids.filter(named), mention_docs.filter(named)
-        ones = pa.concat_arrays([pa.array([1] * len(mention_ids), pa.int64()), pa.array([0] * len(quote_ids), pa.int64())])
-        both = pa.table({"entity": pa.concat_arrays([mention_ids, quote_ids]), "doc": pa.concat_arrays([mention_docs, quote_docs]), "mention": ones})
-        both = both.filter(pc.is_valid(both["entity"]))
-        counts = both.group_by("entity", use_threads=False).aggregate([("mention", "sum"), ("mention", "count")])
-        self._counts.append(pa.table({"entity": counts["entity"], "mentions": counts["mention_sum"],
-                                      "quotes": pc.subtract(counts["mention_count"], counts["mention_sum"])}))
-        pairs = both.group_by(["entity", "doc"], use_threads=False).aggregate([])
-        # The document's id, not its row: tables from different shards are independent.
-        self._pairs.append(pa.table({"entity": pairs["entity"], "doc": pc.take(ids, pairs["doc"])}))
 
-    def register(self, meta: pa.Table) -> None:
-        """Registry entries (``entity_meta``); where an id comes twice, the first given wins."""
-        self._meta.append(meta)
+def entity_pairs(documents: pa.Table) -> pa.Table:
+    """Each (entity, document) that a documents table links, once, with the entity's mentions in
+    that document and the quotes it speaks there; sorted by entity, then document id. The table
+    needs the columns id, entities and quotes. Pairs name documents by id, not row, so pairs of
+    different tables (a collection's shards) can be put together."""
+    ids = documents.column("id").combine_chunks()
+    mention_ids, mention_rows = _flat(documents, "entities", "entity_id")
+    quote_ids, quote_rows_ = _flat(documents, "quotes", "speaker_entity_id")
+    ones = pa.concat_arrays([pa.array([1] * len(mention_ids), pa.int64()), pa.array([0] * len(quote_ids), pa.int64())])
+    both = pa.table({"entity": pa.concat_arrays([mention_ids, quote_ids]), "row": pa.concat_arrays([mention_rows, quote_rows_]), "mention": ones})
+    both = both.filter(pc.is_valid(both["entity"]))
+    grouped = both.group_by(["entity", "row"], use_threads=False).aggregate([("mention", "sum"), ("mention", "count")])
+    pairs = pa.table({"entity": grouped["entity"], "doc": pc.take(ids, grouped["row"]), "mentions": grouped["mention_sum"],
+                      "quotes": pc.subtract(grouped["mention_count"], grouped["mention_sum"])}, schema=PAIRS_SCHEMA)
+    return pairs.sort_by([("entity", "ascending"), ("doc", "ascending")])
 
-    def table(self, schema: pa.Schema) -> pa.Table:
-        """One row per registry entry, in id order; ``doc_ids`` sorted, each document once."""
-        meta = pa.concat_tables(self._meta) if self._meta else _meta_schema().empty_table()
-        meta = meta.append_column("order", pa.array(range(len(meta)), pa.int64())).sort_by([("entity_id", "ascending"), ("order", "ascending")])
-        ids = meta["entity_id"].combine_chunks()
-        first = pc.invert(pc.equal(ids, pa.concat_arrays([pa.array([None], pa.string()), ids[:-1]])).fill_null(False)) if len(ids) else pa.array([], pa.bool_())
-        meta = meta.filter(first).drop_columns(["order"])
-        known = meta["entity_id"].combine_chunks()
 
-        empty = {"entity": pa.array([], pa.string()), "doc": pa.array([], pa.string())}
-        pairs = pa.concat_tables(self._pairs) if self._pairs else pa.table(empty)
-        self._pairs = []  # each table's pairs are distinct and document ids unique: no second grouping, one copy less
-        pairs = pairs.filter(pc.is_in(pairs["entity"], value_set=known)).sort_by([("entity", "ascending"), ("doc", "ascending")])
-        counts = pa.concat_tables(self._counts) if self._counts else pa.table({**empty, "mentions": pa.array([], pa.int64()), "quotes": pa.array([], pa.int64())}).drop_columns(["doc"])
-        totals = counts.group_by("entity", use_threads=False).aggregate([("mentions", "sum"), ("quotes", "sum")])
-        per_doc = pairs.group_by("entity", use_threads=False).aggregate([("doc", "count")])
+def entity_rows(meta: pa.Table, pairs: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Rows of the entities table: one per entry of ``meta`` (``first_entries``), with its counts
+    and sorted ``doc_ids`` from ``pairs`` (``entity_pairs`` rows, each pair once). Pairs of
+    entities that ``meta`` does not hold are left out."""
+    known = meta["entity_id"].combine_chunks()
+    pairs = pairs.filter(pc.is_in(pairs["entity"], value_set=known)).sort_by([("entity", "ascending"), ("doc", "ascending")])
+    totals = pairs.group_by("entity", use_threads=False).aggregate([("mentions", "sum"), ("quotes", "sum"), ("doc", "count")])
 
-        def aligned(table: pa.Table, column: str) -> pa.Array:
-            """``column`` of ``table`` (keyed by entity) in the order of ``known``, 0 where absent."""
-            at = pc.index_in(known, value_set=table["entity"].combine_chunks())
-            return pc.take(table[column].combine_chunks(), at).fill_null(0).cast(pa.int64())
+    def aligned(column: str) -> pa.Array:
+        """``column`` of the totals in the order of ``known``, 0 for an entity without pairs."""
+        at = pc.index_in(known, value_set=totals["entity"].combine_chunks())
+        return pc.take(totals[column].combine_chunks(), at).fill_null(0).cast(pa.int64())
 
-        documents = aligned(per_doc, "doc_count")
-        offsets = pa.array([0, *itertools.accumulate(documents.to_pylist())], pa.int32())
-        columns = {name: meta[name] for name in _META}
-        columns |= {"mention_count": aligned(totals, "mentions_sum"), "document_count": documents, "quote_count": aligned(totals, "quotes_sum"),
-                    "doc_ids": pa.ListArray.from_arrays(offsets, pairs["doc"].combine_chunks())}
-        return pa.table([_lean(pa.chunked_array([columns[f.name]]).combine_chunks()) for f in schema], schema=schema)
+    documents = aligned("doc_count")
+    offsets = pa.array([0, *itertools.accumulate(documents.to_pylist())], pa.int32())
+    columns = {name: meta[name] for name in _META}
+    columns |= {"mention_count": aligned("mentions_sum"), "document_count": documents, "quote_count": aligned("quotes_sum"),
+                "doc_ids": pa.ListArray.from_arrays(offsets, pairs["doc"].combine_chunks())}
+    return pa.table([_lean(pa.chunked_array([columns[f.name]]).combine_chunks()) for f in schema], schema=schema)
 
 
 def _lean(arr: pa.Array) -> pa.Array:
@@ -148,10 +136,7 @@ def _flat(documents: pa.Table, column: str, field: str) -> tuple[pa.Array, pa.Ar
 
 
 def entities_table(documents: pa.Table, registry: dict[str, Entity], schema: pa.Schema) -> pa.Table:
-    gather = EntityGather()
-    gather.add(documents)
-    gather.register(entity_meta(registry.values()))
-    return gather.table(schema)
+    return entity_rows(first_entries([entity_meta(registry.values())]), entity_pairs(documents), schema)
 
 
 def ner_rows(records: list[dict], class_names: tuple[str, ...]) -> list[dict]:
