@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -215,6 +216,27 @@ def test_io_error_a_write_the_system_refuses(capsys):
     for argv in (["render", "--out", "/proc/taq-news-site"], ["export", "--format", "jsonl", "--out", "/sys/taq-news.jsonl"]):
         code, text = run(capsys, "--root", str(ROOT), *argv)
         assert code == 2 and "L0 io-error" in text
+
+
+def test_citation_invalid_is_named_with_its_line_and_the_build_writes_nothing(repo_copy, capsys):
+    good = (ROOT / "CITATION.cff").read_text("utf-8")
+    broken = {
+        good.replace("title:", "title: [unclosed", 1): "not valid YAML",
+        good + "\ntitle: again\n": "duplicate key",
+        good.replace("authors:", "authors: 3\nold-authors:", 1): "'authors' must be a list",
+        good.replace("date-released:", "date-released: soon\nold-date:", 1): "not a date",
+        "- a list\n": "not a mapping",
+    }
+    for text, said in broken.items():
+        repo_copy.citation.write_text(text, "utf-8")
+        before = tree(repo_copy.root)
+        code, out = run(capsys, "--root", str(repo_copy.root), "build")
+        assert code == 1 and "L0 citation-invalid" in out and said in out, out
+        assert re.search(r"CITATION\.cff:\d+: L0", out), out  # the line is named
+        assert tree(repo_copy.root) == before
+    repo_copy.citation.write_bytes(good.encode("utf-8").replace(b"TAQ", b"\xff", 1))
+    code, out = run(capsys, "--root", str(repo_copy.root), "build")
+    assert code == 1 and "citation-invalid" in out and "not valid UTF-8" in out
 
 
 def test_checkout_missing_is_named(tmp_path, capsys, monkeypatch):

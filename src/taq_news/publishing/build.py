@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from taq_news.analysis.agreement import PASSES, compute, render_table
 from taq_news.analysis.stats import render_stats
 from taq_news.core.checks import incident
-from taq_news.core.incidents import Incident
+from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.paths import CONFIGS, Layout
 from taq_news.core.schema import SchemaSet, published_schema
 from taq_news.core.version import __version__
@@ -28,6 +28,7 @@ from taq_news.publishing.card import (
     replace_block,
 )
 from taq_news.publishing.citation import (
+    CitationInvalid,
     bibtex,
     cff_with_version,
     citation_block,
@@ -81,7 +82,7 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     blocks = {"stats": render_stats(corpus.records), "columns": render_columns(corpus.schemas)}
     cff = ""
     if layout.citation.is_file():  # a copy of dataset/ alone (as in some tests) has none
-        cff = cff_with_version(layout.citation.read_text("utf-8"), __version__)  # one version, set from the package
+        cff = _citation(layout)
         out[layout.citation] = cff.encode("utf-8")
         out[layout.zenodo] = zenodo_json(cff)
         blocks["citation"] = citation_block(cff)
@@ -101,6 +102,17 @@ def render_outputs(corpus: Corpus, layout: Layout) -> dict[Path, bytes]:
     script = layout.loading_script.read_text("utf-8")
     out[layout.loading_script] = replace_block(script, "version and features", loader_block(corpus.schemas, __version__, bibtex(cff) if cff else "")).encode("utf-8")
     return out
+
+
+def _citation(layout: Layout) -> str:
+    """CITATION.cff with the package version; a file that cannot be read is an incident, not a traceback."""
+    try:
+        return cff_with_version(layout.citation.read_text("utf-8"), __version__)  # one version, set from the package
+    except UnicodeDecodeError as exc:
+        message, line = f"byte {exc.start} is not valid UTF-8", None
+    except CitationInvalid as exc:
+        message, line = exc.message, exc.line
+    raise IncidentError([incident("citation-invalid", layout.rel(layout.citation), line, "", message)])
 
 
 def output_paths(layout: Layout) -> set[Path]:

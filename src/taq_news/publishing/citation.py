@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 
 def _yaml() -> YAML:
@@ -24,15 +25,68 @@ def _yaml() -> YAML:
     return y
 
 
+class CitationInvalid(ValueError):
+    """CITATION.cff cannot be read, or does not have the shape the derived citations need."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
 def load_cff(text: str) -> dict:
-    return _yaml().load(text) or {}
+    """The file's mapping; raises CitationInvalid (with the line, where known) for what cannot be read."""
+    try:
+        data = _yaml().load(text)
+    except YAMLError as exc:  # syntax, a duplicate key, a tab where indentation belongs
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        raise CitationInvalid(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", mark.line + 1 if mark else None) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise CitationInvalid(f"the file is a YAML {'list' if isinstance(data, list) else 'scalar'}, not a mapping of CFF keys", 1)
+    _check_shape(data)
+    return data
+
+
+def _line(node: dict, key: str) -> int | None:
+    lc = getattr(node, "lc", None)
+    try:
+        return lc.key(key)[0] + 1 if lc is not None else None
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _check_shape(cff: dict) -> None:
+    """What the BibTeX, Croissant and Zenodo renderings read, in the types they read it as
+    (``cffconvert --validate`` checks the full CFF schema in the tests)."""
+    if not isinstance(cff.get("title"), str | int | float) or not str(cff["title"]).strip():
+        raise CitationInvalid("'title' is missing or empty (CFF requires it)", _line(cff, "title") or 1)
+    if not isinstance(cff.get("keywords", []), list):
+        raise CitationInvalid("'keywords' must be a list", _line(cff, "keywords"))
+    ref = cff.get("preferred-citation", cff)
+    if not isinstance(ref, dict):
+        raise CitationInvalid("'preferred-citation' must be a mapping", _line(cff, "preferred-citation"))
+    for node, where in ((cff, ""), (ref, "preferred-citation.")):
+        authors = node.get("authors", [])
+        if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
+            raise CitationInvalid(f"'{where}authors' must be a list of persons or entities (mappings)", _line(node, "authors"))
+        for key in ("title", "version", "url", "notes", "month", "year"):
+            value = node.get(key)
+            if isinstance(value, dict | list):
+                raise CitationInvalid(f"'{where}{key}' must be a single value, not a {type(value).__name__}", _line(node, key))
+    released = cff.get("date-released")
+    if released is not None and not isinstance(released, date):
+        try:
+            date.fromisoformat(str(released))
+        except ValueError:
+            raise CitationInvalid(f"'date-released' is {str(released)[:40]!r}, not a date YYYY-MM-DD", _line(cff, "date-released")) from None
 
 
 def cff_with_version(text: str, version: str) -> str:
     """CITATION.cff with its version fields set to ``version``; everything else untouched."""
     data = load_cff(text)
     data["version"] = version
-    if "preferred-citation" in data:
+    if isinstance(data.get("preferred-citation"), dict):
         data["preferred-citation"]["version"] = version
     out = io.StringIO()
     _yaml().dump(data, out)
