@@ -22,7 +22,7 @@ from taq_news.core.incidents import IncidentError
 from taq_news.core.version import __version__
 from taq_news.corpus.assemble import assemble
 from taq_news.preannotate.draft import draft_document, preannotate
-from taq_news.sources.page import page_of
+from taq_news.sources.page import PageProblem, read_page
 from taq_news.validation.record_checks import SchemaValidator
 
 ANNOTATOR = f"taq-news-preannotate {__version__}"
@@ -71,11 +71,9 @@ def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: d
     With ``html``, ``raw`` is the page's markup: its text is extracted here (on the worker)."""
     markup, made_by = None, None
     if html:
-        page = page_of("page.html", raw)
-        if not page.text.strip():
-            raise IncidentError([incident("text-empty", location, None, "", "the extractor found no article text in this HTML page")])
-        if len(page.text) > MAX_CHARS:
-            raise IncidentError([incident("text-too-long", location, None, "", f"the extracted text is {len(page.text):,} characters, over the limit of {MAX_CHARS:,}")])
+        page = read_page("page.html", raw, MAX_CHARS)
+        if isinstance(page, PageProblem):
+            raise IncidentError([incident(page.check, location, page.line, "", page.message, page.fix)])
         markup, made_by, raw = raw, page.extractor, page.text
     draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False, markup=markup)
     ann = draft_document(draft, registry)

@@ -24,13 +24,13 @@ from pathlib import Path
 
 from taq_news.core.repeats import Repeats, digest64
 from taq_news.sources.html import is_html
+from taq_news.sources.page import MAX_MARKUP, PageProblem, decode_raw, markup_problem, read_page
 
 # The fields a JSONL line may carry beside ``text``; anything else is ignored (and counted).
 GIVEN_FIELDS = ("id", "url", "title", "outlet", "published")
 # Longest article accepted, in characters: spaCy's default max_length. Longer is a reject.
+# (An HTML page may hold up to sources.page.MAX_MARKUP characters; its extracted text must then be within this.)
 MAX_CHARS = 1_000_000
-# Longest HTML page accepted, in characters (its extracted text must then be within MAX_CHARS).
-MAX_MARKUP = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,13 @@ def _sha(data: bytes) -> str:
 
 
 def _text_problem(text: str, limit: int, html: bool = False) -> _Bad | None:
-    if not text.strip():
-        return _Bad("text-empty", f"the article's {'HTML' if html else 'text'} is empty")
-    if "\0" in text:
-        return _Bad("control-character", "the article holds a NUL byte")
-    if html and len(text) > MAX_MARKUP:
-        return _Bad("text-too-long", f"{len(text):,} characters of HTML, over the limit of {MAX_MARKUP:,}")
-    if not html and len(text) > limit:
-        return _Bad("text-too-long", f"{len(text):,} characters, over the limit of {limit:,}")
-    return None
+    """An article the driver can rule out; an HTML page's extracted text is checked where it is extracted (on the worker)."""
+    if html:
+        problem = markup_problem(text)
+    else:
+        page = read_page("article.txt", text, limit)
+        problem = page if isinstance(page, PageProblem) else None
+    return _Bad(problem.check, problem.message) if problem else None
 
 
 def iter_articles(paths: list[str], limit: int = MAX_CHARS, repeated: frozenset[int] | None = None) -> Iterator[Article | Reject]:
@@ -194,7 +192,7 @@ def _page(path: Path, name: str, limit: int) -> Iterator[Item]:
     html = is_html(path.name)
     try:
         size = path.stat().st_size
-        most = 4 * (MAX_MARKUP if html else limit)
+        most = 4 * (MAX_MARKUP if html else limit)  # UTF-8 takes at most 4 bytes a character
         if size > most:  # over the limit whatever it holds: do not read it
             yield name, name, _Bad("text-too-long", f"{size:,} bytes, over the limit of {most // 4:,} characters")
             return
@@ -202,11 +200,9 @@ def _page(path: Path, name: str, limit: int) -> Iterator[Item]:
     except OSError as exc:
         yield name, name, _Bad("file-unreadable", str(exc.strerror or exc))
         return
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        yield name, name, _Bad("utf8-invalid", f"byte {exc.start} (line {line}) is not valid UTF-8")
+    text = decode_raw(data)
+    if isinstance(text, PageProblem):
+        yield name, name, _Bad(text.check, f"{text.message} (line {text.line})")
         return
     problem = _text_problem(text, limit, html)
     yield name, name, problem if problem else (text, {}, html)

@@ -16,10 +16,7 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.corpus.assemble import QUOTE_TYPES
 from taq_news.preannotate.draft import draft_yaml, preannotate, registry_yaml
-from taq_news.sources.html import ExtractorMissing, is_html
-from taq_news.sources.page import is_raw_name, page_of, raw_stem
-
-MAX_MARKUP = 20_000_000  # characters of HTML read at most: a news page is a few hundred thousand
+from taq_news.sources.page import PageProblem, decode_raw, is_raw_name, raw_stem, read_page
 
 
 @dataclass(frozen=True)
@@ -75,27 +72,10 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
             except OSError as exc:
                 bad(raw_arg, None, "file-unreadable", str(exc.strerror or exc), "check the file")
                 continue
-            try:
-                raw = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                bad(raw_arg, data[: exc.start].count(b"\n") + 1, "utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save the article as UTF-8")
-                continue
-            if "\0" in raw:
-                bad(raw_arg, raw[: raw.index("\0")].count("\n") + 1, "control-character", "the article holds a NUL byte", "remove it: a raw article is text")
-                continue
-            if is_html(raw_path.name) and len(raw) > MAX_MARKUP:
-                bad(raw_arg, None, "text-too-long", f"{len(raw):,} characters of HTML, over the limit of {MAX_MARKUP:,}", "check the file is one article's page")
-                continue
-            try:
-                page = page_of(raw_path.name, raw)
-            except ExtractorMissing as exc:
-                bad(raw_arg, None, "extractor-missing", str(exc))
-                continue
-            if not page.text.strip():
-                bad(raw_arg, None, "text-empty", "the extractor found no article text in this HTML page" if page.markup is not None else "the file holds no text",
-                    "give the article's own page (not an index, a login wall or a script-only page)")
-            elif len(page.text) > max_length:
-                bad(raw_arg, None, "text-too-long", f"{len(page.text):,} characters, over the pipeline's limit of {max_length:,}", "check the file is one article; split or trim it")
+            text = decode_raw(data)
+            page = read_page(raw_path.name, text, max_length) if isinstance(text, str) else text
+            if isinstance(page, PageProblem):
+                bad(raw_arg, page.line, page.check, page.message, page.fix)
             else:
                 jobs.append(Job(doc_id, page.text, target, page.markup))
     return jobs, problems

@@ -13,8 +13,7 @@ from pathlib import Path
 from taq_news.core.checks import incident
 from taq_news.core.ecma import pattern_matches
 from taq_news.core.incidents import Incident, IncidentError
-from taq_news.sources.html import ExtractorMissing
-from taq_news.sources.page import is_raw_name, page_of, raw_stem
+from taq_news.sources.page import PageProblem, decode_raw, is_raw_name, raw_stem, read_page
 
 
 @dataclass(frozen=True)
@@ -160,24 +159,10 @@ def load_sources(raw_dir: Path, manifest: Path, rel) -> list[RawSource]:
                 )
             )
             continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            problems.append(incident("utf8-invalid", rel(path), line, name, f"byte {exc.start} is not valid UTF-8", "raw files must be UTF-8"))
-            continue
-        if "\0" in text:  # scraped pages keep their other controls (C1 ones occur); a NUL is never text
-            line = text[: text.index("\0")].count("\n") + 1
-            problems.append(incident("control-character", rel(path), line, name, "the raw file holds a NUL byte", "a raw file with NUL bytes was damaged on saving: scrape it again"))
-            continue
-        try:
-            page = page_of(name, text)
-        except ExtractorMissing as exc:
-            problems.append(incident("extractor-missing", rel(path), None, name, str(exc)))
-            continue
-        if not page.text.strip():
-            problems.append(incident("text-empty", rel(path), None, name, "the extractor found no article text in this HTML page" if page.markup is not None else "the raw file holds no text",
-                                     "save the article's page itself (not an index, a login wall or a script-only page)"))
+        text = decode_raw(data)
+        page = read_page(name, text) if isinstance(text, str) else text
+        if isinstance(page, PageProblem):
+            problems.append(incident(page.check, rel(path), page.line, name, page.message, page.fix))
             continue
         sources.append(RawSource(raw_stem(name), path, digest, page.text, page.markup, page.extractor))
     if problems:
