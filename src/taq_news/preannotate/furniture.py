@@ -202,31 +202,32 @@ def _other_lines(page: _Page) -> None:
 
 
 def _one_line(page: _Page, i: int, ln: Span) -> None:
-    """Furniture by its look, the title, or prose (whose trailing agency credit is furniture)."""
+    """Furniture by its look, the title, or prose (whose trailing agency credit is furniture).
+    Word counts are tested before patterns: most lines are long prose, and the test is cheaper."""
     lines, body_start, parts = page.lines, page.body_start, page.parts
     t = ln.text
     words = len(t.split())
     if is_stamp_line(t) and not is_prose(t):
         page.furniture(i, "timestamp")
-    elif _WIRE_CREDIT.search(t) and i > body_start:
+    elif i > body_start and _WIRE_CREDIT.search(t):
         page.furniture(i, "agency-credit")
-    elif _PHOTO_CREDIT.match(t) and words <= 12:
+    elif words <= 12 and _PHOTO_CREDIT.match(t):
         page.furniture(i, "photo-credit")
         if i > 0 and i - 1 not in page.taken and not _PHOTO_CREDIT.match(lines[i - 1].text) and len(lines[i - 1].text.split()) <= 30 and i - 1 != body_start:
             page.furniture(i - 1, "photo-caption")  # the caption above its credit
-    elif _BOILERPLATE.match(t) or (_FOOTER.match(t) is None and words <= 4 and _PROMO.match(t) and i > body_start):
+    elif _BOILERPLATE.match(t) or (words <= 4 and i > body_start and _FOOTER.match(t) is None and _PROMO.match(t)):
         page.furniture(i, "site-footer" if _BOILERPLATE.match(t) and not t.lower().startswith(("share", "follow", "sign up", "subscribe")) else "navigation")
-    elif _PROMO.match(t) and words <= 8:
+    elif words <= 8 and _PROMO.match(t):
         page.furniture(i, "video-widget" if t.lower().startswith(("watch", "video")) and re.search(r"\d:\d\d", t) else "related-link" if t.lower().startswith("related") else "navigation")
     elif _FOOTER.match(t):
         page.furniture(i, "site-footer")
-    elif _COMMENTS.search(t) and words <= 15 and i > body_start:
+    elif words <= 15 and i > body_start and _COMMENTS.search(t):
         page.furniture(i, "comment-footer")
-    elif _UI.search(t) and words <= 6:
+    elif words <= 6 and _UI.search(t):
         page.furniture(i, "navigation")
-    elif _CAPTION.match(t) and words <= 6:
+    elif words <= 6 and _CAPTION.match(t):
         page.furniture(i, "photo-caption")
-    elif _CREDIT_LINE.search(t) and words <= 8 and not is_prose(t):
+    elif words <= 8 and _CREDIT_LINE.search(t) and not is_prose(t):
         page.furniture(i, "photo-credit")
     elif i < body_start and i == page.title_line:
         parts.title = ln
