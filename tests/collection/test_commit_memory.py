@@ -19,7 +19,7 @@ from taq_news.collection import entities, run
 from taq_news.collection import inputs as reading
 from taq_news.collection.run import RunFailed, annotate
 from taq_news.core.repeats import Repeats, digest64
-from tests.collection.helpers import SHARD
+from tests.collection.helpers import SHARD, tree
 
 ENTITIES = "data/entities/train-00000-of-00001.parquet"
 
@@ -124,3 +124,28 @@ def test_duplicate_keys_are_found_when_only_repeated_keys_are_remembered(tmp_pat
     # With colliding digests every key is remembered: the same answer, at the old cost.
     monkeypatch.setattr(reading, "digest64", lambda text: 0)
     assert [(type(x).__name__, x.location) for x in reading.iter_articles([str(feed)], repeated=frozenset({0}))] == got
+
+
+def test_a_commit_that_fails_inside_the_entities_table_commits_nothing_and_resume_equals_a_clean_run(inputs, registry, local_run, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    real = entities.entity_rows
+    calls = {"n": 0}
+
+    def fails_on_the_third_range(*args):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args)
+
+    monkeypatch.setattr(entities, "BATCH_ROWS", 7)
+    monkeypatch.setattr(entities, "entity_rows", fails_on_the_third_range)
+    with pytest.raises(OSError):
+        annotate(inputs, str(out), registry, shard_size=SHARD)
+    assert not out.exists()
+    staging = [p for p in tmp_path.iterdir() if p.name != "out"]
+    assert staging and [s.name for s in staging if (s / "_shards").is_dir()]  # the shards are kept for --resume
+    assert [p for s in staging for p in s.rglob("*") if p.is_file() and "entities" in p.relative_to(s).as_posix()] == [], "no torn entities file is left"
+    monkeypatch.undo()
+    again = annotate(inputs, str(out), registry, shard_size=SHARD, resume=True)
+    assert again.reused == again.shards
+    assert tree(out) == tree(local_run[0])
