@@ -223,13 +223,17 @@ def test_brat_offsets_outside_the_text_are_bad_data(tmp_path, capsys):
 
 def test_drafts_escape_characters_yaml_refuses(tmp_path):
     # Scraped text can hold C1 controls (seen in real news pages); YAML refuses them raw.
+    from ruamel.yaml import YAML
+
     from taq_news.annotations.yamlio import load_yaml
     from taq_news.preannotate.draft import _dump
 
-    value = "Trump\x83s plan \ufffe “big”"
-    path = tmp_path / "draft.yaml"
-    path.write_text(_dump({"exact": value, "items": [{"exact": value}]}), "utf-8")
-    assert load_yaml(path) == {"exact": value, "items": [{"exact": value}]}
+    for value in ("Trump\x83s plan \ufffe “big”", "ascii only, with a DEL\x7f", "tab\tquote\"back\\slash\x01", "plain words"):
+        path = tmp_path / "draft.yaml"
+        path.write_text(_dump({"exact": value, "items": [{"exact": value}]}), "utf-8")
+        assert load_yaml(path) == {"exact": value, "items": [{"exact": value}]}, repr(value)
+    for value in (7, -3, 0, True, False, None, 2.5):  # scalars other than text keep their YAML type
+        assert YAML(typ="safe").load(_dump({"start": value, "items": [value]})) == {"start": value, "items": [value]}, repr(value)
 
 
 def test_doubled_apostrophes_pair_as_quotation_marks():

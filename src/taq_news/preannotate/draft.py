@@ -203,9 +203,14 @@ def _scalar(v) -> str:
     # Strings go straight to the encoder json.dumps(ensure_ascii=False) itself uses: a draft
     # writes hundreds of thousands of scalars, and json.dumps' set-up per call was most of the cost.
     if isinstance(v, str):
-        return _NOT_YAML_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), encode_basestring(v))
+        encoded = encode_basestring(v)
+        if encoded.isascii() and "\x7f" not in encoded:  # most are: nothing for the pattern to find (DEL is ASCII, and not YAML-printable)
+            return encoded
+        return _NOT_YAML_PRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), encoded)
     if v is None:
         return "null"
+    if type(v) is int:  # not bool, which json writes as true/false
+        return str(v)
     return json.dumps(v, ensure_ascii=False)
 
 
