@@ -91,6 +91,22 @@ def test_the_folder_validates(local_run, capsys):
     assert "PASSED" in capsys.readouterr().out
 
 
+def test_a_shard_whose_every_article_was_rejected_still_validates_and_a_collection_of_only_rejects_does_not(registry, tmp_path, capsys):
+    good = json.dumps({"text": "KABUL (Reuters) - The Taliban said on Monday they would talk. \"We are ready,\" a spokesman said."})
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(['{"text": ""}', '{"nope": 1}', '{"text": "  "}', good]) + "\n", "utf-8")
+    out = tmp_path / "out"
+    summary = annotate([str(feed)], str(out), registry, shard_size=3)
+    assert summary.shards == 2 and summary.documents == 1
+    assert pq.read_metadata(out / "data/documents/train-00000-of-00002.parquet").num_rows == 0
+    assert main(["validate", str(out)]) == 0
+    assert "PASSED" in capsys.readouterr().out
+    feed.write_text('{"text": ""}\n', "utf-8")
+    annotate([str(feed)], str(out), registry, shard_size=3)
+    assert main(["validate", str(out)]) == 1
+    assert "file-empty" in capsys.readouterr().out
+
+
 def test_validate_on_dask_gives_the_same_verdict_and_finds_a_duplicate_shard(local_run, cluster, tmp_path, capsys):
     out, _ = local_run
     assert main(["validate", str(out), "--engine", "dask", "--scheduler", cluster.scheduler_address]) == 0

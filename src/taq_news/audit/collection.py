@@ -52,10 +52,15 @@ def validate_collection(folder: Path, selection: Selection, engine: str = "auto"
     documents = sorted(p for p in (folder / "data" / "documents").glob("*.parquet"))
     if not documents:
         yield incident("file-empty", str(folder / "data" / "documents"), None, "", "the collection holds no documents shard", "run taq-news annotate again")
-    elif cluster is not None:
+        return
+    # A shard may be empty (every one of its articles rejected); a collection without a single record may not.
+    if doc.get("documents") == 0:
+        yield incident("file-empty", str(folder / "data" / "documents"), None, "", "the collection holds no records: every article was rejected (see rejects.jsonl)",
+                       "fix the input, or look at rejects.jsonl for why")
+    if cluster is not None:
         yield from _records_on_cluster(documents, selection, cluster)
     else:
-        yield from validate_record_files(documents, selection, engine, None, None)
+        yield from validate_record_files(documents, selection, engine, None, None, empty_ok=True)
     if selection.runs(5):
         yield from manifest_incidents(folder, doc)
 
@@ -83,7 +88,7 @@ def _records_on_cluster(documents: list[Path], selection: Selection, cluster: En
 
 
 def _part(path: str, selection: Selection, registry: str | None) -> tuple[str, tuple[list[Incident], CorpusIndex]]:
-    return path, validate_file_part(path, selection, "auto", registry, None)
+    return path, validate_file_part(path, selection, "auto", registry, None, empty_ok=True)
 
 
 def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:

@@ -148,9 +148,11 @@ def validate_records(
         )
 
 
-def validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir, index: CorpusIndex | None = None) -> Iterator[Incident]:
+def validate_record_files(files: list[Path], selection: Selection, engine: str, registry_path, schema_dir, index: CorpusIndex | None = None,
+                          empty_ok: bool = False) -> Iterator[Incident]:
     """Records in files. With ``index``, the cross-record checks are left to the caller, who
-    gathers the indexes of several calls (one per shard) and runs them once."""
+    gathers the indexes of several calls (one per shard) and runs them once. ``empty_ok``: a
+    file without records is no error (a collection's shard whose every article was rejected)."""
     layout = checkout_of(files[0].resolve())
     schemas = load_schemas(str(Path(schema_dir).resolve() if schema_dir else (layout.schema_dir if layout else _default_schema_dir())))
     registry = None
@@ -187,7 +189,7 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
             for item in read(f):
                 found = found or not isinstance(item, Batch) or item.batch.num_rows > 0
                 yield item
-            if not found:
+            if not found and not empty_ok:
                 # An empty export usually means the step that wrote it failed: passing it would hide that.
                 yield incident("file-empty", str(f), None, "", "the file holds no records", "pass a file with records (an empty export usually means the step that wrote it failed)")
 
@@ -195,10 +197,11 @@ def validate_record_files(files: list[Path], selection: Selection, engine: str, 
     yield from cannot_run
 
 
-def validate_file_part(path: str, selection: Selection, engine: str, registry_path: str | None, schema_dir: str | None) -> tuple[list[Incident], CorpusIndex]:
+def validate_file_part(path: str, selection: Selection, engine: str, registry_path: str | None, schema_dir: str | None,
+                       empty_ok: bool = False) -> tuple[list[Incident], CorpusIndex]:
     """One file's incidents and its index, for a worker: the caller merges the indexes."""
     index = CorpusIndex()
-    return list(validate_record_files([Path(path)], selection, engine, registry_path, schema_dir, index=index)), index
+    return list(validate_record_files([Path(path)], selection, engine, registry_path, schema_dir, index=index, empty_ok=empty_ok)), index
 
 
 def _cannot_run(check: str, file: str, message: str) -> Incident:
