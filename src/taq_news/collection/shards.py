@@ -181,9 +181,14 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
     nbytes: dict[str, int] = {}
     tables = {config: pa.Table.from_pylist(rows[config], schema=published_schema(schemas, config)) for config in SHARD_CONFIGS}
     for config, table in tables.items():
+        counts[config], nbytes[config] = table.num_rows, table.nbytes
+        if not table.num_rows:
+            # No file for no rows (a shard whose articles were all rejected, or that holds no quote): datasets
+            # cannot read an empty Parquet file (0 rows in a row group fails 5.x, no row group fails 4.x).
+            nbytes[config] = 0
+            continue
         rel = shard_file(config, shard.index, setup.n_shards)
         files[rel] = write_staged(setup.staging, rel, parquet_bytes(table), COMMAND)
-        counts[config], nbytes[config] = table.num_rows, table.nbytes
     # The entities table needs every shard's pairs and proposals, sorted: made here, on the worker, and only merged at commit.
     own = entity_meta(proposed[k] for k in sorted(proposed) if k not in setup.registry)
     merge = {pairs_file(shard.index): write_staged(setup.staging, pairs_file(shard.index), sorted_bytes(entity_pairs(tables["documents"])), COMMAND),
