@@ -130,7 +130,6 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
     staged_resume = any(staged.path.iterdir())
 
     def accept(result: ShardResult, reused: bool) -> None:
-        result.proposed = {}  # its done-record keeps them, and the commit reads them back from there
         results[result.index] = result
         if not reused:
             summary.pids.add(result.pid)

@@ -81,7 +81,6 @@ class ShardResult:
     rows: dict[str, int]  # config -> rows in this shard
     nbytes: dict[str, int]  # config -> in-memory Arrow bytes (dataset_info's num_bytes)
     rejects: list[dict]  # {"index", "location", "check", "reason"}
-    proposed: dict[str, Entity]
     merge: dict[str, str]  # files staged for the commit's entities merge only (pairs, proposals) -> SHA-256
     pid: int = 0
     builds: int = 0  # pipelines this worker process had built when it ran the shard
@@ -90,15 +89,14 @@ class ShardResult:
     def to_json(self) -> bytes:
         doc = {
             "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes,
-            "rejects": self.rejects, "proposed": {k: asdict(e) for k, e in sorted(self.proposed.items())}, "merge": self.merge,
+            "rejects": self.rejects, "merge": self.merge,
         }
         return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> ShardResult:
         doc = json.loads(data)
-        proposed = {k: Entity(**{**e, "aliases": tuple(e["aliases"])}) for k, e in doc["proposed"].items()}
-        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], proposed, doc["merge"])
+        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], doc["merge"])
 
 
 def shard_file(config: str, index: int, n: int) -> str:
@@ -193,7 +191,7 @@ def run_shard(shard: Shard, setup: Setup) -> ShardResult:
     own = entity_meta(proposed[k] for k in sorted(proposed) if k not in setup.registry)
     merge = {pairs_file(shard.index): write_staged(setup.staging, pairs_file(shard.index), sorted_bytes(entity_pairs(tables["documents"])), COMMAND),
              proposed_file(shard.index): write_staged(setup.staging, proposed_file(shard.index), sorted_bytes(own), COMMAND)}
-    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, rejects, proposed, merge,
+    result = ShardResult(shard.index, shard.digest(setup.fingerprint), files, counts, nbytes, rejects, merge,
                          os.getpid(), BUILDS["count"], time.perf_counter() - began)
     write_staged(setup.staging, done_file(shard.index), result.to_json(), COMMAND)
     return result
