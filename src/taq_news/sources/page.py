@@ -43,12 +43,11 @@ class PageProblem:
 
 
 def decode_raw(data: bytes) -> str | PageProblem:
-    """A raw article's bytes as text: UTF-8, with no NUL byte."""
+    """A raw article's bytes as UTF-8 text (the rest is checked by ``read_page`` or ``markup_problem``)."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return PageProblem("utf8-invalid", f"byte {exc.start} is not valid UTF-8", "save the article as UTF-8", data[: exc.start].count(b"\n") + 1)
-    return _nul(text) or text
 
 
 def _nul(text: str) -> PageProblem | None:
@@ -61,11 +60,12 @@ def _nul(text: str) -> PageProblem | None:
 
 def markup_problem(markup: str) -> PageProblem | None:
     """What rules an HTML page out before its text is extracted: a NUL byte, no markup at all, more than MAX_MARKUP characters."""
-    if not markup.strip():
-        return PageProblem("text-empty", "the HTML page is empty", _EMPTY_FIX)
-    if len(markup) > MAX_MARKUP:
-        return PageProblem("text-too-long", f"{len(markup):,} characters of HTML, over the limit of {MAX_MARKUP:,}", "check the file is one article's page")
-    return _nul(markup)
+    problem = _nul(markup)
+    if problem is None and not markup.strip():
+        problem = PageProblem("text-empty", "the HTML page is empty", _EMPTY_FIX)
+    if problem is None and len(markup) > MAX_MARKUP:
+        problem = PageProblem("text-too-long", f"{len(markup):,} characters of HTML, over the limit of {MAX_MARKUP:,}", "check the file is one article's page")
+    return problem
 
 
 _EMPTY_FIX = "give the article's own page (not an index, a login wall or a script-only page)"
