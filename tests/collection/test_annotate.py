@@ -22,6 +22,7 @@ import pytest
 from taq_news.cli.app import main
 from taq_news.collection.run import RunFailed, annotate
 from taq_news.core.cluster import EngineSpec
+from taq_news.preannotate import accuracy
 from tests.collection import helpers
 from tests.collection.helpers import COUNT, SHARD, tree
 from tests.conftest import ROOT
@@ -174,6 +175,7 @@ def test_the_card_says_how_it_was_made(local_run):
     overall = next(line for line in readme.splitlines() if line.startswith("| **overall** |"))
     exact_f1, overlap_f1 = overall.split("|")[3].split("/")[2].strip(), overall.split("|")[4].split("/")[2].strip()
     assert f"| {exact_f1} | {overlap_f1} |" in card, "the card's accuracy figures are the README's evaluation"
+    assert accuracy.card_table() in card  # the package's accuracy record, its one source
 
 
 def test_a_poisoned_article_is_rejected_and_the_run_completes(inputs, registry, dask_engine, tmp_path, local_run):

@@ -109,6 +109,7 @@ class QuoteScores:
     exact: PRF
     overlap: PRF
     speaker_agreement: float | None
+    speaker_agreement_direct: float | None  # over the matched pairs that are direct quotes
     cue_agreement: float | None
     type_kappa: float | None
     matched: int
@@ -135,11 +136,14 @@ def quote_scores(
     if hasattr(same_speaker, "fit"):
         same_speaker.fit(pairs)
     speakers = [same_speaker(a, b) for a, b in pairs]
+    # direct quotes: by the reference's type, or the prediction's where the reference has none (brat gold)
+    direct = [ok for ok, (a, b) in zip(speakers, pairs, strict=True) if (a.get("type") or b.get("type")) == "direct"]
     cues = [(a["cue"] or {}).get("text") == (b["cue"] or {}).get("text") and (a["cue"] or {}).get("start") == (b["cue"] or {}).get("start") for a, b in pairs]
     return QuoteScores(
         exact=PRF(exact_tp, n_pred, n_ref),
         overlap=PRF(len(pairs), n_pred, n_ref),
         speaker_agreement=sum(speakers) / len(speakers) if speakers else None,
+        speaker_agreement_direct=sum(direct) / len(direct) if direct else None,
         cue_agreement=sum(cues) / len(cues) if cues else None,
         type_kappa=cohen_kappa([(a["type"], b["type"]) for a, b in pairs]),
         matched=len(pairs),

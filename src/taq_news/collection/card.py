@@ -8,6 +8,7 @@ from collections import Counter
 
 from taq_news.core.schema import SchemaSet
 from taq_news.core.version import __version__
+from taq_news.preannotate import accuracy
 from taq_news.publishing.card import card_with_info
 
 HEADER = """---
@@ -58,8 +59,10 @@ says `origin: machine`, each record `annotation.method: machine`).
 ## How accurate the pre-annotator is
 
 Measured against the five-article TAQ-News gold corpus (quotes and entities on the gold
-clean text) and on PolNeAR's development split (`taq-news evaluate` in the TAQ-News
-repository re-runs both; the README there has the full tables):
+clean text), the TAQ-News development set (fictional articles in many outlets' styles)
+and PolNeAR's development split (its documents are annotation files; some texts have
+two). Each row's command, in the TAQ-News repository, re-runs it; the README there has
+the full tables:
 
 {accuracy}
 
@@ -72,13 +75,6 @@ beyond the registry's entries: speakers the registry lacks are proposed entries
 The annotations are released under CC BY 4.0. The article texts are not covered:
 they remain the copyright of their publishers and of whoever collected them.
 """
-
-# The pre-annotator's published evaluation (README "Evaluation"; re-run with taq-news evaluate).
-ACCURACY = """| gold | content exact F1 | content overlap F1 | cue acc. | speaker acc. | entity strict F1 |
-|---|---:|---:|---:|---:|---:|
-| TAQ-News gold (5 articles, 81 quotes) | 0.899 | 0.962 | 1.000 | 0.934 | 0.981 |
-| PolNeAR dev (84 articles, 2,319 quotes) | 0.381 | 0.630 | 0.798 | 0.868 | n/a |"""
-
 
 def _size(n: int) -> str:
     for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
@@ -95,5 +91,5 @@ def collection_card(schemas: SchemaSet, name: str, inputs: list[str], rows: dict
         counts.append("- Rejects by check: " + ", ".join(f"`{c}` {n:,}" for c, n in sorted(rejects.items())) + ".")
     shown = ", ".join(f"`{i}`" for i in inputs[:5]) + (f" and {len(inputs) - 5} more" if len(inputs) > 5 else "")
     text = HEADER.format(name=name, size=_size(rows["documents"])) + BODY.format(
-        name=name, version=__version__, inputs=shown, counts="\n".join(counts), accuracy=ACCURACY)
+        name=name, version=__version__, inputs=shown, counts="\n".join(counts), accuracy=accuracy.card_table())
     return card_with_info(text, schemas, rows, nbytes)

@@ -15,7 +15,8 @@ Two gold sources:
   mention overlaps the gold source mention (brat has no referent ids).
 
 Metrics (definitions in ``scoring``): quote content exact and overlap P/R/F1,
-cue accuracy and speaker accuracy over overlap-matched quotes, entity strict
+cue accuracy and speaker accuracy over overlap-matched quotes (and over the matched
+direct quotes alone: by the gold's type, or the prediction's for brat gold, which has none), entity strict
 and partial F1 (nervaluate) where the gold has entities, and for our corpus the
 character F1 of removed furniture.
 """
@@ -171,6 +172,7 @@ class Row:
     overlap: PRF
     cue: float | None
     speaker: float | None
+    speaker_direct: float | None  # over matched direct quotes (the gold's type; the prediction's for brat gold, which has none)
     entity_strict: PRF | None
     entity_partial: PRF | None
     furniture: PRF | None
@@ -196,7 +198,7 @@ def _row(name: str, group: list[GoldDoc], preds: dict, same_speaker) -> Row:
     if len(chars) == len(group):
         furn = PRF(sum(len(gold & pred) for gold, pred in chars), sum(len(pred) for _, pred in chars), sum(len(gold) for gold, _ in chars))
     return Row(name, sum(len(v) for v in ref_q.values()), sum(len(v) for v in pred_q.values()),
-               qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement,
+               qs.exact, qs.overlap, qs.cue_agreement, qs.speaker_agreement, qs.speaker_agreement_direct,
                ent["strict"] if ent else None, ent["partial"] if ent else None, furn,
                _agreement(group, preds, "parts"), _agreement(group, preds, "metadata"))
 
@@ -241,14 +243,15 @@ def _ratio(x: tuple[int, int] | None) -> str:
 def render(rows: list[Row], title: str) -> str:
     """The table; page-part and metadata columns only where some row has them (not for brat gold)."""
     extra = any(r.parts is not None or r.metadata is not None for r in rows)
-    head = "| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |"
-    rule = "|---|---:|---|---|---:|---:|---|---|---|"
+    head = ("| document | quotes gold/pred | content exact P/R/F1 | content overlap P/R/F1 | cue acc. | speaker acc. | speaker acc., direct "
+            "| entity strict P/R/F1 | entity partial P/R/F1 | furniture chars P/R/F1 |")
+    rule = "|---|---:|---|---|---:|---:|---:|---|---|---|"
     if extra:
         head, rule = head + " title/dateline/byline right | outlet/date right |", rule + "---:|---:|"
     lines = [f"{title}", "", head, rule]
     for r in rows:
         name = f"**{r.name}**" if r.name == "overall" else r.name
-        line = (f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | "
+        line = (f"| {name} | {r.quotes_gold}/{r.quotes_pred} | {_prf(r.exact)} | {_prf(r.overlap)} | {_f(r.cue)} | {_f(r.speaker)} | {_f(r.speaker_direct)} | "
                 f"{_prf(r.entity_strict)} | {_prf(r.entity_partial)} | {_prf(r.furniture)} |")
         lines.append(line + (f" {_ratio(r.parts)} | {_ratio(r.metadata)} |" if extra else ""))
     return "\n".join(lines) + "\n"

@@ -36,7 +36,7 @@ from typing import overload
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function the stubs omit
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from taq_news.core.quote_marks import Passage, find_passages, rstrip_end
 from taq_news.core.tokens import text_of
@@ -88,6 +88,7 @@ class QuoteDraft:
 
 
 _NEWLINE = re.compile("\n")
+_ASKED = tuple(end + mark for end in "?!" for mark in ("”", '"', "’", "''"))
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
             opened = passages[bisect_left(starts, idx[units[-1][0]]) : bisect_left(starts, boundary)]
             inside = any(p.closed and boundary < p.end for p in opened)
             same_par = "\n" not in text_[idx[units[-1][1] - 1] : boundary]
-            if inside and same_par:
+            # '“... the results?” he said.': spaCy ends a sentence at the question mark, but a
+            # lower-case word after the closing mark continues it (the attribution)
+            attribution = text_[max(0, boundary - 8) : boundary].rstrip().endswith(_ASKED) and _attribution_opens(doc, a, b)
+            if (inside or attribution) and same_par:
                 units[-1][1] = b
                 continue
         units.append([a, b])
@@ -144,6 +148,18 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
         last_end = ends[b - 1]
         out.append(Unit(a, b, paragraph))
     return out
+
+
+def _attribution_opens(doc: Doc, a: int, b: int) -> bool:
+    """The sentence spaCy starts after '?”' is the quote's attribution: it opens in lower case
+    ("he said") or with a short name and a speech verb ("Mr. Trump asked", "Hannity pressed")."""
+    first = doc[a]
+    if first.text[:1].islower():
+        return True
+    j = a
+    while j < b and j - a < 4 and (doc[j].is_title or doc[j].is_upper or doc[j].lower_ in ("mr.", "mrs.", "ms.", "dr.")) and not doc[j].is_punct:
+        j += 1
+    return a < j < b and doc[j].lower_ in cue_forms() and doc[j].lower_ not in NOUN_LIKE
 
 
 def _is_cue(doc: Doc, i: int) -> bool:
@@ -303,6 +319,8 @@ def _left_np_core(doc: Doc, cue_start: int, floor: int) -> tuple[int, int] | Non
 
 
 def _right_np(doc: Doc, i: int, limit: int) -> tuple[int, int] | None:
+    while i < limit and doc[i].is_space:
+        i += 1  # 'said  Chris Russell': a doubled space is a token of its own
     j = i
     while j < limit and j - i < 12:
         tok = doc[j]
@@ -325,9 +343,10 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
     if not (head[0].is_title or head[0].is_upper) or any(t.text in OPEN_MARKS + CLOSE_MARKS for t in head):
         return None
     # a name phrase, maybe followed by a time ("Clinton in December 1992"); not a clause
-    speaker_end = next((t.i for t in head if t.is_lower and t.lower_ in ("in", "on", "at", "to")), k)
-    name_part = [t for t in doc[unit.start : speaker_end] if t.is_alpha]
-    if not name_part or not all(t.is_title or t.is_upper or t.lower_ in ("of", "the", "al", "bin") for t in name_part):
+    first = unit.start + 2 if k > unit.start + 2 and head[0].lower_ == "according" and head[1].lower_ == "to" else unit.start  # "According to X: ..."
+    speaker_end = next((t.i for t in doc[first:k] if t.is_lower and t.lower_ in ("in", "on", "at", "to")), k)
+    name_part = [t for t in doc[first : speaker_end] if t.is_alpha]
+    if not name_part or not all(t.is_title or t.is_upper or t.lower_ in ("of", "the", "al", "bin") or (first > unit.start and t.text[0].isupper()) for t in name_part):
         return None
     time_part = [t for t in doc[speaker_end:k] if t.is_alpha and t.lower_ not in ("in", "on", "at", "to", "the")]
     if any(t.is_lower for t in time_part) or (found_cues and any(cue_forms().get(t.lower_) for t in head)):
@@ -337,35 +356,78 @@ def _colon_attribution(doc: Doc, text: str, unit: Unit, ua: int, ub: int, passag
         return None
     whole = [p for p in passages if p.start == content[0] and p.end >= content[1] - 1]
     if whole:
-        return QuoteDraft("direct", [(whole[0].start, whole[0].end)], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
+        return QuoteDraft("direct", [(whole[0].start, whole[0].end)], _span_chars(doc, k, k + 1), _span_chars(doc, first, speaker_end), rule="colon")
     kind = "mixed" if any(content[0] <= p.start < content[1] for p in passages) else "indirect"
     full_name = sum(1 for t in name_part if t.is_title or t.is_upper) >= 2 or any(t.ent_type_ == "PERSON" for t in name_part)
     if kind == "indirect" and not (full_name and text[content[1] : ub].strip()[:1] in (".", "!", "?") or text[content[1] - 1 : content[1]] in ("?", "!")):
         return None  # "Poll: Trump ties Clinton" - a headline label, not a quote; "Alex Seitz-Wald: She is right ..." is one
-    return QuoteDraft(kind, [content], _span_chars(doc, k, k + 1), _span_chars(doc, unit.start, speaker_end), rule="colon")
+    return QuoteDraft(kind, [content], _span_chars(doc, k, k + 1), _span_chars(doc, first, speaker_end), rule="colon")
+
+
+# Words that open an introductory phrase before a sentence's subject ("Hours later, Trump ...",
+# "Back in 1999, Mr. Trump ...", "When asked about it, Canova ..."), beside the prepositions.
+INTRO_HEADS = frozenset({
+    "after", "before", "last", "earlier", "later", "when", "while", "as", "since", "although", "though", "if", "because", "once",
+    "until", "here", "there", "instead", "meanwhile", "still", "now", "then", "back", "hours", "days", "minutes", "moments",
+    "weeks", "months", "years", "decades", "shortly", "soon", "speaking", "asked", "appearing", "writing", "according",
+    "however", "yet", "also", "separately", "previously", "today", "yesterday",
+})
+
+SUBORDINATORS = frozenset({"when", "while", "as", "although", "though", "if", "because", "since", "after", "before", "once", "until"})
 
 
 def _after_intro(doc: Doc, start: int, limit: int) -> int:
-    """Where a sentence's subject starts: after an opening "But"/"And" and an introductory
-    phrase closed by a comma ("On Thursday, Trump ...", "In August, the groups ...")."""
+    """Where a sentence's subject starts: after an opening "But"/"And" and the introductory
+    phrases closed by a comma ("On Thursday, Trump ...", "Last month, when I asked him, he ...",
+    "Speaking to reporters, the minister ..."). A phrase may hold commas of its own ("In a
+    wide-ranging, in-prison interview ..., Lazar"): it runs on while the next word is lower-case."""
     j = start
     if j < limit and doc[j].lower_ in ("but", "and", "so", "yet"):
         j += 1
-    if j < limit and doc[j].lower_ in PP_HEADS | {"after", "before", "last", "earlier", "later"}:
-        k = j
-        while k < limit and k - j <= 6 and doc[k].text != ",":
+    while j < limit and (doc[j].lower_ in PP_HEADS or doc[j].lower_ in INTRO_HEADS or _time_ago(doc, j, limit)
+                         or (doc[j].is_title and doc[j].lower_.endswith(("ing", "ed")) and len(doc[j]) > 4)):
+        if j + 1 < limit and doc[j + 1].lower_ in SUBJECT_PRONOUNS - {"it"}:
+            return j + 1  # "Then he cut into Bush, calling him ..."
+        k = j + 1
+        while k < limit and k - j <= 25 and not (doc[k].text == "," and k + 1 < limit and _opens_subject(doc[k + 1])):
+            if doc[k].text in (";", ":"):
+                return j
             k += 1
-        if k < limit and doc[k].text == ",":
-            return k + 1
+        if not (k < limit and doc[k].text == ","):
+            # no comma before the cue: the cue is in the clause itself ("While Mr. Ryan is ... and wrote ...")
+            return j + 1 if doc[j].lower_ in SUBORDINATORS else j
+        j = k + 1
     return j
+
+
+def _time_ago(doc: Doc, j: int, limit: int) -> bool:
+    """ "Eight years ago," "Two days later," "A week earlier,": a short time phrase and its comma."""
+    k = j + 1
+    while k < limit and k - j < 4 and doc[k].text != ",":
+        k += 1
+    return k < limit and doc[k].text == "," and k - j >= 2 and doc[k - 1].lower_ in ("ago", "later", "earlier", "before")
+
+
+def _token_span(doc: Doc, chars: tuple[int, int]) -> tuple[int, int] | None:
+    span = doc.char_span(*chars, alignment_mode="expand")
+    return (span.start, span.end) if span is not None else None
+
+
+def _opens_subject(tok: Token) -> bool:
+    """A word a subject can start with, after an introductory phrase's comma (not "in-prison" in "In a wide-ranging, in-prison interview")."""
+    return not tok.is_lower or tok.lower_ in SUBJECT_PRONOUNS or tok.lower_ in DETERMINERS
 
 
 def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
     """A sentence-opening name or determiner phrase: "Republican Senator Lindsey Graham", "The United Nations report"."""
     j = start
+    if j < limit and doc[j].lower_ in SUBJECT_PRONOUNS - {"it"} and (j + 1 >= limit or not doc[j + 1].is_punct):
+        return j, j + 1  # "Last month, when I asked him, he ... said"
+    if j < limit and (doc[j].lower_ in PP_HEADS or doc[j].lower_ in INTRO_HEADS):
+        return None  # "In", "Hours", "Here": an introductory phrase, never the subject
     if j < limit and doc[j].lower_ in DETERMINERS:
         j += 1
-    while j < limit and (doc[j].is_title or doc[j].is_upper) and not doc[j].is_punct:
+    while j < limit and doc[j].text[:1].isupper() and not doc[j].is_punct:  # "McConnell", "LeVell": capitalized, not title case
         j += 1
     if j == start + 1 and doc[start].lower_ in DETERMINERS:
         # "The departments declined ...": a determiner and a few lower-case words before the verb
@@ -578,14 +640,21 @@ def _attribute(st: _Sentence, cue: _Cue) -> None:
     if speaker and speaker[1] > a:
         speaker = None
     if a > st.unit.start and doc[a - 1].text == "," and doc[cue.b - 1].lower_.endswith("ing"):
-        # ", saying ...": the participle's subject is the sentence's, not the noun before the comma
-        subject = _subject(doc, _after_intro(doc, st.unit.start, a), a)
+        # ", saying ...": the participle's subject is the sentence's, not the noun before the comma;
+        # after a quote's attribution ('“...,” he said, adding ...') it is that attribution's speaker
+        earlier = [q.speaker for q in st.quotes if q.speaker is not None and q.cue is not None and q.cue[1] <= doc[a].idx]
+        subject = _token_span(doc, earlier[-1]) if earlier else _subject(doc, _after_intro(doc, st.unit.start, a), a)
+        if subject is not None:
+            speaker = subject
+    elif a > st.unit.start + 1 and doc[a - 1].lower_ in ("by", "before", "after", "without", "while") and doc[cue.b - 1].lower_.endswith("ing"):
+        # "She followed that by saying ...", "He deflected questions before saying ...": the sentence's subject
+        subject = _subject(doc, _after_intro(doc, st.unit.start, a - 1), a - 1)
         if subject is not None:
             speaker = subject
     if speaker is None and a > st.unit.start + 2 and doc[a - 1].lower_ in ("and", "but") and doc[a - 2].is_lower and doc[a - 2].lower_.endswith("ed"):
         speaker = _left_np(doc, a - 2, st.unit.start)  # "he laughed and told me": the subject of the verb before "and"
     if speaker is None and a > st.unit.start + 1 and doc[a - 1].lower_ in ("and", "but"):
-        speaker = _subject(doc, st.unit.start, a)  # "X praised Y and said ...": the sentence's subject
+        speaker = _subject(doc, _after_intro(doc, st.unit.start, a), a)  # "X praised Y and said ...": the sentence's subject
     if _interrupted_by_cue(st, cue, speaker):
         return
     if _cue_then_quote(st, cue, after, c, rest_start, speaker, addressee):
@@ -756,8 +825,9 @@ def _participle(st: _Sentence, cue: _Cue, content: tuple[int, int] | None) -> No
     """A participle cue after a comma (", adding ..."): the speaker of the quote before,
     or else the subject that opens the sentence ("Senator X commented ..., stating ...")."""
     doc, a, b = st.doc, cue.a, cue.b
-    if not st.quotes and content and doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == ",":
-        subject = _subject(doc, st.unit.start, a)
+    cut = content is not None and any(p.start < content[1] and content[0] < p.end and not content[0] <= p.start < p.end <= content[1] for p in st.passages)
+    if not st.quotes and content and not cut and doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == ",":
+        subject = _subject(doc, _after_intro(doc, st.unit.start, a), a)
         if subject:
             st.quotes.append(QuoteDraft(st.kind(content), [content], cue.chars, _chars(doc, subject), rule="participle-subject"))
             return
@@ -774,6 +844,12 @@ def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[Qu
     only = [p for p in st.passages if p.start not in st.used]
     if not only or _outside_words(st.text[st.ua : st.ub], [(p.start - st.ua, p.end - st.ua) for p in only]):
         return
+    signed = _dash_signature(st.doc, units, u_index)
+    if signed is not None:
+        st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, signed, rule="dash-signature"))
+        for p in only:
+            st.used.add(p.start)
+        return
     prev = quotes[-1] if quotes else None
     if prev is None:
         return  # no speaker before it to depend on: the passages stay unclaimed (non-quotes in the draft), never unaccounted
@@ -783,6 +859,30 @@ def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[Qu
         st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
     for p in only:
         st.used.add(p.start)
+
+
+def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int] | None:
+    """The name in a signature line after a quotation ('"..."' then '- Senator Ann Roe, in a tweet.'),
+    as characters: a unit opening with a dash and a capitalized name, at most a paragraph after the
+    quotation. spaCy keeps a dash written against the name in its token ("-President")."""
+    if u_index + 1 >= len(units):
+        return None
+    nxt = units[u_index + 1]
+    first = doc[nxt.start].text
+    if nxt.paragraph - units[u_index].paragraph > 1 or first[:1] not in ("-", "—", "–"):
+        return None
+    glued = first.lstrip("-—–")
+    if glued and not glued[:1].isupper():
+        return None
+    a = j = nxt.start if glued else nxt.start + 1
+    while j < nxt.end and j - a < 6 and (doc[j].is_title or doc[j].is_upper or j == a and glued or doc[j].text in (".", "-") and j > a):
+        j += 1
+    while j > a and doc[j - 1].text in (".", "-"):
+        j -= 1
+    if j == a or not (j == nxt.end or doc[j].text in (",", ".", ";", "(")):
+        return None
+    start = doc[a].idx + (len(first) - len(glued) if glued else 0)
+    return start, doc[j - 1].idx + len(doc[j - 1].text)
 
 
 def _before_close(text: str, p: Passage) -> str:

@@ -1,0 +1,99 @@
+"""Speaker rules on sentences written for these tests (fictional people and outlets): the
+mention each quote is attributed to, as `taq-news evaluate` scores it against brat gold."""
+
+from __future__ import annotations
+
+import pytest
+
+from taq_news.annotations.registry import load_registry
+from taq_news.preannotate.pipeline import make_nlp
+from taq_news.preannotate.quotes import find_quotes
+from tests.conftest import ROOT
+
+NLP = make_nlp(load_registry(ROOT / "dataset/entities.yaml", "entities.yaml"))
+
+
+def attributions(text: str) -> list[tuple[str, str | None, str]]:
+    """(content, speaker mention, rule) per quote; a bare quote shows its attribution's mention."""
+    quotes, _ = find_quotes(NLP(text))
+    out = []
+    for q in quotes:
+        mention = q.speaker or (q.speaker_of.speaker if q.speaker_of is not None else None)
+        out.append((" / ".join(text[a:b] for a, b in q.content), text[mention[0]:mention[1]] if mention else None, q.rule))
+    return out
+
+
+@pytest.mark.parametrize("text, content, speaker", [
+    # spaCy ends the sentence at the question mark; the attribution after it still belongs to the quote
+    ("The mayor spoke first.\n\n“How will we pay for the bridge?” she asked.",
+     "“How will we pay for the bridge?”", "she"),
+    ("“Is anyone listening to the farmers?” Mr. Odhiambo asked.",
+     "“Is anyone listening to the farmers?”", "Mr. Odhiambo"),
+    ("“Not again!” Councillor Vesna Petrak said.",
+     "“Not again!”", "Councillor Vesna Petrak"),
+])
+def test_an_attribution_after_a_question_or_exclamation_mark_is_the_quotes(text, content, speaker):
+    assert (content, speaker, "quote-then-cue") in attributions(text)
+
+
+def test_a_new_sentence_after_a_question_is_not_taken_for_its_attribution():
+    text = "“Who will pay?” The council has not answered that question, officials said."
+    assert all(speaker != "The council" for _, speaker, _ in attributions(text))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # introductory phrases before the subject are never the speaker
+    ("Hours later, Mayor Ilse Brandt returned the favour, telling reporters, “He is a fine neighbour.”", "Mayor Ilse Brandt"),
+    ("Back in 2009, Mr. Faraday praised the plan, saying, “It will pay for itself.”", "Mr. Faraday"),
+    ("Here in Tamsworth, Ms. Oyelaran stepped up her campaign, saying, “We will win this county.”", "Ms. Oyelaran"),
+    ("Speaking to farmers on Friday, the minister defended the tax, adding, “Nobody likes it.”", "the minister"),
+    # an intro with a comma of its own, then the subject
+    ("In a long, friendly interview last week, Dorota Lenz said she was ready and added, “I will run.”", "Dorota Lenz"),
+    # an intro and a subordinate clause, then a pronoun subject
+    ("Last month, when I asked him about the vote, he smiled and said, “I have no idea.”", "he"),
+    ("Then he turned to the crowd, saying, “Go home, all of you!”", "he"),
+    # the cue inside a subordinate clause: its subject is the speaker
+    ("While Mr. Castellano is a critic of the deal and said, “It is a bad bargain,” he voted for it.", "Mr. Castellano"),
+])
+def test_the_subject_after_an_introductory_phrase_is_the_speaker(text, speaker):
+    got = attributions(text)
+    assert got and got[0][1] == speaker, got
+
+
+def test_according_to_before_a_colon_names_the_source_not_according():
+    text = "According to the Harbour Gazette: “The ferry will stop running in March.”"
+    assert attributions(text) == [("“The ferry will stop running in March.”", "the Harbour Gazette", "colon")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a participle after a preposition takes the sentence's subject
+    ("Ms. Adeyemi closed her speech by saying, “We are not done yet.”", "Ms. Adeyemi"),
+    ("On Tuesday, Mr. McAllister deflected questions before saying, “It is time to move on.”", "Mr. McAllister"),
+    # a participle after a quote's attribution takes that attribution's speaker, not the sentence's opening name
+    ("Governor Ruth Abara was blunt on Monday: “We built this,” she said, adding, “And we will keep it.”", "she"),
+    # a short time phrase before the subject
+    ("Eight years ago, he backed the mayor and said, “She has done nothing for us.”", "he"),
+])
+def test_participles_and_time_phrases_find_the_speaker(text, speaker):
+    got = attributions(text)
+    assert got and got[-1][1] == speaker, got
+
+
+def test_a_doubled_space_after_the_cue_does_not_lose_the_speaker():
+    got = attributions('"The vote was never close," said  Republican strategist Ines Volkova.')
+    assert got == [('"The vote was never close,"', "Republican strategist Ines Volkova", "quote-then-cue")]
+
+
+@pytest.mark.parametrize("signature, speaker", [
+    ("- Senator Hal Brennan.", "Senator Hal Brennan"),
+    ("-Mayor Ilse Brandt, in a statement.", "Mayor Ilse Brandt"),
+    ("— Ann Roe", "Ann Roe"),
+])
+def test_a_signature_line_after_a_quotation_names_its_speaker(signature, speaker):
+    text = f"The council met again.\n\n\"We will not raise the tax this year.\"\n\n{signature}\n\nThe vote is on Friday."
+    assert ('"We will not raise the tax this year."', speaker, "dash-signature") in attributions(text)
+
+
+def test_a_dash_line_that_is_no_name_signs_nothing():
+    text = "The council met again.\n\n\"We will not raise the tax this year.\"\n\n- and that was all.\n\nThe vote is on Friday."
+    assert all(rule != "dash-signature" for _, _, rule in attributions(text))
