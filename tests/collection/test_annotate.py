@@ -112,6 +112,34 @@ def test_a_shard_whose_every_article_was_rejected_still_validates_and_a_collecti
     assert "file-empty" in capsys.readouterr().out
 
 
+def test_a_config_with_no_rows_in_the_whole_collection_is_not_offered_and_every_listed_one_loads(registry, tmp_path, capsys):
+    # articles without a single quotation: the quotes config has no file, so the card and Croissant must not offer it
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": t}) for t in ("The Taliban held talks in Doha on Monday.", "Rain fell on Kabul for a third day.")) + "\n", "utf-8")
+    out = tmp_path / "out"
+    summary = annotate([str(feed)], str(out), registry, shard_size=1)
+    assert summary.rows["quotes"] == 0 and not list((out / "data").glob("quotes/*.parquet"))
+    assert main(["validate", str(out)]) == 0, capsys.readouterr().out
+    import datasets
+    from ruamel.yaml import YAML
+
+    header = (out / "README.md").read_text("utf-8").split("---\n")[1]
+    card = YAML(typ="safe").load(header)
+    listed = [c["config_name"] for c in card["configs"]]
+    assert "quotes" not in listed and "documents" in listed
+    assert [c["config_name"] for c in card["dataset_info"]] == listed
+    for config in listed:
+        loaded = datasets.load_dataset(str(out), config, split="train", cache_dir=str(tmp_path / "hf"))
+        assert loaded.num_rows == summary.rows[config], config
+    croissant = json.loads((out / "croissant.json").read_text("utf-8"))
+    assert [rs["@id"] for rs in croissant["recordSet"]] == listed, "Croissant offers no record set without files"
+    assert all(not d["@id"].startswith("quotes") for d in croissant["distribution"])
+    mlc = pytest.importorskip("mlcroissant")
+    ds = mlc.Dataset(str(out / "croissant.json"))
+    assert [len(list(ds.records(config))) for config in listed] == [summary.rows[c] for c in listed]
+    assert "No `quotes` rows" in (out / "README.md").read_text("utf-8")
+
+
 def test_validate_on_dask_gives_the_same_verdict_and_finds_a_duplicate_shard(local_run, cluster, tmp_path, capsys):
     out, _ = local_run
     assert main(["validate", str(out), "--engine", "dask", "--scheduler", cluster.scheduler_address]) == 0

@@ -87,6 +87,9 @@ def collection_card(schemas: SchemaSet, name: str, inputs: list[str], rows: dict
                     rejects: Counter[str], articles: int) -> str:
     counts = [f"- {articles:,} input items; {rows['documents']:,} records; {sum(rejects.values()):,} rejected.",
               f"- {rows['quotes']:,} quotes, {rows['ner']:,} sentences, {rows['entities']:,} registry entities."]
+    missing = [c for c in ("documents", "quotes", "entities", "ner") if not rows[c]]
+    if missing:
+        counts.append("- " + "; ".join(f"No `{c}` rows" for c in missing) + ": a config without rows has no file and is not offered below.")
     if rejects:
         counts.append("- Rejects by check: " + ", ".join(f"`{c}` {n:,}" for c, n in sorted(rejects.items())) + ".")
     shown = ", ".join(f"`{i}`" for i in inputs[:5]) + (f" and {len(inputs) - 5} more" if len(inputs) > 5 else "")

@@ -188,8 +188,9 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     inputs = [Path(p).name for p in paths]
     card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
     listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
-    files: dict[str, bytes | str | Written] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner")}
-    files["entities"] = Written(entities_sha)
+    files: dict[str, bytes | str | Written] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner") if rows[c]}
+    if rows["entities"]:
+        files["entities"] = Written(entities_sha)
     about = About(name, f"Machine-annotated news records made by taq-news annotate {__version__} in the TAQ-News schema; no record was checked by a person.",
                   "Annotations: CC BY 4.0. The article texts are not covered: they remain the copyright of their publishers and of whoever collected them.")
     listing["croissant.json"] = write_staged(staged.path, "croissant.json", croissant_bytes(croissant(schemas, files, __version__, "", None, about)), COMMAND)

@@ -62,17 +62,19 @@ def split_card(text: str) -> tuple[str, str]:
 
 
 def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int], row_bytes: dict[str, int]) -> str:
-    """The card with its ``configs`` and ``dataset_info`` regenerated from the schema."""
+    """The card with its ``configs`` and ``dataset_info`` regenerated from the schema. A config
+    without rows has no file (``datasets`` cannot read an empty Parquet file), so it is not offered."""
     header, body = split_card(card_text)
     y = _yaml()
     data = y.load(header) or {}
+    offered = [c for c in CONFIGS if row_counts.get(c, 0) > 0]
     data["configs"] = [
         {
             "config_name": c,
             "data_files": [{"split": SPLIT, "path": f"data/{c}/{SPLIT}-*.parquet"}],
             **({"default": True} if c == "documents" else {}),
         }
-        for c in CONFIGS
+        for c in offered
     ]
     data["dataset_info"] = [
         {
@@ -80,7 +82,7 @@ def card_with_info(card_text: str, schemas: SchemaSet, row_counts: dict[str, int
             "features": card_features(schemas, c),
             "splits": [{"name": SPLIT, "num_bytes": row_bytes[c], "num_examples": row_counts[c]}],
         }
-        for c in CONFIGS
+        for c in offered
     ]
     out = io.StringIO()
     y.dump(data, out)

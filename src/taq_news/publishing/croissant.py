@@ -181,6 +181,8 @@ def croissant(schemas: SchemaSet, files: dict[str, bytes | str | Written], versi
     if not cite_as:
         del doc["citeAs"]
     for config in CONFIGS:
+        if config not in files:
+            continue  # a config without rows has no file to describe
         data = files[config]
         if isinstance(data, bytes | Written):
             ref = "fileObject"
