@@ -5,9 +5,12 @@ publisher, and nothing is 'stated' that the page does not state."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taq_news.preannotate.furniture import find_parts
 from taq_news.preannotate.metadata import find_outlet, find_published, is_stamp_line
+from taq_news.sources.cleaning import clean
 
 
 def page(*lines: str) -> str:
@@ -96,3 +99,50 @@ def test_stamp_lines_and_boilerplate_are_furniture_and_the_headline_skips_naviga
     assert reasons["Our Standards: The Trust Principles."] == "site-footer"
     assert reasons["Follow us on social media"] == "navigation"
     assert is_stamp_line("Updated: August 18, 2021 6:05 p.m. ET") and not is_stamp_line(BODY)
+
+
+def test_a_newspaper_archive_that_closes_quotes_with_doubled_apostrophes_keeps_its_body():
+    # '' for a closing mark (as in some newspaper archives): the paragraphs are prose, not furniture
+    raw = page("Mayor Says New Bridge Will Open in 'Spring or Summer.'",
+               "LAKEPORT -- Mayor Ilse Brandt, opening the council session on Monday, said the bridge would open ''in the spring, or the summer at the latest.''",
+               "''We have waited long enough for this bridge,'' she told the council, which voted eight to one for the plan.")
+    parts = find_parts(raw)
+    assert parts.title is not None and parts.title.text.startswith("Mayor Says")
+    assert parts.dateline is not None and parts.dateline.text == "LAKEPORT --"
+    assert parts.furniture == []
+
+
+@pytest.mark.parametrize("kicker", ["LOOK:", "BOOM:", "POLLWATCH:", "FIX IS IN:"])
+def test_a_headline_kicker_before_a_colon_is_part_of_the_title_not_a_dateline(kicker):
+    raw = page(f"{kicker} Council Votes Down The Harbour Tax Again", BODY)
+    parts = find_parts(raw)
+    assert parts.title is not None and parts.title.text.startswith(kicker)
+    assert parts.dateline is None
+
+
+def test_a_byline_label_is_the_byline():
+    parts = find_parts(page("Council votes down the harbour tax again, and the mayor is angry", "BYLINE: Dorota Lenz.", BODY))
+    assert parts.byline is not None and parts.byline.text == "BYLINE: Dorota Lenz." and parts.dateline is None
+
+
+def test_a_dateline_opening_a_line_that_looks_like_a_list_header_keeps_the_line_in_the_body():
+    raw = page("The Latest: Council votes down the harbour tax", "LAKEPORT (RNN) — The Latest on the harbour vote (all times local):", "11:20 p.m.", BODY)
+    parts = find_parts(raw)
+    assert parts.dateline is not None and parts.dateline.text == "LAKEPORT (RNN) —"
+    assert not any(span.start <= parts.dateline.start < span.end for span, _ in parts.furniture)
+
+
+LINES = ["LOOK: Council Votes Down The Harbour Tax Again", "BYLINE: Dorota Lenz.", "KABUL (Meridian Wire) - The Taliban said so.", "WASHINGTON --",
+         "Share this:", "11:20 p.m.", "___.", "Related: Council votes again", "By Ann Roe", "Posted by admin", "PHOTO: Ann Roe/RNN",
+         "''We will stay,'' the commander said on Monday in Kandahar.", BODY, "Advertisement", "HUFFPOLLSTER: A Shift", "Kabul, May 6 (Reuters) - Talks.",
+         "Updated 4 March 2021, 10:15 GMT", "Follow us on Twitter", "© 2021 Meridian Wire. All rights reserved.", "The Latest on the vote (all times local):"]
+
+
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_no_page_of_common_lines_makes_overlapping_removals(lines):
+    raw = page(*lines)
+    parts = find_parts(raw)
+    # the cleaner raises OverlapError on overlapping removals; their spans are the page's own text
+    cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights, furniture=parts.furniture)
+    assert all(raw[r.raw_start : r.raw_end] == r.text for r in cleaned.removed)

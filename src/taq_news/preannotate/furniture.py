@@ -38,7 +38,7 @@ _COMMENTS = re.compile(r"\bcomment(?:s|ing|ers)?\b", re.I)
 _CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}$")
 _CAPTION = re.compile(r"^(?:Representative |File |Feature )?(?:Image|Photo|Picture|Photograph)s?\b", re.I)
 _HIGHLIGHTS = re.compile(r"^(?:Story )?highlights$", re.I)
-_BYLINE = re.compile(r"^(?:By|BY|Posted by|Written by|Words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+_BYLINE = re.compile(r"^(?:By|BY|BYLINE:|Byline:|Posted by|Written by|Words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
                      r"(?:\s+on\s+[^\n]{4,30})?\s*$|^Posted by [a-z]\w*\s*$")
 # "Jonas Ekwall | Meridian Wire Service": a name and the outlet it writes for
 _NAME_CREDIT = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*\|\s*[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}\s*$")
@@ -85,10 +85,19 @@ def is_headline(line: str) -> bool:
     return len(long) >= 3 and sum(w[0].isupper() for w in long) / len(long) > 0.7
 
 
+def _end(line: str) -> str:
+    end = line.rstrip()
+    return end[:-2] + "”" if end.endswith("''") else end  # a doubled apostrophe closes a quotation in some newspaper archives
+
+
+def ends_sentence(line: str) -> bool:
+    return _end(line).endswith(PROSE_END)
+
+
 def is_prose(line: str) -> bool:
     """Eight words or more ending a sentence. A closing quotation mark ends one only after
     sentence punctuation ('... he said.”'), not after a word (a headline's "‘safe havens’")."""
-    end = line.rstrip()
+    end = _end(line)
     if end[-1:] in "”\"’" and end[-2:-1] not in (".", "?", "!", ","):
         return False
     return len(line.split()) >= 8 and end.endswith(PROSE_END) and not is_headline(line)
@@ -100,15 +109,38 @@ def find_parts(raw: str) -> PageParts:
     if body_start == len(lines) and lines:
         # No line looks like prose (a brief, a page of short lines): the body is still there, or the
         # record would have no text. It starts at the last sentence, or at the last line.
-        body_start = max((i for i, ln in enumerate(lines) if ln.text.rstrip().endswith(PROSE_END)), default=len(lines) - 1)
+        body_start = max((i for i, ln in enumerate(lines) if ends_sentence(ln.text)), default=len(lines) - 1)
     page = _Page(lines, body_start)
     _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
     page.title_line = _title_line(page)
+    if page.title_line is not None and page.title_line == page.dateline_line:
+        page.parts.dateline, page.dateline_line = None, None  # "HUFFPOLLSTER: A Seismic Shift ...": a headline's kicker, not a place
     _video_widgets(page)
     _other_lines(page)
     page.parts.furniture.sort(key=lambda f: f[0].start)
     page.parts.highlights.sort(key=lambda s: s.start)
-    return page.parts
+    return _without_overlaps(page.parts)
+
+
+def _without_overlaps(parts: PageParts) -> PageParts:
+    """No two removals may overlap (the cleaner refuses them): a later kind gives way to the title,
+    dateline and byline, in that order, then to earlier furniture. The rules above should leave
+    nothing to drop; this keeps a page nobody tuned for from stopping the run."""
+    kept: list[Span] = []
+
+    def free(span: Span | None) -> bool:
+        if span is None or any(span.start < k.end and k.start < span.end for k in kept):
+            return False
+        kept.append(span)
+        return True
+
+    for name in ("title", "dateline", "byline"):
+        span = getattr(parts, name)
+        if span is not None and not free(span):
+            setattr(parts, name, None)
+    parts.highlights = [h for h in parts.highlights if free(h)]
+    parts.furniture = [(span, reason) for span, reason in parts.furniture if free(span)]
+    return parts
 
 
 @dataclass
@@ -120,9 +152,10 @@ class _Page:
     parts: PageParts = field(default_factory=PageParts)
     taken: set[int] = field(default_factory=set)  # lines already given a part
     title_line: int | None = None
+    dateline_line: int | None = None  # the line a dateline opens: body text, never furniture
 
     def furniture(self, i: int, reason: str) -> None:
-        if i not in self.taken:
+        if i not in self.taken and i != self.dateline_line:
             self.taken.add(i)
             self.parts.furniture.append((self.lines[i], reason))
 
@@ -149,12 +182,15 @@ def _dateline_and_byline(page: _Page) -> None:
                     parts.dateline = Span(ln.start, ln.start + len(ln.text[:end].rstrip()), ln.text[:end].rstrip())
                     if end >= len(ln.text.rstrip()) - 1:
                         page.taken.add(i)
+                    else:
+                        page.dateline_line = i
                     break
     if parts.dateline is None and page.body_start < len(lines):
         first = lines[page.body_start]
         m = _PLACE_DATELINE.match(first.text)  # "Washington: The ..." opening the first paragraph
         if m:
             parts.dateline = Span(first.start, first.start + m.end(), m.group(0))
+            page.dateline_line = page.body_start
 
 
 def _title_line(page: _Page) -> int | None:
@@ -234,7 +270,7 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
         page.taken.add(i)
     elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":
         page.furniture(i, "subheading")  # a short quotation standing alone between paragraphs
-    elif is_prose(t) or i >= body_start and t.endswith(PROSE_END) and words >= 3:
+    elif is_prose(t) or i >= body_start and ends_sentence(t) and words >= 3:
         m = _TRAILING_CREDIT.search(t)
         if m and i >= body_start and i > 0:
             s = ln.start + m.start() + 1
