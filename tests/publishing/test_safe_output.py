@@ -624,6 +624,22 @@ def test_rule_failed(tmp_path):
     assert '"location": "pages/poison.txt"' in line and "RuntimeError: a rule fell over" in line
 
 
+def test_rule_failed_in_preannotate_names_the_article_and_writes_nothing(repo_copy, capsys, monkeypatch):
+    from taq_news.preannotate import batch
+
+    def falls_over(*args, **kwargs):
+        raise RuntimeError("a rule fell over")
+
+    monkeypatch.setattr(batch, "preannotate", falls_over)
+    raw = repo_copy.root / "dataset/raw/0a1_0000000000000001.txt"
+    raw.write_text("KABUL - The Taliban said on Monday they would talk, officials said.\n", "utf-8")
+    before = {p: p.read_bytes() for p in (repo_copy.root / "dataset").rglob("*") if p.is_file()}
+    assert main(["--root", str(repo_copy.root), "preannotate", str(raw)]) == 1
+    out = capsys.readouterr().out
+    assert "rule-failed" in out and "0a1_0000000000000001" in out and "RuntimeError: a rule fell over" in out
+    assert {p: p.read_bytes() for p in (repo_copy.root / "dataset").rglob("*") if p.is_file()} == before
+
+
 def test_extractor_missing(tmp_path, capsys, monkeypatch):
     """An HTML raw page with trafilatura not importable: the build names the page and the fix, and writes nothing."""
     import sys

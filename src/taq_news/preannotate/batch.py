@@ -89,7 +89,11 @@ def draft_all(jobs: list[Job], registry: dict[str, Entity], registry_path: Path,
     summaries: list[str] = []
     proposed: dict[str, Entity] = {}
     for job in jobs:
-        draft = preannotate(job.doc_id, job.raw, {**registry, **proposed}, nlp, markup=job.markup)
+        try:
+            draft = preannotate(job.doc_id, job.raw, {**registry, **proposed}, nlp, markup=job.markup)
+        except Exception as exc:  # a rule that falls over on a page nobody tuned for: name the article; nothing is written
+            raise IncidentError([incident("rule-failed", str(job.target), None, "", f"pre-annotating {job.doc_id} raised {type(exc).__name__}: {exc}"[:500],
+                                          "report it with the article: the pre-annotator must not fail on any text")]) from exc
         for e in draft.proposed:
             proposed.setdefault(e.id, e)
         outputs[job.target] = draft_yaml(draft, registry).encode("utf-8")
