@@ -3,14 +3,18 @@
     .venv/bin/python scripts/bench_preannotate.py [--articles 10000] [--chunk 500]
 
 The five raw articles are scaled to N varied articles (each copy rotates the
-body paragraphs and adds a numbered sentence, so no two texts are equal). Two
+body paragraphs and adds a numbered sentence, so no two texts are equal). Four
 modes run in separate child processes, pinned to one CPU core:
 
 - baseline: the spaCy pipeline only (blank English, sentencizer and the
-  registry EntityRuler) on the raw text;
+  registry EntityRuler) on the raw text, its value rules as lexeme flags;
+- baseline-predicates: the same pipeline with the value rules rendered as
+  Matcher predicates (REGEX and IN, evaluated in Python at each token), as it
+  ran before the flags; it finds the same entities;
 - preannotate: everything the command does for an article (page parts,
-  cleaning, the same spaCy pipeline, quotes, speakers, metadata and the draft
-  YAML), without writing files.
+  cleaning, the spaCy pipeline, quotes, speakers, metadata and the draft YAML),
+  without writing files;
+- preannotate-predicates: the same with the predicate pipeline.
 
 Each child times chunks of --chunk articles; the table gives the median
 articles/s over chunks, the ratio to the baseline measured in the same run, and
@@ -30,6 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+MODES = ("baseline", "preannotate", "baseline-predicates", "preannotate-predicates")
 
 
 def scaled(n: int) -> list[tuple[str, str]]:
@@ -53,14 +58,23 @@ def child(mode: str, n: int, chunk: int) -> None:
     from taq_news.preannotate.pipeline import make_nlp
 
     registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
-    nlp = make_nlp(registry)
+    if mode.endswith("-predicates"):
+        import spacy
+
+        from taq_news.preannotate.entities import add_ruler
+
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        add_ruler(nlp, registry, flags=False)
+    else:
+        nlp = make_nlp(registry)
     articles = scaled(n)
     rates = []
     for start in range(0, n, chunk):
         part = articles[start : start + chunk]
         t = time.perf_counter()
         for doc_id, raw in part:
-            if mode == "baseline":
+            if mode.startswith("baseline"):
                 nlp(raw)
             else:
                 draft_yaml(preannotate(doc_id, raw, registry, nlp), registry)
@@ -73,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=500)
-    parser.add_argument("--child", choices=("baseline", "preannotate"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.articles, args.chunk)
         return 0
     results = {}
-    for mode in ("baseline", "preannotate"):
+    for mode in MODES:
         done = subprocess.run([sys.executable, __file__, "--child", mode, "--articles", str(args.articles), "--chunk", str(args.chunk)],
                               check=True, capture_output=True, text=True)
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -88,7 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("| run | articles/s (median) | x baseline | peak memory (MB) |")
     print("|---|---:|---:|---:|")
-    for mode, label in (("baseline", "spaCy pipeline only (blank en + sentencizer + registry EntityRuler)"), ("preannotate", "taq-news preannotate (all steps, draft YAML in memory)")):
+    for mode, label in (("baseline", "spaCy pipeline only (blank en + sentencizer + registry EntityRuler, value rules as lexeme flags)"),
+                        ("preannotate", "taq-news preannotate (all steps, draft YAML in memory)"),
+                        ("baseline-predicates", "spaCy pipeline only, value rules as Matcher predicates (before the flags)"),
+                        ("preannotate-predicates", "taq-news preannotate with that pipeline")):
         rate = statistics.median(results[mode]["rates"])
         print(f"| {label} | {rate:,.1f} | {rate / base:.2f} | {results[mode]['peak_mb']:,.0f} |")
     return 0

@@ -34,5 +34,5 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
         nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,
                                            config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False}))
-    ruler.add_patterns(name_patterns(registry) + value_patterns())
+    ruler.add_patterns(name_patterns(registry) + value_patterns(nlp.vocab))
     return nlp
