@@ -127,8 +127,8 @@ def _units(doc: Doc, passages: list[Passage]) -> list[Unit]:
             opened = passages[bisect_left(starts, idx[units[-1][0]]) : bisect_left(starts, boundary)]
             inside = any(p.closed and boundary < p.end for p in opened)
             same_par = "\n" not in text_[idx[units[-1][1] - 1] : boundary]
-            # '“... the results?” he said.': spaCy ends a sentence at the question mark, but a
-            # lower-case word after the closing mark continues it (the attribution)
+            # '“... the results?” he said.': spaCy ends a sentence at the question mark, but the
+            # quote's attribution after the closing mark continues it ("he said", "Mr. Roe asked")
             attribution = text_[max(0, boundary - 8) : boundary].rstrip().endswith(_ASKED) and _attribution_opens(doc, a, b)
             if (inside or attribution) and same_par:
                 units[-1][1] = b
