@@ -94,6 +94,11 @@ def test_a_signature_line_after_a_quotation_names_its_speaker(signature, speaker
     assert ('"We will not raise the tax this year."', speaker, "dash-signature") in attributions(text)
 
 
+def test_a_signature_line_is_no_quote_of_its_own():
+    text = "\"Great speech. She is ready.\"\n\n-Mayor Ilse Brandt, tweeting after the speech.\n\nThe vote is on Friday."
+    assert attributions(text) == [('"Great speech. She is ready."', "Mayor Ilse Brandt", "dash-signature")]
+
+
 def test_a_dash_line_that_is_no_name_signs_nothing():
     text = "The council met again.\n\n\"We will not raise the tax this year.\"\n\n- and that was all.\n\nThe vote is on Friday."
     assert all(rule != "dash-signature" for _, _, rule in attributions(text))

@@ -536,6 +536,7 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
     units = _units(doc, passages)
     quotes: list[QuoteDraft] = []
     used: set[int] = set()  # passage starts taken as direct content
+    signatures: set[int] = set()  # units that sign the quotation before them ("- Sanders."): no quotes of their own
 
     starts = [p.start for p in passages]  # find_passages returns them sorted by start
 
@@ -543,6 +544,8 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
         return passages[bisect_left(starts, a) : bisect_left(starts, b)]
 
     for u_index, unit in enumerate(units):
+        if u_index in signatures:
+            continue
         ua, ub = doc[unit.start].idx, doc[unit.end - 1].idx + len(doc[unit.end - 1])
         # an unclosed mark runs at most to the end of its sentence (guidelines 3.11)
         unit_passages = [p if p.closed or p.end <= ub else Passage(p.start, rstrip_end(text, p.start, ub), False, p.mark) for p in passages_in(ua, ub)]
@@ -561,8 +564,8 @@ def find_quotes(doc: Doc) -> tuple[list[QuoteDraft], list[Passage]]:
                     st.quotes.append(q)
                 continue
             _attribute(st, cue)
-        if not cues:
-            _bare_quotes(st, units, u_index, quotes)
+        if not cues and _bare_quotes(st, units, u_index, quotes):
+            signatures.add(u_index + 1)
         quotes += [q for q in st.quotes if q.content and all(q.content)]
     for q in quotes:
         q.content = sorted(q.content)
@@ -839,26 +842,28 @@ def _participle(st: _Sentence, cue: _Cue, content: tuple[int, int] | None) -> No
         st.quotes.append(QuoteDraft("direct" if direct else kind, [(direct[0].start, direct[0].end)] if direct else [content], cue.chars, prev.speaker, rule="participle"))
 
 
-def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[QuoteDraft]) -> None:
-    """5. A unit of quoted words only: it continues the direct quote before it, or is a bare quote."""
+def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[QuoteDraft]) -> bool:
+    """5. A unit of quoted words only: it is signed by the next unit (True), continues the direct
+    quote before it, or is a bare quote."""
     only = [p for p in st.passages if p.start not in st.used]
     if not only or _outside_words(st.text[st.ua : st.ub], [(p.start - st.ua, p.end - st.ua) for p in only]):
-        return
+        return False
     signed = _dash_signature(st.doc, units, u_index)
     if signed is not None:
         st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, signed, rule="dash-signature"))
         for p in only:
             st.used.add(p.start)
-        return
+        return True
     prev = quotes[-1] if quotes else None
     if prev is None:
-        return  # no speaker before it to depend on: the passages stay unclaimed (non-quotes in the draft), never unaccounted
+        return False  # no speaker before it to depend on: the passages stay unclaimed (non-quotes in the draft), never unaccounted
     if prev.type == "direct" and _adjacent(units, u_index, prev, st.doc):
         prev.content += [(p.start, p.end) for p in only]
     else:
         st.quotes.append(QuoteDraft("direct", [(p.start, p.end) for p in only], None, None, speaker_of=prev.speaker_of or prev, rule="bare"))
     for p in only:
         st.used.add(p.start)
+    return False
 
 
 def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int] | None:
