@@ -61,8 +61,7 @@ says `origin: machine`, each record `annotation.method: machine`).
 Measured against the five-article TAQ-News gold corpus (quotes and entities on the gold
 clean text), the TAQ-News development set (fictional articles in many outlets' styles)
 and PolNeAR's development split (its documents are annotation files; some texts have
-two). Each row's command, in the TAQ-News repository, re-runs it; the README there has
-the full tables:
+two). The README of the TAQ-News repository has the full tables:
 
 {accuracy}
 

@@ -59,10 +59,12 @@ def card_table(record: dict[str, dict] | None = None) -> str:
     record = read() if record is None else record
     lines = ["| gold | documents | gold quotes | content exact F1 | content overlap F1 | cue acc. | speaker acc. | speaker acc., direct | entity strict F1 |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    commands = []
     for label in CARD_LABELS:
         e = record.get(label)
         if e is None:
             continue
         cells = [e["content_exact_f1"], e["content_overlap_f1"], e["cue_accuracy"], e["speaker_accuracy"], e["speaker_accuracy_direct"], e["entity_strict_f1"]]
         lines.append(f"| {label} | {e['documents']:,} | {e['quotes_gold']:,} | " + " | ".join("n/a" if c is None else f"{c:.3f}" for c in cells) + " |")
-    return "\n".join(lines)
+        commands.append(f"- {label}: `{e['command']}` ({e['pipeline']})")
+    return "\n".join(lines) + ("\n\nRe-run in a TAQ-News checkout with:\n\n" + "\n".join(commands) if commands else "")
