@@ -83,7 +83,7 @@ def test_record_keeps_a_brat_evaluation_under_its_label_and_the_other_entries(ch
     assert (checkout / "src/taq_news/preannotate/accuracy.json").read_bytes() == first
 
 
-@pytest.mark.parametrize("extra", [["--record", "  "], ["--brat", "BRAT", "--readme"]])
+@pytest.mark.parametrize("extra", [["--record", "  "], ["--record", "two\nlines"], ["--record", "a | b"], ["--record", "x" * 81], ["--brat", "BRAT", "--readme"]])
 def test_a_blank_label_and_readme_with_brat_are_refused_and_nothing_is_written(checkout, tmp_path, extra, capsys):
     (tmp_path / "BRAT").mkdir()
     extra = [str(tmp_path / "BRAT") if x == "BRAT" else x for x in extra]

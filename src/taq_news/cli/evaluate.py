@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
         nlp = make_nlp(registry, args.model)
     except ModelMissing as exc:
         return usage("taq-news evaluate", "model-missing", str(exc))
-    if args.record is not None and not args.record.strip():
-        return usage("taq-news evaluate", "argument-invalid", "--record needs a label", "name the gold, e.g. --record 'PolNeAR dev'")
+    if args.record is not None and (not args.record.strip() or len(args.record) > 80 or not args.record.isprintable() or "|" in args.record):
+        return usage("taq-news evaluate", "argument-invalid", "--record needs a label of one printable line, at most 80 characters, without '|' (it becomes a table row)",
+                     "name the gold, e.g. --record 'PolNeAR dev'")
     if args.record and not accuracy.RECORD.resolve().is_relative_to(layout.root):
         return usage(str(accuracy.RECORD), "argument-invalid", "--record writes the accuracy record of a taq-news checkout, and this package is installed elsewhere",
                      "run it from a checkout with an editable install (make dataset)")
