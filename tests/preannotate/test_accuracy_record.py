@@ -58,7 +58,9 @@ def checkout(repo_copy, monkeypatch):
     shutil.copy(ROOT / "README.md", repo_copy.root / "README.md")
     own = repo_copy.root / "src/taq_news/preannotate/accuracy.json"
     own.parent.mkdir(parents=True)
-    shutil.copy(accuracy.RECORD, own)
+    record = json.loads(accuracy.RECORD.read_text("utf-8"))
+    record["copy only"] = {**record[accuracy.GOLD_LABEL], "command": "taq-news evaluate --gold elsewhere"}  # tells the copy from the real record
+    own.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", "utf-8")
     monkeypatch.setattr(accuracy, "RECORD", own)
     return repo_copy.root
 
@@ -97,3 +99,13 @@ def test_record_refuses_a_package_installed_outside_the_checkout(repo_copy, caps
     # the real record lives in this repository, not in the copy: writing it from the copy is refused
     assert main(["--root", str(repo_copy.root), "evaluate", "--record", "x"]) == 2
     assert "installed elsewhere" in capsys.readouterr().err
+
+
+def test_a_record_that_is_no_longer_json_is_refused_before_anything_is_written(checkout, capsys):
+    record = checkout / "src/taq_news/preannotate/accuracy.json"
+    record.write_text('{"TAQ-News gold": {', "utf-8")
+    readme = (checkout / "README.md").read_bytes()
+    assert main(["--root", str(checkout), "evaluate", "--readme"]) == 2
+    err = capsys.readouterr().err
+    assert "file-unreadable" in err and "accuracy.json" in err
+    assert record.read_text("utf-8") == '{"TAQ-News gold": {' and (checkout / "README.md").read_bytes() == readme

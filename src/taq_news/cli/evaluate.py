@@ -70,6 +70,11 @@ def run(args: argparse.Namespace) -> int:
     if args.record and not accuracy.RECORD.resolve().is_relative_to(layout.root):
         return usage(str(accuracy.RECORD), "argument-invalid", "--record writes the accuracy record of a taq-news checkout, and this package is installed elsewhere",
                      "run it from a checkout with an editable install (make dataset)")
+    if args.record or args.readme:
+        try:
+            accuracy.read()
+        except ValueError as exc:  # a hand-edited record that is no longer JSON: say so before evaluating
+            return usage(str(accuracy.RECORD), "file-unreadable", f"the accuracy record is not JSON: {exc}", "restore it from git (git checkout -- the file)")
     if args.brat:
         folder = Path(args.brat)
         if not folder.is_dir():

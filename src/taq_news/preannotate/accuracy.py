@@ -45,11 +45,13 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
-def read(path: Path = RECORD) -> dict[str, dict]:
+def read(path: Path | None = None) -> dict[str, dict]:
+    """The record (``RECORD`` unless ``path``; looked up at call time, so a test can point it elsewhere)."""
+    path = RECORD if path is None else path
     return json.loads(path.read_text("utf-8")) if path.exists() else {}
 
 
-def with_entry(label: str, entry: dict, path: Path = RECORD) -> bytes:
+def with_entry(label: str, entry: dict, path: Path | None = None) -> bytes:
     """The record's new bytes with ``label`` set to ``entry`` (sorted keys: the same figures give the same bytes)."""
     return (json.dumps({**read(path), label: entry}, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
