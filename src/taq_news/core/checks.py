@@ -64,7 +64,8 @@ register("out-busy", "L0", "Another run is writing the same output folder now.",
 register("out-incomplete", "L0", "A staged output does not hold exactly the files its run wrote.", "Run again; report it if it repeats.")
 register("rejects-exceeded", "L0", "More articles were rejected than --max-rejects allows, so nothing was committed.", "Look at the rejects the run printed, fix the input, or raise --max-rejects.")
 register("input-invalid", "L0", "An input of taq-news annotate cannot be read at all (missing, a pipe, an unknown kind).", "Give folders of .txt files, or .jsonl / .jsonl.gz files.")
-register("rule-failed", "L0", "A pre-annotation step raised on an article: it is rejected, the run goes on.", "Report it with the article: the pre-annotator must not fail on any text.")
+register("rule-failed", "L0", "A pre-annotation step raised on an article: annotate rejects it and goes on; preannotate writes nothing.",
+         "Report it with the article: the pre-annotator must not fail on any text.")
 register("io-error", "L0", "The system refused a read or write (permissions, a full disk, a read-only file system).", "Check permissions and free space; nothing half-written was left in place.")
 register("citation-invalid", "L0", "CITATION.cff cannot be read (not UTF-8, not YAML) or lacks the shape the derived citations need.",
          "Fix the line named; `cffconvert --validate` checks the whole file against the CFF schema.")
