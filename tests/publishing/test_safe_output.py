@@ -624,6 +624,30 @@ def test_rule_failed(tmp_path):
     assert '"location": "pages/poison.txt"' in line and "RuntimeError: a rule fell over" in line
 
 
+def test_input_changed(tmp_path):
+    """A file added to an input folder while the shards run: the run commits nothing and says why."""
+    from taq_news.annotations.registry import load_registry
+    from taq_news.collection.run import RunFailed, annotate
+    from taq_news.collection.shards import run_shard
+
+    inputs = _gold_inputs(tmp_path)
+
+    def adds_a_page(shard, setup):
+        extra = Path(inputs[0]) / "zz-late.txt"
+        if not extra.exists():
+            extra.write_text("KABUL - The Taliban said on Monday they would talk, officials said.\n", "utf-8")
+        return run_shard(shard, setup)
+
+    registry = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+    with pytest.raises(RunFailed) as failed:
+        annotate(inputs, str(tmp_path / "out"), registry, work=adds_a_page)
+    assert failed.value.check == "input-changed"
+    assert not (tmp_path / "out").exists()
+    # unchanged inputs: the same call commits
+    summary = annotate(inputs, str(tmp_path / "out"), registry, work=adds_a_page)
+    assert summary.documents == 3 and (tmp_path / "out/_manifest.json").is_file()
+
+
 def test_rule_failed_in_preannotate_names_the_article_and_writes_nothing(repo_copy, capsys, monkeypatch):
     from taq_news.preannotate import batch
 

@@ -158,6 +158,25 @@ def iter_articles(paths: list[str], limit: int = MAX_CHARS, repeated: frozenset[
             index += 1
 
 
+def fingerprint(paths: list[str]) -> tuple[tuple[str, int, int], ...]:
+    """What the input files are now: path, size and modification time each (-1 for one that is
+    gone). The run reads its inputs more than once; a change between the reads would shift items
+    between shards or hide a duplicate, so the commit compares this with the one taken first."""
+    try:
+        files = input_files(paths)
+    except InputError:
+        return (("", -1, -1),)  # an input that was there at the start is gone
+    out = []
+    for path, _ in files:
+        try:
+            st = path.stat()
+        except OSError:
+            out.append((str(path), -1, -1))
+            continue
+        out.append((str(path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def scan_keys(paths: list[str], limit: int = MAX_CHARS) -> tuple[int, frozenset[int]]:
     """One pass over the inputs: how many items they hold (articles and rejects alike), and the
     digests of the article keys that come more than once (for ``iter_articles``)."""

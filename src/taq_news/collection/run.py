@@ -26,7 +26,7 @@ from taq_news.annotations.registry import Entity
 from taq_news.collection.card import collection_card
 from taq_news.collection.engines import run_dask, run_local
 from taq_news.collection.entities import write_entities
-from taq_news.collection.inputs import Article, Reject, check_apart, iter_articles, scan_keys
+from taq_news.collection.inputs import Article, Reject, check_apart, fingerprint, iter_articles, scan_keys
 from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, pairs_file, proposed_file, run_shard, shard_file
 from taq_news.core.cluster import EngineSpec, dask_client
 from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
@@ -109,6 +109,7 @@ def annotate(
 
 
 def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineSpec, max_rejects, model, name, progress, work) -> Summary:
+    inputs_at_start = fingerprint(paths)
     items, repeated = scan_keys(paths)
     if items == 0:
         raise RunFailed("input-invalid", "the inputs hold no articles", "give files with at least one article")
@@ -146,6 +147,9 @@ def _annotate(paths, staged: StagedFolder, registry, shard_size, engine: EngineS
             collect(run_dask(todo(), setup, client, work=work))
     else:
         collect(run_local(todo(), setup, work=work))
+    if fingerprint(paths) != inputs_at_start:
+        raise RunFailed("input-changed", "an input file was added, removed or rewritten while the run read the inputs",
+                        "run again on inputs nothing is writing to; --resume reuses the shards that still match")
     _commit(paths, staged, setup, results, input_rejects, summary, max_rejects, name)
     return summary
 

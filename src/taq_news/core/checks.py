@@ -63,6 +63,8 @@ register("out-outside", "L0", "A write would land outside the folder it belongs 
 register("out-busy", "L0", "Another run is writing the same output folder now.", "Wait for it to finish, or choose another --out.")
 register("out-incomplete", "L0", "A staged output does not hold exactly the files its run wrote.", "Run again; report it if it repeats.")
 register("rejects-exceeded", "L0", "More articles were rejected than --max-rejects allows, so nothing was committed.", "Look at the rejects the run printed, fix the input, or raise --max-rejects.")
+register("input-changed", "L0", "An input of taq-news annotate changed while the run read it (the inputs are read more than once).",
+         "Run again on inputs nothing is writing to.")
 register("input-invalid", "L0", "An input of taq-news annotate cannot be read at all (missing, a pipe, an unknown kind).", "Give folders of .txt files, or .jsonl / .jsonl.gz files.")
 register("rule-failed", "L0", "A pre-annotation step raised on an article: annotate rejects it and goes on; preannotate writes nothing.",
          "Report it with the article: the pre-annotator must not fail on any text.")
