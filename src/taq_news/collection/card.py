@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from taq_news.core.paths import CONFIGS
 from taq_news.core.schema import SchemaSet
 from taq_news.core.version import __version__
 from taq_news.preannotate import accuracy
@@ -86,7 +87,7 @@ def collection_card(schemas: SchemaSet, name: str, inputs: list[str], rows: dict
                     rejects: Counter[str], articles: int) -> str:
     counts = [f"- {articles:,} input items; {rows['documents']:,} records; {sum(rejects.values()):,} rejected.",
               f"- {rows['quotes']:,} quotes, {rows['ner']:,} sentences, {rows['entities']:,} registry entities."]
-    missing = [c for c in ("documents", "quotes", "entities", "ner") if not rows[c]]
+    missing = [c for c in CONFIGS if not rows[c]]
     if missing:
         counts.append("- " + "; ".join(f"No `{c}` rows" for c in missing) + ": a config without rows has no file and is not offered below.")
     if rejects:

@@ -27,7 +27,7 @@ from taq_news.collection.card import collection_card
 from taq_news.collection.engines import run_dask, run_local
 from taq_news.collection.entities import write_entities
 from taq_news.collection.inputs import Article, Reject, check_apart, fingerprint, iter_articles, scan_keys
-from taq_news.collection.shards import COMMAND, Setup, Shard, ShardResult, finished, pairs_file, proposed_file, run_shard, shard_file
+from taq_news.collection.shards import COMMAND, SHARD_CONFIGS, Setup, Shard, ShardResult, finished, pairs_file, proposed_file, run_shard, shard_file
 from taq_news.core.cluster import EngineSpec, dask_client
 from taq_news.core.paths import COLLECTION_MANIFEST as MANIFEST
 from taq_news.core.paths import packaged_schema_dir
@@ -173,8 +173,8 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     schemas = load_schemas(str(packaged_schema_dir()))
     _check_ids(staged, setup)
     listing: dict[str, str] = {}
-    rows = {c: sum(results[i].rows[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
-    nbytes = {c: sum(results[i].nbytes[c] for i in range(n)) for c in ("documents", "quotes", "ner")}
+    rows = {c: sum(results[i].rows[c] for i in range(n)) for c in SHARD_CONFIGS}
+    nbytes = {c: sum(results[i].nbytes[c] for i in range(n)) for c in SHARD_CONFIGS}
     entities_file = shard_file("entities", 0, 1)
     registry_meta = entity_meta(setup.registry[k] for k in sorted(setup.registry))
     meta_files, pair_files = ([staged.path.joinpath(*name(i).split("/")) for i in range(n)] for name in (proposed_file, pairs_file))
@@ -192,7 +192,7 @@ def _commit(paths, staged: StagedFolder, setup: Setup, results: dict[int, ShardR
     inputs = [Path(p).name for p in paths]
     card = collection_card(schemas, name, inputs, rows, nbytes, summary.rejects, summary.items)
     listing["README.md"] = write_staged(staged.path, "README.md", card.encode("utf-8"), COMMAND)
-    files: dict[str, bytes | str | Written] = {c: f"data/{c}/*.parquet" for c in ("documents", "quotes", "ner") if rows[c]}
+    files: dict[str, bytes | str | Written] = {c: f"data/{c}/*.parquet" for c in SHARD_CONFIGS if rows[c]}
     if rows["entities"]:
         files["entities"] = Written(entities_sha)
     about = About(name, f"Machine-annotated news records made by taq-news annotate {__version__} in the TAQ-News schema; no record was checked by a person.",

@@ -227,6 +227,7 @@ TIME_WORDS = frozenset({
 # Prepositions that open a modifier of the speaker's noun ("a commander from Helmand", "officials in Kabul").
 PP_HEADS = frozenset({"in", "on", "at", "from", "for", "of", "near", "across", "inside", "outside", "within", "throughout", "between", "during", "since", "with"})
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
+PERSON_SUBJECTS = SUBJECT_PRONOUNS - {"it"}  # pronouns that can open a speaker's clause ("it" rarely speaks)
 
 
 def _is_time(doc: Doc, start: int, end: int) -> bool:
@@ -386,7 +387,7 @@ def _after_intro(doc: Doc, start: int, limit: int) -> int:
         j += 1
     while j < limit and (doc[j].lower_ in PP_HEADS or doc[j].lower_ in INTRO_HEADS or _time_ago(doc, j, limit)
                          or (doc[j].is_title and doc[j].lower_.endswith(("ing", "ed")) and len(doc[j]) > 4)):
-        if j + 1 < limit and doc[j + 1].lower_ in SUBJECT_PRONOUNS - {"it"}:
+        if j + 1 < limit and doc[j + 1].lower_ in PERSON_SUBJECTS:
             return j + 1  # "Then he cut into Bush, calling him ..."
         k = j + 1
         while k < limit and k - j <= 25 and not (doc[k].text == "," and k + 1 < limit and _opens_subject(doc[k + 1])):
@@ -421,7 +422,7 @@ def _opens_subject(tok: Token) -> bool:
 def _subject(doc: Doc, start: int, limit: int) -> tuple[int, int] | None:
     """A sentence-opening name or determiner phrase: "Republican Senator Lindsey Graham", "The United Nations report"."""
     j = start
-    if j < limit and doc[j].lower_ in SUBJECT_PRONOUNS - {"it"} and (j + 1 >= limit or not doc[j + 1].is_punct):
+    if j < limit and doc[j].lower_ in PERSON_SUBJECTS and (j + 1 >= limit or not doc[j + 1].is_punct):
         return j, j + 1  # "Last month, when I asked him, he ... said"
     if j < limit and (doc[j].lower_ in PP_HEADS or doc[j].lower_ in INTRO_HEADS):
         return None  # "In", "Hours", "Here": an introductory phrase, never the subject
@@ -828,8 +829,7 @@ def _participle(st: _Sentence, cue: _Cue, content: tuple[int, int] | None) -> No
     """A participle cue after a comma (", adding ..."): the speaker of the quote before,
     or else the subject that opens the sentence ("Senator X commented ..., stating ...")."""
     doc, a, b = st.doc, cue.a, cue.b
-    cut = content is not None and any(p.start < content[1] and content[0] < p.end and not content[0] <= p.start < p.end <= content[1] for p in st.passages)
-    if not st.quotes and content and not cut and doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == ",":
+    if not st.quotes and content and doc[b - 1].lower_.endswith("ing") and a > st.unit.start and doc[a - 1].text == "," and not _cuts_a_quotation(st, content):
         subject = _subject(doc, _after_intro(doc, st.unit.start, a), a)
         if subject:
             st.quotes.append(QuoteDraft(st.kind(content), [content], cue.chars, _chars(doc, subject), rule="participle-subject"))
@@ -840,6 +840,11 @@ def _participle(st: _Sentence, cue: _Cue, content: tuple[int, int] | None) -> No
         kind = st.kind(content)
         st.take_marks(content)
         st.quotes.append(QuoteDraft("direct" if direct else kind, [(direct[0].start, direct[0].end)] if direct else [content], cue.chars, prev.speaker, rule="participle"))
+
+
+def _cuts_a_quotation(st: _Sentence, content: tuple[int, int]) -> bool:
+    """Content that starts or ends inside a quotation (a clause reaching into '“We built this,”')."""
+    return any(p.start < content[1] and content[0] < p.end and not content[0] <= p.start < p.end <= content[1] for p in st.passages)
 
 
 def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[QuoteDraft]) -> bool:
