@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import cast
 
+import numpy
+from spacy.attrs import ENT_IOB, IDX, IS_STOP, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.tokens import Doc, Token
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function the stubs omit
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from taq_news.annotations.registry import Entity
@@ -105,7 +108,10 @@ _FLAG_GETTERS = {name: _word_test(attr, preds) for name, (attr, preds) in WORD_T
 
 def _flag(vocab: Vocab, name: str) -> int:
     """The vocab's flag for a word test, added once per vocab (the getter's identity finds it again)."""
-    getter = _FLAG_GETTERS[name]
+    return _getter_flag(vocab, _FLAG_GETTERS[name])
+
+
+def _getter_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
     getters: dict[int, Callable] = vocab.lex_attr_getters  # type: ignore[attr-defined]  # a Cython attribute the stubs omit
     for flag_id, registered in getters.items():
         if registered is getter:
@@ -181,10 +187,12 @@ class Mention:
 
 
 def mentions(doc: Doc) -> list[Mention]:
+    text = text_of(doc)  # a slice of it, not ent.text, which joins the entity's tokens again
     out = []
     for ent in doc.ents:
-        origin = "registry" if ent.ent_id_ else ("rule" if ent.label_ in VALUE_RULE_LABELS else "model")
-        out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_ or None, origin))
+        start, end, ent_id = ent.start_char, ent.end_char, ent.ent_id_
+        origin = "registry" if ent_id else ("rule" if ent.label_ in VALUE_RULE_LABELS else "model")
+        out.append(Mention(start, end, text[start:end], ent.label_, ent_id or None, origin))
     return out
 
 
@@ -192,31 +200,51 @@ _CAP = re.compile(r"^[A-Z][\w'’.-]*$")
 _SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He", "She", "It", "They", "We", "I", "This",
          "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "When", "While", "After", "Before", "Since", "For",
          "According", "Meanwhile", "However", "Mr", "Mr.", "Mrs.", "Ms.", "Dr."}
+_JOINERS = ("al", "bin", "of", "-")  # words inside a name ("Abu Bakr al Baghdadi", "Bank of England")
+
+
+def _capitalized(orth: str) -> bool:
+    return _CAP.match(orth) is not None
 
 
 def candidates(doc: Doc) -> list[tuple[int, int, str]]:
-    """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped."""
-    covered = {t.i for ent in doc.ents for t in ent}
+    """Capitalized runs outside any entity, for a curator to consider; sentence-initial function words are skipped.
+    The word tests are a lexeme flag and token arrays: only the few capitalized tokens are visited in Python."""
+    if not len(doc):
+        return []
     text = text_of(doc)
+    arr = doc.to_array([_getter_flag(doc.vocab, _capitalized), IS_STOP, ENT_IOB, IDX, LENGTH, SPACY, SENT_START, ORTH])
+    outside = (arr[:, 2] != 1) & (arr[:, 2] != 3)
+    capitalized = (arr[:, 0] == 1) & (arr[:, 1] == 0) & outside
+    joiner = numpy.isin(arr[:, 7], _joiner_hashes()) & (arr[:, 5] == 1)  # followed by a space
+    starts, ends = arr[:, 3].tolist(), (arr[:, 3] + arr[:, 4]).tolist()
+    sent_start = arr[:, 6].tolist()
+    cap = capitalized.tolist()
     out: list[tuple[int, int, str]] = []
-    run: list[Token] = []
+    run: list[int] = []
 
     def flush() -> None:
-        while run and run[0].text in _SKIP:
+        while run and text[starts[run[0]] : ends[run[0]]] in _SKIP:
             run.pop(0)
-        if run and not (len(run) == 1 and run[0].is_sent_start):
-            out.append((run[0].idx, run[-1].idx + len(run[-1].text), text[run[0].idx : run[-1].idx + len(run[-1].text)]))
+        if run and not (len(run) == 1 and (run[0] == 0 or sent_start[run[0]] == 1)):
+            out.append((starts[run[0]], ends[run[-1]], text[starts[run[0]] : ends[run[-1]]]))
         run.clear()
 
-    for tok in doc:
-        capitalized = tok.i not in covered and _CAP.match(tok.text) and not tok.is_stop
-        joiner = run and tok.text in ("al", "bin", "of", "-") and tok.whitespace_ != ""  # "Abu Bakr al Baghdadi"
-        if capitalized or joiner:
-            run.append(tok)
-        else:
-            flush()
+    last = -2
+    for i in numpy.flatnonzero(capitalized | joiner).tolist():
+        if i != last + 1:
+            flush()  # a token between that is neither: the run ended there
+        last = i
+        if cap[i] or run:
+            run.append(i)
+        # a joiner with no run before it opens none (flush has nothing to do)
     flush()
     return out
+
+
+@lru_cache(maxsize=1)
+def _joiner_hashes() -> numpy.ndarray:
+    return numpy.array([hash_string(w) for w in _JOINERS], dtype=numpy.uint64)
 
 
 def unique_candidates(found: Iterable[tuple[int, int, str]]) -> list[str]:

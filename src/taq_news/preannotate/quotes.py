@@ -588,7 +588,9 @@ def _triggers(doc: Doc) -> list[int]:
     found = doc.user_data.get("taq:cue-triggers")
     if found is None:
         lower = doc.to_array(LOWER) if len(doc) else numpy.zeros(0, dtype=numpy.uint64)
-        found = doc.user_data["taq:cue-triggers"] = numpy.flatnonzero(numpy.isin(lower, _trigger_hashes())).tolist()
+        hashes = _trigger_hashes()  # sorted: a binary search per token (numpy.isin sorts both arrays, three times slower here)
+        at = numpy.minimum(numpy.searchsorted(hashes, lower), len(hashes) - 1)
+        found = doc.user_data["taq:cue-triggers"] = numpy.flatnonzero(hashes[at] == lower).tolist()
     return found
 
 

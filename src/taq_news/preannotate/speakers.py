@@ -16,6 +16,7 @@ Proposed entries are marked as machine-made in their description.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from taq_news.annotations.registry import SPEAKER_KINDS, Entity
@@ -109,6 +110,9 @@ class SpeakerResolver:
         self.history: list[Resolved] = []
         self.proposed: dict[str, Resolved] = {}
         self.persons = [e for e in sorted(registry.values(), key=lambda e: e.id) if e.kind == "person"]  # sorted once, not per speaker
+        self._of: list[Mention] | None = None  # the mention list _by_start and _starts index
+        self._by_start: list[Mention] = []
+        self._starts: list[int] = []
 
     def _known(self, eid: str) -> Resolved:
         e = self.registry[eid]
@@ -130,10 +134,11 @@ class SpeakerResolver:
         head_end = a + len(text[a:b].split(",")[0].rstrip())
         words = head_text.split()
         head = _head_noun(words)
-        named = self._named_person(text[a:b], head_text, words, mentions, a, head_end)
+        local = self._starting_in(mentions, a, head_end)
+        named = self._named_person(text[a:b], head_text, words, local, a, head_end)
         if named is not None:
             return named
-        inside = [m for m in mentions if a <= m.start and m.end <= head_end and m.entity and m.label in PRIORITY
+        inside = [m for m in local if a <= m.start and m.end <= head_end and m.entity and m.label in PRIORITY
                   and m.entity in self.registry and self.registry[m.entity].kind in SPEAKER_KINDS]
         # A name is the speaker only when it heads the phrase ("U.S. General John Campbell"),
         # not when it modifies a noun ("a United Nations report", "Taliban spokespersons").
@@ -165,6 +170,14 @@ class SpeakerResolver:
                 return person
         kind = "document" if head in DOCUMENT_HEADS else "anonymous"
         return self._propose(f"{self.doc_prefix}-{slug(head_text)}", head_text, kind, None)
+
+    def _starting_in(self, mentions: list[Mention], a: int, b: int) -> list[Mention]:
+        """The mentions that start in [a, b), by bisection (a speaker phrase holds few of an article's mentions)."""
+        if self._of is not mentions:
+            self._of = mentions
+            self._by_start = sorted(mentions, key=lambda m: m.start)  # doc.ents order already: a linear pass
+            self._starts = [m.start for m in self._by_start]
+        return self._by_start[bisect_left(self._starts, a) : bisect_left(self._starts, b)]
 
     def _pronoun(self, low: str, shown: str, before: str = "", mentions: list[Mention] | None = None) -> Resolved:
         kind = PRONOUNS[low]
