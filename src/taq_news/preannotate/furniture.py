@@ -79,9 +79,14 @@ def _lines(raw: str):
         pos += len(line) + 1
 
 
+# A word of four characters or more: a letter, then word characters, apostrophes and hyphens. A start
+# inside a shorter word finds a shorter run, so the pattern finds exactly the long words of the line.
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
 def is_headline(line: str) -> bool:
     """Most longer words capitalized, as in headlines ("Al-Qaeda Allies with Taliban")."""
-    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    long = _LONG_WORD.findall(line)
     return len(long) >= 3 and sum(w[0].isupper() for w in long) / len(long) > 0.7
 
 
@@ -105,12 +110,13 @@ def is_prose(line: str) -> bool:
 
 def find_parts(raw: str) -> PageParts:
     lines = [ln for ln in _lines(raw) if ln.text]
-    body_start = next((i for i, ln in enumerate(lines) if is_prose(ln.text) and not _HEADER.match(ln.text)), len(lines))
+    prose = [is_prose(ln.text) for ln in lines]  # once per line: several rules ask
+    body_start = next((i for i, ln in enumerate(lines) if prose[i] and not _HEADER.match(ln.text)), len(lines))
     if body_start == len(lines) and lines:
         # No line looks like prose (a brief, a page of short lines): the body is still there, or the
         # record would have no text. It starts at the last sentence, or at the last line.
         body_start = max((i for i, ln in enumerate(lines) if ends_sentence(ln.text)), default=len(lines) - 1)
-    page = _Page(lines, body_start)
+    page = _Page(lines, body_start, prose)
     _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
     page.title_line = _title_line(page)
     if page.title_line is not None and page.title_line == page.dateline_line:
@@ -149,10 +155,19 @@ class _Page:
 
     lines: list[Span]
     body_start: int  # the first prose line (len(lines) if none)
+    prose: list[bool]  # is_prose of each line
     parts: PageParts = field(default_factory=PageParts)
     taken: set[int] = field(default_factory=set)  # lines already given a part
     title_line: int | None = None
     dateline_line: int | None = None  # the line a dateline opens: body text, never furniture
+    _stamps: dict[int, bool] = field(default_factory=dict)
+
+    def stamp(self, i: int) -> bool:
+        """is_stamp_line of line i, computed once."""
+        found = self._stamps.get(i)
+        if found is None:
+            found = self._stamps[i] = is_stamp_line(self.lines[i].text)
+        return found
 
     def furniture(self, i: int, reason: str) -> None:
         if i not in self.taken and i != self.dateline_line:
@@ -166,7 +181,7 @@ def _dateline_and_byline(page: _Page) -> None:
     for i, ln in enumerate(lines[: page.body_start + 3]):
         if i > page.body_start and not _BYLINE.match(ln.text):
             continue  # past the first prose line (a deck), only a "By ..." line is still a byline
-        near_stamp = any(0 <= k < len(lines) and is_stamp_line(lines[k].text) for k in (i - 1, i + 1))
+        near_stamp = any(0 <= k < len(lines) and page.stamp(k) for k in (i - 1, i + 1))
         if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text) or (near_stamp and _AUTHOR.match(ln.text))
                                      or (i < page.body_start and _AUTHOR.match(ln.text) and ln.text.lower().endswith(("reporter", "correspondent")))):
             parts.byline = ln
@@ -198,7 +213,7 @@ def _title_line(page: _Page) -> int | None:
     prose, and not navigation, a label, a stamp, a caption or a promotion)."""
     for i, ln in enumerate(page.lines[: page.body_start]):
         t = ln.text
-        if i in page.taken or len(t.split()) < 4 or is_prose(t) or is_stamp_line(t) or _NAV.search(t) or _UI.search(t) or _CAPTION.match(t) \
+        if i in page.taken or len(t.split()) < 4 or page.prose[i] or page.stamp(i) or _NAV.search(t) or _UI.search(t) or _CAPTION.match(t) \
                 or _CREDIT_IN_LINE.search(t) or _PROMO.match(t) or _FOOTER.match(t) or _HIGHLIGHTS.match(t) or (t.isupper() and len(t.split()) <= 6):
             continue
         return i
@@ -212,7 +227,7 @@ def _video_widgets(page: _Page) -> None:
         if _VIDEO.match(ln.text):
             page.furniture(i, "video-widget")
             k = i - 1
-            while k >= 0 and k not in page.taken and not is_prose(lines[k].text) and len(lines[k].text.split()) <= 8 and i - k <= 2:
+            while k >= 0 and k not in page.taken and not page.prose[k] and len(lines[k].text.split()) <= 8 and i - k <= 2:
                 page.furniture(k, "video-widget")
                 k -= 1
 
@@ -237,15 +252,21 @@ def _other_lines(page: _Page) -> None:
         _one_line(page, i, ln)
 
 
+def _may_be_wire_credit(line: str) -> bool:
+    """What each branch of _WIRE_CREDIT needs in the line, tested before the pattern searches a whole paragraph."""
+    return line.startswith("(") or "contributed " in line or " reported from " in line
+
+
 def _one_line(page: _Page, i: int, ln: Span) -> None:
     """Furniture by its look, the title, or prose (whose trailing agency credit is furniture).
     Word counts are tested before patterns: most lines are long prose, and the test is cheaper."""
     lines, body_start, parts = page.lines, page.body_start, page.parts
     t = ln.text
     words = len(t.split())
-    if is_stamp_line(t) and not is_prose(t):
+    prose = page.prose
+    if page.stamp(i) and not prose[i]:
         page.furniture(i, "timestamp")
-    elif i > body_start and _WIRE_CREDIT.search(t):
+    elif i > body_start and _may_be_wire_credit(t) and _WIRE_CREDIT.search(t):
         page.furniture(i, "agency-credit")
     elif words <= 12 and _PHOTO_CREDIT.match(t):
         page.furniture(i, "photo-credit")
@@ -263,20 +284,20 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
         page.furniture(i, "navigation")
     elif words <= 6 and _CAPTION.match(t):
         page.furniture(i, "photo-caption")
-    elif words <= 8 and _CREDIT_LINE.search(t) and not is_prose(t):
+    elif words <= 8 and _CREDIT_LINE.search(t) and not prose[i]:
         page.furniture(i, "photo-credit")
     elif i < body_start and i == page.title_line:
         parts.title = ln
         page.taken.add(i)
     elif i >= body_start and words < 8 and t[:1] in "‘“\"'" and t[-1:] in "’”\"'":
         page.furniture(i, "subheading")  # a short quotation standing alone between paragraphs
-    elif is_prose(t) or i >= body_start and ends_sentence(t) and words >= 3:
+    elif prose[i] or i >= body_start and ends_sentence(t) and words >= 3:
         m = _TRAILING_CREDIT.search(t)
         if m and i >= body_start and i > 0:
             s = ln.start + m.start() + 1
             parts.furniture.append((Span(s, ln.start + len(t.rstrip()), t[m.start() + 1 :].rstrip()), "agency-credit"))
     elif words <= 3:
-        between = 0 < i < len(lines) - 1 and is_prose(lines[i - 1].text) and is_prose(lines[i + 1].text)
+        between = 0 < i < len(lines) - 1 and prose[i - 1] and prose[i + 1]
         page.furniture(i, "subheading" if i > body_start and between else "section-label" if i < body_start else "navigation")
     else:
         page.furniture(i, "related-link" if i > body_start else "navigation")

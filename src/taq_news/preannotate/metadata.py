@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from taq_news.core.dates import date_expressions
+from taq_news.core.dates import DateExpression, date_expressions
 from taq_news.sources.html import MarkupField, markup_fields
 
 # Agencies and outlets that sign datelines and page headers with a short credit.
@@ -164,7 +164,7 @@ def find_outlet(raw: str, head_lines: int = 12) -> Finding:
         start, text = lines[0]
         return _outlet(text, start, text, "masthead")
     for start, text in lines:
-        m = _COPYRIGHT.search(text)
+        m = _COPYRIGHT.search(text) if "©" in text or "(c)" in text or "Copyright" in text else None  # what the pattern needs, before it searches a paragraph
         if m and _trim(m.group("credit")) and not _trim(m.group("credit")).lower().startswith(("all rights", "copyright")):
             return _outlet(text, start, _trim(m.group("credit")), "copyright")
     for start, text in head:
@@ -176,7 +176,7 @@ def find_outlet(raw: str, head_lines: int = 12) -> Finding:
             if m:
                 return _outlet(text, start, _credit_name(m.group("credit")), rule)
     for start, text in lines:
-        m = _PUBLISHED_IN.search(text)
+        m = _PUBLISHED_IN.search(text) if "ublished" in text or "Appeared" in text else None
         if m and _trim(m.group("credit")):
             return _outlet(text, start, _trim(m.group("credit")), "published-in")
     return Finding(None, "unknown", note="The page prints no masthead, credit or copyright line naming its outlet.")
@@ -202,6 +202,8 @@ def _is_masthead(line: str) -> bool:
 # Labels that make a line a publication stamp, in order of preference: a publication date over an update's.
 _STAMP_LABEL = re.compile(r"\b(?P<label>First published|Published|Posted|Appears in print on|Updated|Last modified|Last updated)\b", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_TIME_WORDS = re.compile(r"\b(?:[ap]\.?m\.?|[A-Z]{2,5}|UTC[+-]?\d*|GMT[+-]?\d*|at|on|Mon|Tue|Wed|Thu|Fri|Sat|Sun|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", re.I)
+_DATE_LINE_PUNCTUATION = re.compile(r"[\s,.:|·—–\-/()TZ+0-9]")
 
 
 def find_published(raw: str, head_lines: int = 15) -> Finding:
@@ -215,9 +217,12 @@ def find_published(raw: str, head_lines: int = 15) -> Finding:
         if len(text.split()) > 20:
             continue  # a sentence that mentions a date is not a stamp
         label = _STAMP_LABEL.search(text)
-        if label is None and (n >= head_lines or not _is_date_line(text)):
+        if label is None and n >= head_lines:
             continue
-        day = next((e for e in date_expressions(text) if e.day is not None and (label is None or e.start >= label.start())), None)
+        found_dates = date_expressions(text)
+        if label is None and not _is_date_line(text, found_dates):
+            continue
+        day = next((e for e in found_dates if e.day is not None and (label is None or e.start >= label.start())), None)
         if day is None or day.day is None or day.month is None:
             continue
         try:
@@ -239,17 +244,19 @@ def find_published(raw: str, head_lines: int = 15) -> Finding:
 def is_stamp_line(text: str) -> bool:
     """A line whose job is to date the page: a labelled stamp with a date ("Updated: August 18,
     2021 6:05 p.m. ET") or a line that is a date and little else."""
-    if len(text.split()) > 12 or not date_expressions(text):
+    if len(text.split()) > 12:
         return False
-    return _is_date_line(text) or (_STAMP_LABEL.match(text) is not None and any(e.day is not None for e in date_expressions(text)))
+    found = date_expressions(text)
+    if not found:
+        return False
+    return _is_date_line(text, found) or (_STAMP_LABEL.match(text) is not None and any(e.day is not None for e in found))
 
 
-def _is_date_line(text: str) -> bool:
-    """A line that is a date, maybe with a weekday, a time and a zone, and little else."""
-    rest = text
-    for e in date_expressions(text)[:1]:
-        rest = text[: e.start] + text[e.end :]
-    rest = _CLOCK.sub("", rest)
-    rest = re.sub(r"\b(?:[ap]\.?m\.?|[A-Z]{2,5}|UTC[+-]?\d*|GMT[+-]?\d*|at|on|Mon|Tue|Wed|Thu|Fri|Sat|Sun|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", "", rest, flags=re.I)
-    rest = re.sub(r"[\s,.:|·—–\-/()TZ+0-9]", "", rest)
-    return bool(date_expressions(text)) and not rest
+def _is_date_line(text: str, found: list[DateExpression]) -> bool:
+    """A line that is a date, maybe with a weekday, a time and a zone, and little else (``found``: its date_expressions)."""
+    if not found:
+        return False
+    e = found[0]
+    rest = _CLOCK.sub("", text[: e.start] + text[e.end :])
+    rest = _TIME_WORDS.sub("", rest)
+    return not _DATE_LINE_PUNCTUATION.sub("", rest)
