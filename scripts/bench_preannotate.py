@@ -12,6 +12,9 @@ pipelines are measured, each in its own child process pinned to one CPU core:
   predicates (REGEX and IN, evaluated in Python at each token), as it ran
   before the flags; it finds the same entities.
 
+With --model, a third: an installed statistical spaCy pipeline with the
+registry ruler before its NER, as ``taq-news preannotate --model`` runs it.
+
 For each, two runs take turns chunk by chunk (in ABBA order): the baseline,
 the spaCy pipeline only on the raw text; and preannotate, everything the
 command does for an article (page parts, cleaning, the spaCy pipeline, quotes,
@@ -50,7 +53,7 @@ def scaled(n: int) -> list[tuple[str, str]]:
     return out
 
 
-def child(pipeline: str, n: int, chunk: int) -> None:
+def child(pipeline: str, n: int, chunk: int, model: str | None = None) -> None:
     """Both modes of one pipeline, chunk by chunk in turn (ABBA), so that a slower spell of the
     shared machine falls on both: the ratio is the median of the per-chunk ratios."""
     if hasattr(os, "sched_setaffinity"):
@@ -69,7 +72,7 @@ def child(pipeline: str, n: int, chunk: int) -> None:
         nlp.add_pipe("sentencizer")
         add_ruler(nlp, registry, flags=False)
     else:
-        nlp = make_nlp(registry)
+        nlp = make_nlp(registry, model if pipeline == "model" else None)
     articles = scaled(n)
 
     def baseline(part: list[tuple[str, str]]) -> float:
@@ -98,15 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--chunk", type=int, default=500)
-    parser.add_argument("--child", choices=PIPELINES, help=argparse.SUPPRESS)
+    parser.add_argument("--model", help="also measure with this installed spaCy model (its pipeline with the registry ruler before its NER)")
+    parser.add_argument("--child", choices=(*PIPELINES, "model"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.articles, args.chunk)
+        child(args.child, args.articles, args.chunk, args.model)
         return 0
     results = {}
-    for pipeline in PIPELINES:
-        done = subprocess.run([sys.executable, __file__, "--child", pipeline, "--articles", str(args.articles), "--chunk", str(args.chunk)],
-                              check=True, capture_output=True, text=True)
+    pipelines = (*PIPELINES, "model") if args.model else PIPELINES
+    for pipeline in pipelines:
+        done = subprocess.run([sys.executable, __file__, "--child", pipeline, "--articles", str(args.articles), "--chunk", str(args.chunk),
+                               *(["--model", args.model] if args.model else [])], check=True, capture_output=True, text=True)
         results[pipeline] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"Scaled set: {args.articles:,} articles from the five raw pages; one CPU core; median over chunks of {args.chunk},")
     print("the two runs of each pipeline taking turns chunk by chunk; x baseline is the median of the per-chunk ratios.")
@@ -116,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     for pipeline, (base_label, full_label) in (
             ("flags", ("spaCy pipeline only (blank en + sentencizer + registry EntityRuler, value rules as lexeme flags)",
                        "taq-news preannotate (all steps, draft YAML in memory)")),
-            ("predicates", ("spaCy pipeline only, value rules as Matcher predicates (before the flags)", "taq-news preannotate with that pipeline"))):
+            ("predicates", ("spaCy pipeline only, value rules as Matcher predicates (before the flags)", "taq-news preannotate with that pipeline")),
+            ("model", (f"spaCy pipeline only, model {args.model} with the registry ruler", "taq-news preannotate with that pipeline"))):
+        if pipeline not in results:
+            continue
         r = results[pipeline]
         ratio = statistics.median(f / b for f, b in zip(r["full"], r["baseline"], strict=True))
         print(f"| {base_label} | {statistics.median(r['baseline']):,.1f} | 1.00 | {r['peak_mb']:,.0f} |")

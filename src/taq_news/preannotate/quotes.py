@@ -903,12 +903,17 @@ def _before_close(text: str, p: Passage) -> str:
     return text[p.end - close - 1 : p.end - close] if p.end - close - 1 >= p.start else ""
 
 
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum accepts
+
+
 def _outside_words(rest: str, spans: list[tuple[int, int]]) -> bool:
-    chars = list(rest)
-    for a, b in spans:
-        for i in range(a, b):
-            chars[i] = " "
-    return any(ch.isalnum() for ch in chars)
+    """Any letter or digit of ``rest`` outside the spans (searched gap by gap, not character by character)."""
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos and _ALNUM.search(rest, pos, a):
+            return True
+        pos = max(pos, b)
+    return _ALNUM.search(rest, pos) is not None
 
 
 def _adjacent(units: list[Unit], u_index: int, prev: QuoteDraft, doc: Doc) -> bool:
