@@ -111,6 +111,16 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
     return entities
 
 
+def outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
+    """The id of the registry's outlet that has this name or alias (the first by id), or None."""
+    if name is None:
+        return None
+    for e in sorted(registry.values(), key=lambda e: e.id):
+        if e.kind == "outlet" and (e.name == name or name in e.aliases):
+            return e.id
+    return None
+
+
 def registry_from_parquet(path: Path) -> dict[str, Entity]:
     """The registry as the ``entities`` config publishes it (for records validated beside it)."""
     import pyarrow.parquet as pq  # here, not at the top: the YAML registry needs no pyarrow.parquet (it loads slowly)

@@ -15,7 +15,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from taq_news.annotations.registry import Entity
+from taq_news.annotations.registry import Entity, outlet_entity
 from taq_news.collection.inputs import MAX_CHARS
 from taq_news.core.checks import incident
 from taq_news.core.incidents import IncidentError
@@ -37,13 +37,6 @@ def document_id(key: str, sha256: str) -> str:
     return f"{h[:3]}_{h[3:19]}"
 
 
-def _outlet_entity(registry: dict[str, Entity], name: str) -> str | None:
-    for e in sorted(registry.values(), key=lambda e: e.id):
-        if e.kind == "outlet" and (e.name == name or name in e.aliases):
-            return e.id
-    return None
-
-
 def _external_date(value: str, location: str) -> dict:
     m = _DATE.fullmatch(value.strip())
     note = f"from the input's 'published' field ({location})"
@@ -58,7 +51,7 @@ def apply_given(ann: dict, given: dict, location: str, registry: dict[str, Entit
     meta = ann["metadata"]
     outlet = given.get("outlet")
     if outlet and meta["outlet"]["basis"] != "stated":
-        meta["outlet"] = {"name": outlet, "entity": _outlet_entity(registry, outlet), "basis": "external", "evidence": None,
+        meta["outlet"] = {"name": outlet, "entity": outlet_entity(registry, outlet), "basis": "external", "evidence": None,
                           "note": f"from the input's 'outlet' field ({location})"}
     published = given.get("published")
     if published and meta["published"]["basis"] != "stated":

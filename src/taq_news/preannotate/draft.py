@@ -18,7 +18,7 @@ from json.encoder import encode_basestring
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from taq_news.annotations.registry import Entity
+from taq_news.annotations.registry import Entity, outlet_entity
 from taq_news.core.anchors import Span, word_bounded_matches
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
@@ -103,15 +103,6 @@ def anchor(text: str, start: int, end: int) -> str | dict | None:
     return Anchors(text)(start, end)
 
 
-def _outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
-    if name is None:
-        return None
-    for e in sorted(registry.values(), key=lambda e: e.id):
-        if e.kind == "outlet" and (e.name == name or name in e.aliases):
-            return e.id
-    return None
-
-
 def _evidence_anchor(draft: Draft, f: Finding) -> str | dict | None:
     """A finding's evidence as an anchor: in the page text, or ``in: markup`` for an HTML page's tags."""
     if f.basis != "stated" or f.start is None or f.end is None:
@@ -129,7 +120,7 @@ def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
     for key, f in (("outlet", draft.outlet), ("published", draft.published)):
         evidence = _evidence_anchor(draft, f)
         stated = f.basis == "stated" and evidence is not None
-        entity = _outlet_entity(registry, f.value) if key == "outlet" and stated else None
+        entity = outlet_entity(registry, f.value) if key == "outlet" and stated else None
         note = f"machine: {f.note}" if f.note else None
         if key == "outlet" and stated and entity is None:
             stated, note = False, f"machine: {f.note} {f.value} is not an outlet in the registry; add it and set basis: stated."
