@@ -32,3 +32,16 @@ def test_bench_validate_leaves_no_corpus_behind(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     assert "taq-news validate, L1-L4" in run.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bench_preannotate_prints_both_pipelines_with_their_ratios():
+    run = subprocess.run([sys.executable, str(ROOT / "scripts/bench_preannotate.py"), "--articles", "40", "--chunk", "10"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| ") and not line.startswith("| run")]
+    assert len(rows) == 4
+    baselines, full = rows[0::2], rows[1::2]
+    assert all(r.split("|")[3].strip() == "1.00" for r in baselines)
+    for r in full:  # the step does all the baseline does and more, on the same pipeline
+        rate, ratio = float(r.split("|")[2].replace(",", "")), float(r.split("|")[3])
+        assert rate > 0 and 0 < ratio < 1.5

@@ -10,13 +10,13 @@ from pathlib import Path
 from taq_news.annotations.yamlio import line_of, load_yaml, plain
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
-from taq_news.core.schema import document_enum
+from taq_news.core.schema import document_enum, table_enum
 
 ONTONOTES_LABELS = document_enum("entity_mention", "label")  # the schema is the vocabulary's one source
 # Value types are not linked to the registry: "50 to 100" has no referent to link.
 VALUE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 NAME_LABELS = frozenset(ONTONOTES_LABELS) - VALUE_LABELS
-KINDS = ("person", "organization", "outlet", "document", "anonymous", "place", "group", "event", "other")
+KINDS = table_enum("entity_row", "kind")  # the entities config's schema lists them
 SPEAKER_KINDS = document_enum("quote", "speaker_kind")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA_PATTERN = re.compile(r"^Q[1-9][0-9]*$")

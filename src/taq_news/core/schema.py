@@ -142,21 +142,31 @@ def _pointer(doc: dict, pointer: str) -> dict:
     return node
 
 
-@lru_cache(maxsize=1)
-def _packaged_document_schema() -> dict:
+@lru_cache(maxsize=None)
+def _packaged_schema(name: str) -> dict:
     from taq_news.core.paths import packaged_schema_dir  # deferred: paths is not needed to derive Arrow types
 
-    return json.loads((packaged_schema_dir() / DOCUMENT_SCHEMA).read_text("utf-8"))
+    return json.loads((packaged_schema_dir() / name).read_text("utf-8"))
+
+
+def _enum(name: str, definition: str, prop: str | None) -> tuple[str, ...]:
+    node = _packaged_schema(name)["$defs"][definition]
+    if prop is not None:
+        node = node["properties"][prop]
+    return tuple(v for v in node["enum"] if v is not None)
 
 
 @lru_cache(maxsize=None)
 def document_enum(definition: str, prop: str | None = None) -> tuple[str, ...]:
     """The values the document schema allows for ``$defs/<definition>`` (or one of its properties):
     code that needs a vocabulary reads it here, so the schema is its one source (read once)."""
-    node = _packaged_document_schema()["$defs"][definition]
-    if prop is not None:
-        node = node["properties"][prop]
-    return tuple(v for v in node["enum"] if v is not None)
+    return _enum(DOCUMENT_SCHEMA, definition, prop)
+
+
+@lru_cache(maxsize=None)
+def table_enum(definition: str, prop: str | None = None) -> tuple[str, ...]:
+    """The same for the tables schema (the configs other than documents)."""
+    return _enum(TABLES_SCHEMA, definition, prop)
 
 
 def load_schemas(schema_dir: str) -> SchemaSet:
