@@ -97,10 +97,17 @@ def child(pipeline: str, n: int, chunk: int, model: str | None = None) -> None:
     print(json.dumps({**rates, "peak_mb": peak_mb}))
 
 
+def _positive(value: str) -> int:
+    n = int(value) if value.strip().lstrip("+").isdigit() else 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=10_000)
-    parser.add_argument("--chunk", type=int, default=500)
+    parser.add_argument("--articles", type=_positive, default=10_000)
+    parser.add_argument("--chunk", type=_positive, default=500)
     parser.add_argument("--model", help="also measure with this installed spaCy model (its pipeline with the registry ruler before its NER)")
     parser.add_argument("--child", choices=(*PIPELINES, "model"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -111,7 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     pipelines = (*PIPELINES, "model") if args.model else PIPELINES
     for pipeline in pipelines:
         done = subprocess.run([sys.executable, __file__, "--child", pipeline, "--articles", str(args.articles), "--chunk", str(args.chunk),
-                               *(["--model", args.model] if args.model else [])], check=True, capture_output=True, text=True)
+                               *(["--model", args.model] if args.model else [])], capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            print(f"bench_preannotate: the {pipeline} run failed: {last}", file=sys.stderr)
+            return 2
         results[pipeline] = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"Scaled set: {args.articles:,} articles from the five raw pages; one CPU core; median over chunks of {args.chunk},")
     print("the two runs of each pipeline taking turns chunk by chunk; x baseline is the median of the per-chunk ratios.")
