@@ -13,7 +13,7 @@ import pytest
 
 from taq_news.annotations.registry import load_registry
 from taq_news.core.anchors import resolve_one, word_bounded_matches
-from taq_news.preannotate.draft import Anchors
+from taq_news.preannotate.draft import anchor
 from taq_news.preannotate.entities import _CAP, _SKIP, candidates, mentions
 from taq_news.preannotate.furniture import _WIRE_CREDIT, _may_be_wire_credit, is_headline
 from taq_news.preannotate.pipeline import make_nlp
@@ -75,11 +75,10 @@ def test_every_anchor_resolves_to_its_span_and_none_only_where_no_anchor_can(doc
     checked = 0
     for doc in docs[:20]:
         text = doc.text
-        anchors = Anchors(text)
         spans = [(t.idx, t.idx + len(t)) for t in doc] + [(e.start_char, e.end_char) for e in doc.ents]
         spans += [(doc[i].idx, doc[j].idx + len(doc[j])) for i, j in (sorted(rnd.sample(range(len(doc)), 2)) for _ in range(100))]
         for a, b in spans:
-            found = anchors(a, b)
+            found = anchor(text, a, b)
             exact = text[a:b]
             if found is None:
                 assert not exact.strip() or exact != exact.strip() or a not in word_bounded_matches(text, exact)

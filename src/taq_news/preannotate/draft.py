@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from taq_news.annotations.registry import Entity, outlet_entity
-from taq_news.core.anchors import Span, word_bounded_matches
+from taq_news.core.anchors import Span, occurrences
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
@@ -73,34 +73,18 @@ def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Languag
                  [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [], markup=markup)
 
 
-class Anchors:
-    """The shortest anchors into one text: each distinct exact string is searched once, and its
-    matches kept as start -> occurrence number (an article names the Taliban thirty times)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._where: dict[str, dict[int, int]] = {}
-
-    def __call__(self, start: int, end: int) -> str | dict | None:
-        """The shortest anchor that resolves to exactly text[start:end], or None."""
-        exact = self.text[start:end]
-        if not exact or exact != exact.strip():
-            return None
-        where = self._where.get(exact)
-        if where is None:
-            where = self._where[exact] = {s: n for n, s in enumerate(word_bounded_matches(self.text, exact), 1)}
-        n = where.get(start)
-        if n is None:
-            return None
-        # What anchors.resolve gives for this node by construction (the same matches, the n-th
-        # start, the exact text's length), so it is not resolved again here; assembly checks every
-        # span against its text in any case.
-        return exact if len(where) == 1 else {"exact": exact, "occurrence": n}
-
-
 def anchor(text: str, start: int, end: int) -> str | dict | None:
     """The shortest anchor that resolves to exactly text[start:end], or None."""
-    return Anchors(text)(start, end)
+    exact = text[start:end]
+    if not exact or exact != exact.strip():
+        return None
+    where = occurrences(text, exact)
+    n = where.get(start)
+    if n is None:
+        return None
+    # What anchors.resolve gives for this node by construction (the same matches, the n-th start,
+    # the exact text's length), so it is not resolved again here; assembly checks every span.
+    return exact if len(where) == 1 else {"exact": exact, "occurrence": n}
 
 
 def _evidence_anchor(draft: Draft, f: Finding) -> str | dict | None:
@@ -131,15 +115,14 @@ def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
 
 def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
     raw = draft.raw
-    anchor_raw, anchor_text = Anchors(raw), Anchors(draft.text)
     source: dict = {}
     for part in ("title", "dateline", "byline"):
         span: Span | None = getattr(draft.parts, part)
-        source[part] = anchor_raw(span.start, span.end) if span else None
-    source["highlights"] = [a for a in (anchor_raw(s.start, s.end) for s in draft.parts.highlights or []) if a is not None]
+        source[part] = anchor(raw, span.start, span.end) if span else None
+    source["highlights"] = [a for a in (anchor(raw, s.start, s.end) for s in draft.parts.highlights or []) if a is not None]
     remove = []
     for span, reason in draft.parts.furniture or []:
-        found = anchor_raw(span.start, span.end)
+        found = anchor(raw, span.start, span.end)
         if found is None:
             draft.skipped.append(f"furniture {span.text!r}: no unique anchor")
             continue
@@ -148,7 +131,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
 
     entities = []
     for m in draft.entities:
-        found = anchor_text(m.start, m.end)
+        found = anchor(draft.text, m.start, m.end)
         if found is None:
             draft.skipped.append(f"entity {m.text!r} at {m.start}: no unique anchor")
             continue
@@ -160,10 +143,10 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
 
     quotes = []
     for n, q in enumerate(draft.quotes, 1):
-        content = [anchor_text(a, b) for a, b in q.content]
-        cue = anchor_text(*q.cue) if q.cue else None
-        speaker = anchor_text(*q.speaker) if q.speaker else None
-        addressee = anchor_text(*q.addressee) if q.addressee else None
+        content = [anchor(draft.text, a, b) for a, b in q.content]
+        cue = anchor(draft.text, *q.cue) if q.cue else None
+        speaker = anchor(draft.text, *q.speaker) if q.speaker else None
+        addressee = anchor(draft.text, *q.addressee) if q.addressee else None
         if any(c is None for c in content) or (q.cue and cue is None):
             draft.skipped.append(f"quote at {q.content[0][0]}: no unique anchor for its content or cue")
             continue
@@ -180,7 +163,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
     for a, b in draft.non_quotes:
         if any(x < b and a < y for x, y in covered):
             continue
-        an = anchor_text(a, b)
+        an = anchor(draft.text, a, b)
         if an is None:
             draft.skipped.append(f"quoted passage at {a}: no unique anchor")
             continue

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import cast
@@ -221,25 +221,28 @@ def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     sent_start = arr[:, 6].tolist()
     cap = capitalized.tolist()
     out: list[tuple[int, int, str]] = []
-    run: list[int] = []
-
-    def flush() -> None:
+    for run in _runs(numpy.flatnonzero(capitalized | joiner).tolist(), cap):
         while run and text[starts[run[0]] : ends[run[0]]] in _SKIP:
-            run.pop(0)
+            run = run[1:]
         if run and not (len(run) == 1 and (run[0] == 0 or sent_start[run[0]] == 1)):
             out.append((starts[run[0]], ends[run[-1]], text[starts[run[0]] : ends[run[-1]]]))
-        run.clear()
+    return out
 
+
+def _runs(indices: list[int], cap: list[bool]) -> Iterator[list[int]]:
+    """The runs of consecutive token indices (capitalized words or joiners) that a capitalized word
+    opens: a token between that is neither ends a run, and a joiner with no run before it opens none."""
+    run: list[int] = []
     last = -2
-    for i in numpy.flatnonzero(capitalized | joiner).tolist():
-        if i != last + 1:
-            flush()  # a token between that is neither: the run ended there
+    for i in indices:
+        if i != last + 1 and run:
+            yield run
+            run = []
         last = i
         if cap[i] or run:
             run.append(i)
-        # a joiner with no run before it opens none (flush has nothing to do)
-    flush()
-    return out
+    if run:
+        yield run
 
 
 @lru_cache(maxsize=1)

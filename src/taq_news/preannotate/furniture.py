@@ -110,13 +110,15 @@ def is_prose(line: str) -> bool:
 
 def find_parts(raw: str) -> PageParts:
     lines = [ln for ln in _lines(raw) if ln.text]
-    prose = [is_prose(ln.text) for ln in lines]  # once per line: several rules ask
+    # once per line, as several rules ask
+    prose = [is_prose(ln.text) for ln in lines]
+    stamps = [is_stamp_line(ln.text) for ln in lines]
     body_start = next((i for i, ln in enumerate(lines) if prose[i] and not _HEADER.match(ln.text)), len(lines))
     if body_start == len(lines) and lines:
         # No line looks like prose (a brief, a page of short lines): the body is still there, or the
         # record would have no text. It starts at the last sentence, or at the last line.
         body_start = max((i for i, ln in enumerate(lines) if ends_sentence(ln.text)), default=len(lines) - 1)
-    page = _Page(lines, body_start, prose)
+    page = _Page(lines, body_start, prose, stamps)
     _dateline_and_byline(page)  # first: they may sit on prose lines ("Kabul, May 6 (ANI): ...")
     page.title_line = _title_line(page)
     if page.title_line is not None and page.title_line == page.dateline_line:
@@ -156,18 +158,11 @@ class _Page:
     lines: list[Span]
     body_start: int  # the first prose line (len(lines) if none)
     prose: list[bool]  # is_prose of each line
+    stamps: list[bool]  # is_stamp_line of each line
     parts: PageParts = field(default_factory=PageParts)
     taken: set[int] = field(default_factory=set)  # lines already given a part
     title_line: int | None = None
     dateline_line: int | None = None  # the line a dateline opens: body text, never furniture
-    _stamps: dict[int, bool] = field(default_factory=dict)
-
-    def stamp(self, i: int) -> bool:
-        """is_stamp_line of line i, computed once."""
-        found = self._stamps.get(i)
-        if found is None:
-            found = self._stamps[i] = is_stamp_line(self.lines[i].text)
-        return found
 
     def furniture(self, i: int, reason: str) -> None:
         if i not in self.taken and i != self.dateline_line:
@@ -181,7 +176,7 @@ def _dateline_and_byline(page: _Page) -> None:
     for i, ln in enumerate(lines[: page.body_start + 3]):
         if i > page.body_start and not _BYLINE.match(ln.text):
             continue  # past the first prose line (a deck), only a "By ..." line is still a byline
-        near_stamp = any(0 <= k < len(lines) and page.stamp(k) for k in (i - 1, i + 1))
+        near_stamp = any(0 <= k < len(lines) and page.stamps[k] for k in (i - 1, i + 1))
         if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text) or (near_stamp and _AUTHOR.match(ln.text))
                                      or (i < page.body_start and _AUTHOR.match(ln.text) and ln.text.lower().endswith(("reporter", "correspondent")))):
             parts.byline = ln
@@ -213,7 +208,7 @@ def _title_line(page: _Page) -> int | None:
     prose, and not navigation, a label, a stamp, a caption or a promotion)."""
     for i, ln in enumerate(page.lines[: page.body_start]):
         t = ln.text
-        if i in page.taken or len(t.split()) < 4 or page.prose[i] or page.stamp(i) or _NAV.search(t) or _UI.search(t) or _CAPTION.match(t) \
+        if i in page.taken or len(t.split()) < 4 or page.prose[i] or page.stamps[i] or _NAV.search(t) or _UI.search(t) or _CAPTION.match(t) \
                 or _CREDIT_IN_LINE.search(t) or _PROMO.match(t) or _FOOTER.match(t) or _HIGHLIGHTS.match(t) or (t.isupper() and len(t.split()) <= 6):
             continue
         return i
@@ -264,7 +259,7 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
     t = ln.text
     words = len(t.split())
     prose = page.prose
-    if page.stamp(i) and not prose[i]:
+    if page.stamps[i] and not prose[i]:
         page.furniture(i, "timestamp")
     elif i > body_start and _may_be_wire_credit(t) and _WIRE_CREDIT.search(t):
         page.furniture(i, "agency-credit")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from taq_news.annotations.registry import SPEAKER_KINDS, Entity
@@ -101,6 +102,23 @@ def slug(text: str, limit: int = 6) -> str:
     return "-".join(words) or "unnamed"
 
 
+@dataclass(frozen=True)
+class MentionIndex:
+    """An article's mentions in text order, with their starts, for the few a speaker phrase holds."""
+
+    mentions: tuple[Mention, ...]
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, mentions: Iterable[Mention]) -> MentionIndex:
+        ordered = tuple(sorted(mentions, key=lambda m: m.start))  # doc.ents order already: a linear pass
+        return cls(ordered, tuple(m.start for m in ordered))
+
+    def starting_in(self, a: int, b: int) -> tuple[Mention, ...]:
+        """The mentions that start in [a, b)."""
+        return self.mentions[bisect_left(self.starts, a) : bisect_left(self.starts, b)]
+
+
 class SpeakerResolver:
     def __init__(self, registry: dict[str, Entity], doc_id: str):
         self.registry = registry
@@ -110,9 +128,6 @@ class SpeakerResolver:
         self.history: list[Resolved] = []
         self.proposed: dict[str, Resolved] = {}
         self.persons = [e for e in sorted(registry.values(), key=lambda e: e.id) if e.kind == "person"]  # sorted once, not per speaker
-        self._of: list[Mention] | None = None  # the mention list _by_start and _starts index
-        self._by_start: list[Mention] = []
-        self._starts: list[int] = []
 
     def _known(self, eid: str) -> Resolved:
         e = self.registry[eid]
@@ -126,7 +141,7 @@ class SpeakerResolver:
         r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label))
         return r
 
-    def resolve(self, text: str, span: tuple[int, int] | None, mentions: list[Mention], before: int | None = None) -> Resolved | None:
+    def resolve(self, text: str, span: tuple[int, int] | None, index: MentionIndex, before: int | None = None) -> Resolved | None:
         if span is None:
             return None
         a, b = span
@@ -134,7 +149,7 @@ class SpeakerResolver:
         head_end = a + len(text[a:b].split(",")[0].rstrip())
         words = head_text.split()
         head = _head_noun(words)
-        local = self._starting_in(mentions, a, head_end)
+        local = index.starting_in(a, head_end)
         named = self._named_person(text[a:b], head_text, words, local, a, head_end)
         if named is not None:
             return named
@@ -149,7 +164,7 @@ class SpeakerResolver:
             return self._known(best.entity)
         low = head_text.lower()
         if low in PRONOUNS:
-            return self._pronoun(low, head_text, text[:a], mentions)
+            return self._pronoun(low, head_text, text[:a], index.mentions)
         if words and words[-1][:1].isupper() and words[0].lower() not in DETERMINERS and not head:
             last = words[-1].strip("’'s")
             for e in self.persons:
@@ -165,21 +180,13 @@ class SpeakerResolver:
             if head and (head in r.name.lower().split() or head in r.entity.split("-")):
                 return r
         if head in ROLE_NOUNS and not head.endswith("s") and before is not None:
-            person = self._introduced_as(text, head, mentions, before)
+            person = self._introduced_as(text, head, index.mentions, before)
             if person is not None:
                 return person
         kind = "document" if head in DOCUMENT_HEADS else "anonymous"
         return self._propose(f"{self.doc_prefix}-{slug(head_text)}", head_text, kind, None)
 
-    def _starting_in(self, mentions: list[Mention], a: int, b: int) -> list[Mention]:
-        """The mentions that start in [a, b), by bisection (a speaker phrase holds few of an article's mentions)."""
-        if self._of is not mentions:
-            self._of = mentions
-            self._by_start = sorted(mentions, key=lambda m: m.start)  # doc.ents order already: a linear pass
-            self._starts = [m.start for m in self._by_start]
-        return self._by_start[bisect_left(self._starts, a) : bisect_left(self._starts, b)]
-
-    def _pronoun(self, low: str, shown: str, before: str = "", mentions: list[Mention] | None = None) -> Resolved:
+    def _pronoun(self, low: str, shown: str, before: str, mentions: Sequence[Mention]) -> Resolved:
         kind = PRONOUNS[low]
         for r in reversed(self.history):
             if kind == "person" and (r.kind == "person" or (r.kind == "anonymous" and _singular(r.name))):
@@ -190,7 +197,7 @@ class SpeakerResolver:
                 return r
         if kind == "person" and low in ("he", "she"):
             # No speaker yet: the last person the text has named ("Inamullah Sarwari ... He said").
-            person = self._last_named(before, mentions or [])
+            person = self._last_named(before, mentions)
             if person is not None:
                 return person
         return self._propose(f"{self.doc_prefix}-unresolved-{low}", f"unresolved '{shown}'", "anonymous", None)
@@ -210,7 +217,7 @@ class SpeakerResolver:
                 return r
         return self._propose(slug(name), name, "person", "PERSON")
 
-    def _named_person(self, mention: str, head_text: str, words: list[str], mentions: list[Mention], a: int, head_end: int) -> Resolved | None:
+    def _named_person(self, mention: str, head_text: str, words: list[str], mentions: Sequence[Mention], a: int, head_end: int) -> Resolved | None:
         """The named person a speaker phrase gives, when it names one beside its role (Q19):
         "Taliban spokesman Nadir Wahidi", "Gen. Ruth Calloway, the head of ...", "A senior
         official, Abdul Saqib". A registry name heading the phrase is left to the caller."""
@@ -226,7 +233,7 @@ class SpeakerResolver:
                 name = whole
         return self._person(name) if name else None
 
-    def _last_named(self, before: str, mentions: list[Mention]) -> Resolved | None:
+    def _last_named(self, before: str, mentions: Sequence[Mention]) -> Resolved | None:
         """The last run of two to four capitalized words in ``before`` that is a person's name
         (not a registry place, organization or group), as a person."""
         for m in reversed(list(_NAME_RUN.finditer(before))):
@@ -240,7 +247,7 @@ class SpeakerResolver:
             return self._person(name)
         return None
 
-    def _introduced_as(self, text: str, head: str, mentions: list[Mention], before: int) -> Resolved | None:
+    def _introduced_as(self, text: str, head: str, mentions: Sequence[Mention], before: int) -> Resolved | None:
         """The last named person before ``before`` introduced with this role ("Jeff Buchanan, deputy chief of staff").
 
         The role is looked for next to the mention (the words up to the previous and next
@@ -261,17 +268,18 @@ class SpeakerResolver:
         return None
 
     def resolve_all(self, text: str, quotes: list[QuoteDraft], mentions: list[Mention]) -> None:
+        index = MentionIndex.of(mentions)
         for q in quotes:
             if q.speaker is None and q.speaker_of is not None and q.speaker_of.resolved:
                 q.resolved["speaker"] = q.speaker_of.resolved["speaker"]
             else:
-                r = self.resolve(text, q.speaker, mentions, before=q.content[0][0])
+                r = self.resolve(text, q.speaker, index, before=q.content[0][0])
                 if r is None:
                     r = self.history[-1] if self.history else self._propose(f"{self.doc_prefix}-unknown-speaker", "unknown speaker", "anonymous", None)
                 q.resolved["speaker"] = r
             self.history.append(q.resolved["speaker"])
             if q.addressee is not None:
-                r = self.resolve(text, q.addressee, mentions)
+                r = self.resolve(text, q.addressee, index)
                 q.resolved["addressee"] = r
                 if r is None:
                     q.addressee = None
