@@ -112,6 +112,45 @@ def test_a_newspaper_archive_that_closes_quotes_with_doubled_apostrophes_keeps_i
     assert parts.furniture == []
 
 
+def test_a_digest_paragraph_that_closes_on_its_source_is_body_text_with_its_source_kept():
+    # a newsletter digest ends each summary on the outlet it links to ('... in May.” [Kestrel Gazette.]'):
+    # the summaries are the page's text, not related links
+    digest = [
+        "TALKS STALL IN DOHA - Envoys from both sides left the hotel on Tuesday without a date for the next round, and one of them said “nothing has moved since May.” [Kestrel Gazette.]",
+        "-A council member in Lakeport explains why the harbour tax failed for the third time this year. [Bayside Herald]",
+        "The ministry said the convoy had reached the border crossing before the storm closed the road.\xa0[Meridian Wire | Paywall]",
+        "“We will keep the schools open whatever the weather brings this winter, and we will say so again.“[Corvane Wire]",
+    ]
+    raw = page("Wednesday's Morning Briefing: Talks Stall In Doha Again", *digest, "Council debate in full and the reply of the mayor [Video]")
+    parts = find_parts(raw)
+    removed = {span.text: reason for span, reason in parts.furniture}
+    assert not any(line in removed for line in digest), removed
+    assert removed == {"Council debate in full and the reply of the mayor [Video]": "related-link"}  # no sentence before the bracket: still a link
+    text = clean(raw, title=parts.title, furniture=parts.furniture).text
+    assert "[Kestrel Gazette.]" in text and "[Bayside Herald]" in text
+
+
+def test_testimonials_that_close_on_their_speaker_are_body_text():
+    lines = [f"“{s}” ― {name}" for s, name in (
+        ("The bridge is the best thing the council has done in ten years, and I drive over it every single day.", "Ilse Marten"),
+        ("I was against the harbour tax from the start, and nothing I heard at the meeting has changed my mind.", "Dorota K. Lenz"),
+    )]
+    parts = find_parts(page("Lakeport Residents Share Their Views On The Harbour Tax", *lines))
+    assert parts.title is not None and parts.title.text.startswith("Lakeport")
+    assert parts.furniture == []
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Getty.", "photo-credit"),
+    ("Ilse Marten via Getty Images.", "photo-credit"),
+    ("Harbour Press/Getty Images.", "photo-credit"),
+    ("- Reuters.", "agency-credit"),
+])
+def test_a_photo_or_wire_credit_line_between_paragraphs_is_named_as_such(line, reason):
+    parts = find_parts(page("Council votes down the harbour tax again, and the mayor is angry", BODY, line, BODY.replace("Tuesday", "Wednesday")))
+    assert [(span.text, r) for span, r in parts.furniture] == [(line, reason)]
+
+
 @pytest.mark.parametrize("kicker", ["LOOK:", "BOOM:", "POLLWATCH:", "FIX IS IN:"])
 def test_a_headline_kicker_before_a_colon_is_part_of_the_title_not_a_dateline(kicker):
     raw = page(f"{kicker} Council Votes Down The Harbour Tax Again", BODY)

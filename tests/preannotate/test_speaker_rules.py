@@ -102,3 +102,26 @@ def test_a_signature_line_is_no_quote_of_its_own():
 def test_a_dash_line_that_is_no_name_signs_nothing():
     text = "The council met again.\n\n\"We will not raise the tax this year.\"\n\n- and that was all.\n\nThe vote is on Friday."
     assert all(rule != "dash-signature" for _, _, rule in attributions(text))
+
+
+@pytest.mark.parametrize("line, speaker", [
+    # a testimonial signs its quotation on the same line, with a dash or a horizontal bar
+    ("“The bridge is the best thing the council has built. I drive over it every day.” ― Ilse Marten", "Ilse Marten"),
+    ("“I was against the harbour tax from the start.”― Dorota K. Lenz", "Dorota K. Lenz"),
+    ("“Nobody asked the fishermen. Nobody ever does.” — Tomas Heller.", "Tomas Heller"),
+])
+def test_a_testimonial_signed_on_its_own_line_is_its_signers_direct_quote(line, speaker):
+    text = f"Lakeport residents shared their views on the new tax.\n\n{line}\n\nThe vote is on Friday."
+    got = [(speaker_, rule) for _, speaker_, rule in attributions(text)]
+    assert got == [(speaker, "dash-signature")]
+
+
+def test_a_dash_after_a_quotation_that_no_name_follows_signs_nothing():
+    text = "Residents were asked.\n\n“The tax is too high.” ― and many agreed with that.\n\nThe vote is on Friday."
+    assert all(rule != "dash-signature" for _, _, rule in attributions(text))
+
+
+def test_a_clause_content_never_ends_on_an_opening_bracket():
+    text = "Aides said the campaign had raised more money in one month than in the whole of last year. (The figures are due on Friday.)"
+    (content, speaker, _), = attributions(text)
+    assert (content, speaker) == ("the campaign had raised more money in one month than in the whole of last year", "Aides")

@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from taq_news.core.anchors import Span
 from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_stamp_line
 
-PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images)"
+PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images|Getty)"
 PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")
 _VIDEO = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*[-–—]\s*Source:", re.I)
 _FOOTER = re.compile(r"^(?:Verified by|Powered by|Copyright|©|All rights reserved)", re.I)
 _COMMENTS = re.compile(r"\bcomment(?:s|ing|ers)?\b", re.I)
-_CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}$")
+_CREDIT_LINE = re.compile(rf"\b{PHOTO_AGENCIES}(?:/[A-Z]\w+)?\.?$")  # "Getty.", "Getty/Instagram."
 _CAPTION = re.compile(r"^(?:Representative |File |Feature )?(?:Image|Photo|Picture|Photograph)s?\b", re.I)
 _HIGHLIGHTS = re.compile(r"^(?:Story )?highlights$", re.I)
 _BYLINE = re.compile(r"^(?:By|BY|BYLINE:|Byline:|Posted by|Written by|Words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
@@ -90,9 +90,24 @@ def is_headline(line: str) -> bool:
     return len(long) >= 3 and sum(w[0].isupper() for w in long) / len(long) > 0.7
 
 
+# What may follow a paragraph's last sentence on a digest page: its source ("... a cold winter night.” [HuffPost.]",
+# "... called for the ban. [Reuters]") or, after a testimonial, its speaker ("... our greatest shame.” ― Sonya Herridge").
+_CLOSING_SOURCE = re.compile(r"(?<=[.?!”\"’“])\s*\[[^\[\]\n]{1,80}\]$|(?<=[”\"])\s*[―—]\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3}$")
+
+
 def _end(line: str) -> str:
+    """The line's end as a sentence would have it: a closing source or speaker tag set aside, and the
+    closing marks some archives type wrongly read as ”: a doubled apostrophe, or “ after sentence punctuation."""
     end = line.rstrip()
-    return end[:-2] + "”" if end.endswith("''") else end  # a doubled apostrophe closes a quotation in some newspaper archives
+    if end[-1:] == "]" or "―" in end[-40:] or "—" in end[-40:]:  # most lines have neither: no pattern search
+        m = _CLOSING_SOURCE.search(end)
+        if m and m.start() > 0:
+            end = end[: m.start()]
+    if end.endswith("''"):
+        return end[:-2] + "”"
+    if end.endswith((".“", "?“", "!“")):
+        return end[:-1] + "”"
+    return end
 
 
 def ends_sentence(line: str) -> bool:
@@ -280,7 +295,7 @@ def _one_line(page: _Page, i: int, ln: Span) -> None:
     elif words <= 6 and _CAPTION.match(t):
         page.furniture(i, "photo-caption")
     elif words <= 8 and _CREDIT_LINE.search(t) and not prose[i]:
-        page.furniture(i, "photo-credit")
+        page.furniture(i, "agency-credit" if t[:1] in "-–—" else "photo-credit")  # "- Reuters." signs a wire story off
     elif i < body_start and i == page.title_line:
         parts.title = ln
         page.taken.add(i)

@@ -483,12 +483,12 @@ def _span_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
 
 
 def trim_content(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Drop edge whitespace, a final full stop or comma outside the marks, and a leading "that" (Q11, Q12)."""
+    """Drop edge whitespace, a final full stop or comma outside the marks (or an opening bracket), and a leading "that" (Q11, Q12)."""
     while start < end and (text[start].isspace() or text[start] in ",:;—–-"):
         start += 1
     if text[start:end].lower().startswith("that ") :
         start += 5
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-([{"):  # an opening bracket never ends content
         end -= 1
     return (start, end) if end - start >= 3 else None
 
@@ -873,17 +873,27 @@ def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[Qu
     return False
 
 
+_DASHES = "-—–―"  # hyphen, em and en dashes, horizontal bar
+
+
 def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int] | None:
     """The name in a signature line after a quotation ('"..."' then '- Senator Ann Roe, in a tweet.'),
     as characters: a unit opening with a dash and a capitalized name, at most a paragraph after the
-    quotation. spaCy keeps a dash written against the name in its token ("-President")."""
+    quotation, or a name right after a quotation that ends on a dash (a testimonial, '“...” ― Ann Roe',
+    which the sentencizer splits after the dash). spaCy keeps a dash written against the name in its
+    token ("-President")."""
     if u_index + 1 >= len(units):
         return None
-    nxt = units[u_index + 1]
+    here, nxt = units[u_index], units[u_index + 1]
     first = doc[nxt.start].text
-    if nxt.paragraph - units[u_index].paragraph > 1 or first[:1] not in ("-", "—", "–"):
+    if nxt.paragraph - here.paragraph > 1:
         return None
-    glued = first.lstrip("-—–")
+    if first[:1] in _DASHES:
+        glued = first.lstrip(_DASHES)
+    elif doc[here.end - 1].text[-1:] in _DASHES and not doc[here.end - 1].text.strip(_DASHES + "”\"’") and nxt.paragraph == here.paragraph:
+        glued = first  # the sentence split after the dash: '“...” ―' then 'Sonya Herridge'
+    else:
+        return None
     if glued and not glued[:1].isupper():
         return None
     a = j = nxt.start if glued else nxt.start + 1
