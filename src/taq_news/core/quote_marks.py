@@ -2,7 +2,8 @@
 
 Handles curly double quotes, straight double quotes and doubled apostrophes
 ('' ... '', paired within a paragraph) and curly single quotes (a closing ’ followed by a letter is an
-apostrophe, not a close). An opening mark that is never closed yields a
+apostrophe, not a close). Curly marks typed the wrong way round are read as meant: “ right after
+sentence punctuation closes an open passage, ” before a letter with none open opens one. An opening mark that is never closed yields a
 passage to the end of its paragraph, flagged ``closed=False``; nothing raises
 on odd or malformed marks.
 """
@@ -47,7 +48,7 @@ def find_passages(text: str) -> list[Passage]:
     out: list[Passage] = []
     marks = _marks(text)
     k = 0
-    for _p_start, p_end in _paragraphs(text):
+    for p_start, p_end in _paragraphs(text):
         if k == len(marks) or marks[k][0] >= p_end:
             continue  # no mark in this paragraph
         open_curly = None
@@ -65,6 +66,10 @@ def find_passages(text: str) -> list[Passage]:
                     open_doubled = None
                 continue
             if c == "“":
+                if open_curly is not None and _typed_as_close(text, i, p_end):
+                    out.append(Passage(open_curly, i + 1, True, "“"))
+                    open_curly = None
+                    continue
                 if open_curly is not None:  # a new opening before a close: the first was never closed
                     out.append(Passage(open_curly, rstrip_end(text, open_curly, i), False, "“"))
                 open_curly = i
@@ -72,6 +77,8 @@ def find_passages(text: str) -> list[Passage]:
                 if open_curly is not None:
                     out.append(Passage(open_curly, i + 1, True, "“"))
                     open_curly = None
+                elif _typed_as_open(text, i, p_start, p_end):
+                    open_curly = i
             elif c == '"':
                 if open_straight is None:
                     open_straight = i
@@ -89,6 +96,18 @@ def find_passages(text: str) -> list[Passage]:
             if opened is not None:
                 out.append(Passage(opened, rstrip_end(text, opened, p_end), False, mark))
     return sorted(out, key=lambda p: (p.start, p.end))
+
+
+def _typed_as_close(text: str, i: int, p_end: int) -> bool:
+    """An opening mark typed where a passage closes: right after sentence punctuation, before a
+    space, a bracket or the paragraph's end ('... we stand.“ [Site]')."""
+    return i > 0 and text[i - 1] in ".?!," and (i + 1 == p_end or text[i + 1].isspace() or text[i + 1] in "[(")
+
+
+def _typed_as_open(text: str, i: int, p_start: int, p_end: int) -> bool:
+    """A closing mark typed where a passage opens, with none open: at the paragraph's start or after
+    a space, before a letter ('”Mr. Roe embodies ...')."""
+    return (i == p_start or text[i - 1].isspace()) and i + 1 < p_end and text[i + 1].isalpha()
 
 
 def rstrip_end(text: str, start: int, end: int) -> int:
