@@ -37,14 +37,10 @@ def word_bounded_matches(text: str, exact: str) -> list[int]:
     return list(occurrences(text, exact))
 
 
+@lru_cache(maxsize=4096)
 def occurrences(text: str, exact: str) -> Mapping[int, int]:
     """Each word-bounded match of ``exact`` in ``text``: its start -> its occurrence number (from 1),
     in text order. Read-only: the mapping is shared by every caller."""
-    return _occurrences(text, exact)
-
-
-@lru_cache(maxsize=4096)
-def _occurrences(text: str, exact: str) -> Mapping[int, int]:
     # The one memo of the anchor search: a draft anchors every mention of a name, then assembly
     # resolves each again, and a name met thirty times in an article was searched for sixty times.
     starts: dict[int, int] = {}

@@ -66,7 +66,7 @@ def find_passages(text: str) -> list[Passage]:
                     open_doubled = None
                 continue
             if c == "“":
-                if open_curly is not None and _typed_as_close(text, i, p_end):
+                if open_curly is not None and typed_as_close(text, i, p_end):
                     out.append(Passage(open_curly, i + 1, True, "“"))
                     open_curly = None
                     continue
@@ -98,7 +98,7 @@ def find_passages(text: str) -> list[Passage]:
     return sorted(out, key=lambda p: (p.start, p.end))
 
 
-def _typed_as_close(text: str, i: int, p_end: int) -> bool:
+def typed_as_close(text: str, i: int, p_end: int) -> bool:
     """An opening mark typed where a passage closes: right after sentence punctuation, before a
     space, a bracket or the paragraph's end ('... we stand.“ [Site]')."""
     return i > 0 and text[i - 1] in ".?!," and (i + 1 == p_end or text[i + 1].isspace() or text[i + 1] in "[(")

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from taq_news.core.anchors import Span
+from taq_news.core.quote_marks import typed_as_close
 from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_stamp_line
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images|Getty)"
@@ -97,7 +98,7 @@ _CLOSING_SOURCE = re.compile(r"(?<=[.?!”\"’“])\s*\[[^\[\]\n]{1,80}\]$|(?<=
 
 def _end(line: str) -> str:
     """The line's end as a sentence would have it: a closing source or speaker tag set aside, and the
-    closing marks some archives type wrongly read as ”: a doubled apostrophe, or “ after sentence punctuation."""
+    closing marks some archives type wrongly read as ”: a doubled apostrophe, or a “ that quote_marks reads as a close."""
     end = line.rstrip()
     if end[-1:] == "]" or "―" in end[-40:] or "—" in end[-40:]:  # most lines have neither: no pattern search
         m = _CLOSING_SOURCE.search(end)
@@ -105,7 +106,7 @@ def _end(line: str) -> str:
             end = end[: m.start()]
     if end.endswith("''"):
         return end[:-2] + "”"
-    if end.endswith((".“", "?“", "!“")):
+    if end.endswith("“") and typed_as_close(end, len(end) - 1, len(end)):
         return end[:-1] + "”"
     return end
 

@@ -885,12 +885,12 @@ def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int
     if u_index + 1 >= len(units):
         return None
     here, nxt = units[u_index], units[u_index + 1]
-    first = doc[nxt.start].text
+    first, last = doc[nxt.start].text, doc[here.end - 1].text
     if nxt.paragraph - here.paragraph > 1:
         return None
     if first[:1] in _DASHES:
         glued = first.lstrip(_DASHES)
-    elif doc[here.end - 1].text[-1:] in _DASHES and not doc[here.end - 1].text.strip(_DASHES + "”\"’") and nxt.paragraph == here.paragraph:
+    elif last[-1:] in _DASHES and not last.strip(_DASHES + "”\"’") and nxt.paragraph == here.paragraph:
         glued = first  # the sentence split after the dash: '“...” ―' then 'Sonya Herridge'
     else:
         return None
