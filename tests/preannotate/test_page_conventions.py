@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from taq_news.core.quote_marks import SIGNATURE_DASHES
 from taq_news.preannotate.furniture import find_parts
 from taq_news.preannotate.metadata import find_outlet, find_published, is_stamp_line
 from taq_news.sources.cleaning import clean
@@ -130,11 +131,17 @@ def test_a_digest_paragraph_that_closes_on_its_source_is_body_text_with_its_sour
     assert "[Kestrel Gazette.]" in text and "[Bayside Herald]" in text
 
 
-def test_testimonials_that_close_on_their_speaker_are_body_text():
-    lines = [f"“{s}” ― {name}" for s, name in (
+@pytest.mark.parametrize("dash", list(SIGNATURE_DASHES))
+def test_testimonials_that_close_on_their_speaker_are_body_text(dash):
+    # every dash the signature rule reads as a signature; the last signer's name is long enough that the
+    # dash lies more than 40 characters before the line's end
+    lines = [f"“{s}” {dash} {name}" for s, name in (
         ("The bridge is the best thing the council has done in ten years, and I drive over it every single day.", "Ilse Marten"),
         ("I was against the harbour tax from the start, and nothing I heard at the meeting has changed my mind.", "Dorota K. Lenz"),
+        ("We asked for a second crossing for years and the council finally listened to the people of the town.",
+         "Maximiliane Oberhausen-Wittgenstein Kowalczyk-Lindqvist"),
     )]
+    assert len(lines[-1]) - lines[-1].rindex("”") > 40
     parts = find_parts(page("Lakeport Residents Share Their Views On The Harbour Tax", *lines))
     assert parts.title is not None and parts.title.text.startswith("Lakeport")
     assert parts.furniture == []

@@ -30,6 +30,11 @@ def _paragraphs(text: str):
 
 MARK_TOKENS = ("''", "``", "\u201c", "\u201d", '"', "\u2018", "\u2019")
 
+# The dashes that sign a quotation with its speaker's name ('"..." - Ann Roe', '“...” ― Ann Roe'):
+# hyphen, em dash, en dash, horizontal bar. Shared by the signature rule and the page-parts reading
+# of a testimonial paragraph, so both accept the same signatures.
+SIGNATURE_DASHES = "-\u2014\u2013\u2015"
+
 
 def _marks(text: str) -> list[tuple[int, str]]:
     """(offset, mark) of every quotation mark, in text order; a doubled '' or `` is one mark

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from taq_news.core.anchors import Span
-from taq_news.core.quote_marks import typed_as_close
+from taq_news.core.quote_marks import SIGNATURE_DASHES, typed_as_close
 from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_stamp_line
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images|Getty)"
@@ -92,18 +92,28 @@ def is_headline(line: str) -> bool:
 
 
 # What may follow a paragraph's last sentence on a digest page: its source ("... a cold winter night.” [HuffPost.]",
-# "... called for the ban. [Reuters]") or, after a testimonial, its speaker ("... our greatest shame.” ― Sonya Herridge").
-_CLOSING_SOURCE = re.compile(r"(?<=[.?!”\"’“])\s*\[[^\[\]\n]{1,80}\]$|(?<=[”\"])\s*[―—]\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){0,3}$")
+# "... called for the ban. [Reuters]") or, after a testimonial, its signature ("... our greatest shame.” ― Sonya Herridge").
+_CLOSING_SOURCE = re.compile(r"(?<=[.?!”\"’“])\s*\[[^\[\]\n]{1,80}\]$")
+_SIGNATURE = re.compile(rf"\s*[{re.escape(SIGNATURE_DASHES)}]\s*[A-Z][\w.’'-]*(?:\s[A-Z][\w.’'-]*){{0,3}}")
+
+
+def _closing_tag(end: str) -> int:
+    """Where a closing source or signature starts, or -1. A signature name holds no double quotation
+    mark, so it can only follow the line's last one: one anchored match there, not a search."""
+    if end[-1:] == "]":
+        m = _CLOSING_SOURCE.search(end)
+        return m.start() if m and m.start() > 0 else -1
+    mark = max(end.rfind("”"), end.rfind('"'))
+    return mark + 1 if mark > -1 and _SIGNATURE.fullmatch(end, mark + 1) else -1
 
 
 def _end(line: str) -> str:
-    """The line's end as a sentence would have it: a closing source or speaker tag set aside, and the
+    """The line's end as a sentence would have it: a closing source or signature set aside, and the
     closing marks some archives type wrongly read as ”: a doubled apostrophe, or a “ that quote_marks reads as a close."""
     end = line.rstrip()
-    if end[-1:] == "]" or "―" in end[-40:] or "—" in end[-40:]:  # most lines have neither: no pattern search
-        m = _CLOSING_SOURCE.search(end)
-        if m and m.start() > 0:
-            end = end[: m.start()]
+    tag = _closing_tag(end)
+    if tag > -1:
+        end = end[:tag]
     if end.endswith("''"):
         return end[:-2] + "”"
     if end.endswith("“") and typed_as_close(end, len(end) - 1, len(end)):

@@ -38,7 +38,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # a Cython function the stubs omit
 from spacy.tokens import Doc, Token
 
-from taq_news.core.quote_marks import Passage, find_passages, rstrip_end
+from taq_news.core.quote_marks import SIGNATURE_DASHES, Passage, find_passages, rstrip_end
 from taq_news.core.tokens import text_of
 from taq_news.preannotate.cues import (
     ADVERBS,
@@ -873,9 +873,6 @@ def _bare_quotes(st: _Sentence, units: list[Unit], u_index: int, quotes: list[Qu
     return False
 
 
-_DASHES = "-—–―"  # hyphen, em and en dashes, horizontal bar
-
-
 def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int] | None:
     """The name in a signature line after a quotation ('"..."' then '- Senator Ann Roe, in a tweet.'),
     as characters: a unit opening with a dash and a capitalized name, at most a paragraph after the
@@ -888,9 +885,9 @@ def _dash_signature(doc: Doc, units: list[Unit], u_index: int) -> tuple[int, int
     first, last = doc[nxt.start].text, doc[here.end - 1].text
     if nxt.paragraph - here.paragraph > 1:
         return None
-    if first[:1] in _DASHES:
-        glued = first.lstrip(_DASHES)
-    elif last[-1:] in _DASHES and not last.strip(_DASHES + "”\"’") and nxt.paragraph == here.paragraph:
+    if first[:1] in SIGNATURE_DASHES:
+        glued = first.lstrip(SIGNATURE_DASHES)
+    elif last[-1:] in SIGNATURE_DASHES and not last.strip(SIGNATURE_DASHES + "”\"’") and nxt.paragraph == here.paragraph:
         glued = first  # the sentence split after the dash: '“...” ―' then 'Sonya Herridge'
     else:
         return None
