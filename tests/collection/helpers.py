@@ -39,3 +39,10 @@ def dies_once(shard: Shard, setup: Setup) -> ShardResult:
         flag.write_text(str(os.getpid()))
         os._exit(1)
     return run_shard(shard, setup)
+
+
+def fails_at_shard_3(shard: Shard, setup: Setup) -> ShardResult:
+    """run_shard, except that shard 3 fails: the run stops with the shards before it staged."""
+    if shard.index == 3:
+        raise RuntimeError("shard 3 fell over")
+    return run_shard(shard, setup)

@@ -68,7 +68,7 @@ def test_every_bad_input_is_a_reject_with_its_location_and_check(local_run):
 def test_input_metadata_is_external_and_text_metadata_keeps_its_basis(local_run):
     out, _ = local_run
     rows = pq.read_table(out / "data/documents").to_pylist()
-    fed = [r for r in rows if r["source"]["file"].startswith("feed.jsonl.gz:")]
+    fed = [r for r in rows if r["source"]["file"].startswith("feed.jsonl.gz#L")]
     pages = [r for r in rows if r["source"]["file"].startswith("pages/")]
     assert fed and pages
     for r in fed:
@@ -346,7 +346,7 @@ def test_hostile_inputs_are_rejects_or_usage_errors_never_a_hang_or_a_crash(regi
     assert dict(summary.rejects) == {"file-unreadable": 1, "json-syntax": 1, "value-not-text": 2, "text-too-long": 1}
     assert summary.documents == 3
     rows = pq.read_table(tmp_path / "out/data/documents").to_pylist()
-    dated = next(r for r in rows if r["source"]["file"] == "feed.jsonl:4")
+    dated = next(r for r in rows if r["source"]["file"] == "feed.jsonl#L4")
     assert dated["published"]["basis"] == "unknown" and "'last Tuesday' is not a date" in dated["published"]["note"]
     assert dated["outlet"] == {**dated["outlet"], "name": "Dawn", "basis": "external"}
     # --out inside an input folder would be read back as articles by the next run

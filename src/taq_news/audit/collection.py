@@ -131,3 +131,76 @@ def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
                     continue
                 if rows != shard["rows"][config]:
                     yield incident("collection-mismatch", str(path), None, "", f"holds {rows:,} rows; {COLLECTION_MANIFEST} records {shard['rows'][config]:,}")
+    yield from _totals(folder, doc)
+    yield from _derived_rows(folder, doc)
+
+
+def _count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _totals(folder: Path, doc: dict) -> Iterator[Incident]:
+    """The manifest's totals add up: items are records plus rejects, each config's rows are its shards',
+    and rejects.jsonl holds as many lines as the manifest counts rejects."""
+    where = str(folder / COLLECTION_MANIFEST)
+    rows = doc.get("rows")
+    if not (all(_count(doc.get(k)) for k in ("items", "documents", "rejects")) and isinstance(rows, dict) and all(_count(v) for v in rows.values())):
+        yield incident("manifest-syntax", where, None, "", "items, documents, rejects and rows must be counts", "run taq-news annotate again to rewrite it")
+        return
+    items: int = doc["items"]
+    documents: int = doc["documents"]
+    rejects: int = doc["rejects"]
+    if items != documents + rejects:
+        yield incident("collection-mismatch", where, None, "items", f"{items:,} input items are not the {documents:,} records plus the {rejects:,} rejects: an article is unaccounted for",
+                       "run taq-news annotate again")
+    if rows.get("documents") != documents:
+        yield incident("collection-mismatch", where, None, "documents", f"{documents:,} records, but rows.documents is {rows.get('documents')}", "run taq-news annotate again")
+    shards = [s for s in doc["shards"] if isinstance(s, dict) and isinstance(s.get("rows"), dict)]
+    for config, total in sorted(rows.items()):
+        if config == "entities":
+            continue  # merged across shards, not a sum of them
+        summed = sum(s["rows"].get(config, 0) for s in shards if _count(s["rows"].get(config, 0)))
+        if summed != total:
+            yield incident("collection-mismatch", where, None, f"rows.{config}", f"the shards hold {summed:,} {config} rows; the total says {total:,}", "run taq-news annotate again")
+    path = folder / "rejects.jsonl"
+    try:
+        lines = sum(1 for line in path.read_bytes().splitlines() if line.strip()) if path.is_file() else 0
+    except OSError as exc:
+        yield incident("file-unreadable", str(path), None, "", str(exc.strerror or exc))
+        return
+    if lines != rejects:
+        yield incident("collection-mismatch", str(path), None, "", f"lists {lines:,} rejected articles; {COLLECTION_MANIFEST} counts {rejects:,}", "run taq-news annotate again")
+
+
+def _derived_rows(folder: Path, doc: dict) -> Iterator[Incident]:
+    """Shard by shard, the quotes and ner rows belong to that shard's records, and each record has
+    exactly as many quote rows as quotes (rows of a record that is gone would otherwise pass)."""
+    import pyarrow.compute as pc  # deferred: only a collection's derived rows need it
+
+    for shard in doc["shards"]:
+        if not (isinstance(shard, dict) and isinstance(shard.get("files"), dict)):
+            continue
+        by_config = {rel.split("/")[1]: folder / rel for rel in shard["files"] if isinstance(rel, str) and rel.count("/") == 2 and safe_relpath(rel)}
+        if "documents" not in by_config or not by_config["documents"].is_file():
+            continue
+        try:
+            records = pq.read_table(by_config["documents"], columns=["id", "quotes"])
+            quotes = {str(i): int(n) for i, n in zip(records["id"].to_pylist(), pc.list_value_length(records["quotes"]).to_pylist(), strict=True)}
+            for config in ("quotes", "ner"):
+                path = by_config.get(config)
+                ids = pq.read_table(path, columns=["doc_id"])["doc_id"].to_pylist() if path is not None and path.is_file() else []
+                stray = sorted({str(i) for i in ids} - quotes.keys())
+                shown = str(path or folder / "data" / config)
+                if stray:
+                    yield incident("collection-mismatch", shown, None, "doc_id", f"{len(stray):,} document id(s) here are in no record of the shard's documents file (first: {stray[0]})",
+                                   "run taq-news annotate again: derived rows must come from the records")
+                if config == "quotes":
+                    have: dict[str, int] = {}
+                    for i in ids:
+                        have[str(i)] = have.get(str(i), 0) + 1
+                    wrong = sorted(d for d, n in quotes.items() if have.get(d, 0) != n)
+                    if wrong:
+                        yield incident("collection-mismatch", shown, None, "doc_id", f"{len(wrong):,} record(s) of the shard have another number of quote rows than quotes (first: {wrong[0]})",
+                                       "run taq-news annotate again: derived rows must come from the records")
+        except (OSError, ValueError, KeyError) as exc:
+            yield incident("parquet-unreadable", str(by_config["documents"]), None, "", str(exc)[:200])

@@ -47,3 +47,16 @@ def write_output(out: str, data: bytes, command: str, force: bool = False) -> No
         sys.stdout.buffer.write(data)
         return
     write_file(out, data, command=command, force=force)
+
+
+def at_least(minimum: int):
+    """An argparse type: a whole number no smaller than ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text} must be at least {minimum}")
+        return value
+    return parse

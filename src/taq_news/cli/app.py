@@ -6,6 +6,7 @@ Bad input gives incidents and exit 1, a refused argument or output exit 2, never
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(incident("checkout-missing", name, None, "--root", str(exc)).format_text(), file=sys.stderr)
         return 2
     except OSError as exc:  # the system refused (permissions, a full disk, a read-only file system)
-        print(incident("io-error", str(exc.filename or name), None, "-", f"{exc.strerror or exc}").format_text(), file=sys.stderr)
+        fix = "choose a shorter path: a file or folder name longer than the file system allows (often 255 bytes)" if exc.errno == errno.ENAMETOOLONG else None
+        print(incident("io-error", str(exc.filename or name), None, "-", f"{exc.strerror or exc}", fix).format_text(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("taq-news: interrupted; nothing half-written was left in place", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from taq_news.cli._util import usage
+from taq_news.cli._util import at_least, usage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--select", action="append", metavar="IDS", help="only these check ids (comma-separated; repeatable)")
     p.add_argument("--ignore", action="append", metavar="IDS", help="skip these check ids (comma-separated; repeatable)")
     p.add_argument("--level", type=int, choices=range(1, 6), default=5, help="run levels 1..N (default 5)")
-    p.add_argument("--max-errors", type=int, metavar="N", help="stop after N incidents")
+    p.add_argument("--max-errors", type=at_least(1), metavar="N", help="stop after N incidents")
     p.add_argument("--engine", choices=("auto", "rs", "python", "dask"), default="auto",
                    help="JSON Schema engine: jsonschema-rs (default) or pure-Python jsonschema; dask: jsonschema-rs, the shards of an annotated collection in parallel on Dask")
     p.add_argument("--workers", type=int, default=2, help="with --engine dask and no scheduler: worker processes of a LocalCluster (default 2)")

@@ -9,9 +9,11 @@ with its raw evidence, wins: it can be checked against the text).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from typing import Any
+from urllib.parse import quote
 
 from spacy.language import Language
 
@@ -26,7 +28,34 @@ from taq_news.sources.page import PageProblem, read_page
 from taq_news.validation.record_checks import SchemaValidator
 
 ANNOTATOR = f"taq-news-preannotate {__version__}"
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?")
+_LINE = re.compile(r"(.+):(\d+)")
+
+
+def location_uri(location: str) -> str:
+    """A location as the URI reference a record's file fields hold: the path percent-encoded (a bare
+    ':' would read as a URI scheme, and a space, '%' or '#' is not allowed), a JSONL line as the
+    fragment 'L<n>' ('my feed.jsonl:12' -> 'my%20feed.jsonl#L12')."""
+    m = _LINE.fullmatch(location)
+    if m and m.group(1).lower().endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+        return f"{quote(m.group(1), safe='/')}#L{m.group(2)}"
+    return quote(location, safe="/")
+
+
+def _real_date(m: re.Match) -> bool:
+    """A calendar date (and time of day) that exists: no 2023-02-30, no month 13, no 25:00."""
+    year, month, day, time, zone = m.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+        if time:
+            datetime.time.fromisoformat(time)
+        if zone and zone != "Z":
+            hours, minutes = int(zone[1:3]), int(zone[-2:])
+            if hours > 23 or minutes > 59:
+                return False
+    except ValueError:
+        return False
+    return True
 
 
 def document_id(key: str, sha256: str) -> str:
@@ -40,9 +69,10 @@ def document_id(key: str, sha256: str) -> str:
 def _external_date(value: str, location: str) -> dict:
     m = _DATE.fullmatch(value.strip())
     note = f"from the input's 'published' field ({location})"
-    if m is None:
-        return {"date": None, "basis": "unknown", "evidence": None, "note": f"{note}: {value[:80]!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"}
-    date = "-".join(g for g in m.groups() if g)
+    if m is None or not _real_date(m):
+        why = "is not a date (YYYY, YYYY-MM or YYYY-MM-DD)" if m is None else "is no day of the calendar"
+        return {"date": None, "basis": "unknown", "evidence": None, "note": f"{note}: {value[:80]!r} {why}"}
+    date = "-".join(g for g in m.groups()[:3] if g)
     return {"date": date, "basis": "external", "evidence": None, "note": note + ("" if date == value.strip() else f", given as {value.strip()[:80]!r}")}
 
 
@@ -74,7 +104,8 @@ def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: d
     apply_given(ann, given, location, registry)
     proposed = {e.id: e for e in draft.proposed if e.id not in registry}
     kept = {k: given.get(k) for k in ("id", "url", "title")}
-    record = assemble(doc_id, raw, sha256, location, ann, location, {**registry, **proposed}, complete=True, given=kept, markup=markup, extractor=made_by)
+    uri = location_uri(location)
+    record = assemble(doc_id, raw, sha256, uri, ann, uri, {**registry, **proposed}, complete=True, given=kept, markup=markup, extractor=made_by)
     problems = [incident("schema", location, None, path, message, "report it: the pre-annotator made a record its own schema refuses")
                 for path, message in validator.errors(record)]
     if problems:

@@ -4,6 +4,7 @@ saying how the records were made and how accurate the pre-annotator is."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from taq_news.core.paths import CONFIGS
@@ -93,6 +94,7 @@ def collection_card(schemas: SchemaSet, name: str, inputs: list[str], rows: dict
     if rejects:
         counts.append("- Rejects by check: " + ", ".join(f"`{c}` {n:,}" for c, n in sorted(rejects.items())) + ".")
     shown = ", ".join(f"`{i}`" for i in inputs[:5]) + (f" and {len(inputs) - 5} more" if len(inputs) > 5 else "")
-    text = HEADER.format(name=name, size=_size(rows["documents"])) + BODY.format(
+    # The name as a JSON string, which YAML reads as a double-quoted scalar: a ':' or '#' in it stays the name.
+    text = HEADER.format(name=json.dumps(name, ensure_ascii=False), size=_size(rows["documents"])) + BODY.format(
         name=name, version=__version__, inputs=shown, counts="\n".join(counts), accuracy=accuracy.card_table())
     return card_with_info(text, schemas, rows, nbytes)

@@ -77,13 +77,16 @@ def _walk(folder: Path) -> list[Path]:
 
 def check_apart(paths: list[str], out: str) -> None:
     """--out may not lie inside an input folder (a later run would read the output as articles), nor hold an input."""
-    target = Path(os.path.abspath(out))
+    # As written and with links resolved: 'in-link -> in' with --out in/out is inside too.
+    targets = {Path(os.path.abspath(out)), Path(os.path.realpath(out))}
     for arg in paths:
-        p = Path(os.path.abspath(arg))
-        if p.is_dir() and target.is_relative_to(p):
-            raise InputError(arg, f"--out {out} is inside this input folder: a later run would read the output as articles", "choose --out outside the inputs")
-        if p.is_relative_to(target):
-            raise InputError(arg, f"this input is inside --out {out}, which the run replaces", "choose --out outside the inputs")
+        forms = {Path(os.path.abspath(arg)), Path(os.path.realpath(arg))}
+        for p in forms:
+            for target in targets:
+                if p.is_dir() and target.is_relative_to(p):
+                    raise InputError(arg, f"--out {out} is inside this input folder: a later run would read the output as articles", "choose --out outside the inputs")
+                if p.is_relative_to(target):
+                    raise InputError(arg, f"this input is inside --out {out}, which the run replaces", "choose --out outside the inputs")
 
 
 def input_files(paths: list[str]) -> list[tuple[Path, str]]:
@@ -99,8 +102,8 @@ def input_files(paths: list[str]) -> list[tuple[Path, str]]:
             out += [(f, f"{base}/{f.relative_to(p).as_posix()}") for f in found]
         elif p.is_file() and (_is_page(p) or _is_jsonl(p)):
             out.append((p, p.name))
-        elif p.exists() and not p.is_file():
-            raise InputError(arg, "is not a regular file (a pipe, device or socket)", "give a file on disk")
+        elif p.is_symlink() and not p.exists() or p.exists() and not p.is_file():
+            raise InputError(arg, not_regular(p), "give a file on disk")
         elif p.exists():
             raise InputError(arg, f"unknown input type {''.join(p.suffixes) or p.name!r}", "give .txt or .html files, .jsonl or .jsonl.gz files, or folders of them")
         else:
@@ -109,15 +112,20 @@ def input_files(paths: list[str]) -> list[tuple[Path, str]]:
     dup = next((n for n, k in seen.items() if k > 1), None)
     if dup is not None:
         raise InputError(dup, "two inputs are known by the same name, so their document ids would collide", "rename one of them, or give the folder that holds both")
+    first: dict[Path, str] = {}
+    for f, name in out:  # a folder and a file in it, or a link to a file given too: each article would be read twice
+        other = first.setdefault(Path(os.path.realpath(f)), name)  # realpath: a link loop raises nothing
+        if other != name:
+            raise InputError(name, f"is the same file as {other}, so its articles would be read twice", "give each file once: drop the file, or the folder that holds it")
     return out
 
 
 def _is_page(p: Path) -> bool:
-    return p.suffix == ".txt" or is_html(p.name)
+    return p.suffix.lower() == ".txt" or is_html(p.name)  # any case: crawls saved on Windows write .TXT
 
 
 def _is_jsonl(p: Path) -> bool:
-    return p.name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
+    return p.name.lower().endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
 
 
 def _sha(data: bytes) -> str:
@@ -200,13 +208,20 @@ def _bad_name(name: str) -> _Bad | None:
     return None
 
 
+def not_regular(path: Path) -> str:
+    """Why ``path`` is no file to read: a link that leads nowhere, or a pipe, device or socket."""
+    if path.is_symlink() and not path.exists():
+        return "is a link that leads to no file (its target is gone, or the link loops)"
+    return "is not a regular file (a pipe, device or socket)"
+
+
 def _page(path: Path, name: str, limit: int) -> Iterator[Item]:
     bad = _bad_name(name)
     if bad is not None:
         yield name.encode("utf-8", "backslashreplace").decode("utf-8"), "", bad
         return
     if not path.is_file():  # a pipe would block the read forever
-        yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
+        yield name, name, _Bad("file-unreadable", not_regular(path))
         return
     html = is_html(path.name)
     try:
@@ -230,7 +245,7 @@ def _page(path: Path, name: str, limit: int) -> Iterator[Item]:
 def _lines(path: Path, limit: int) -> Iterator[bytes]:
     """Lines, each read at most ``limit`` bytes at a time: a line longer than that comes back as
     its first ``limit`` bytes (no newline), the rest skipped unread into memory."""
-    opener = gzip.open if path.name.endswith(".gz") else open
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:
         while True:
             line = fh.readline(limit)
@@ -250,7 +265,7 @@ def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:
         yield name.encode("utf-8", "backslashreplace").decode("utf-8"), "", bad
         return
     if not path.is_file():
-        yield name, name, _Bad("file-unreadable", "is not a regular file (a pipe, device or socket)")
+        yield name, name, _Bad("file-unreadable", not_regular(path))
         return
     line_limit = 4 * limit + 4096  # a text of ``limit`` characters, JSON-escaped, with its metadata
     try:
@@ -261,6 +276,16 @@ def _jsonl(path: Path, name: str, limit: int) -> Iterator[Item]:
             yield _jsonl_item(line, location, name, limit)
     except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz, a read error
         yield f"{name}:{n + 1}", f"{name}:{n + 1}", _Bad("file-unreadable", f"reading stopped after line {n}: {exc}")
+
+
+def _lone_surrogate(field_name: str, value: str) -> _Bad | None:
+    """JSON can escape half of a UTF-16 pair ("\\ud800") that no text holds: UTF-8 cannot encode it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return _Bad("utf8-invalid", f"{field_name!r} holds a lone surrogate \\u{ord(value[exc.start]):04x} at character {exc.start}, which is no character: "
+                                    "the JSON was written from broken text; re-export it (or drop the escape)")
+    return None
 
 
 def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
@@ -283,6 +308,8 @@ def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
     text = node.get(field_name)
     if not isinstance(text, str):
         return location, location, _Bad("value-not-text", "'text' (or 'html') is missing" if text is None else f"{field_name!r} is a {type(text).__name__}, not a string")
+    if (bad := _lone_surrogate(field_name, text)) is not None:
+        return location, location, bad
     given = {}
     for k in GIVEN_FIELDS:
         v = node.get(k)
@@ -292,6 +319,8 @@ def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
             v = str(v)
         if not isinstance(v, str) or not v.strip() or "\0" in v:
             return location, location, _Bad("value-not-text", f"{k!r} must be a non-empty string, not {json.dumps(v)[:60]}")
+        if (bad := _lone_surrogate(k, v)) is not None:
+            return location, location, bad
         given[k] = v
     problem = _text_problem(text, limit, html)
     if problem:

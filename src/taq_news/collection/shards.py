@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from taq_news.annotations.registry import Entity
 from taq_news.collection.article import annotate_article, document_id
@@ -86,17 +87,27 @@ class ShardResult:
     builds: int = 0  # pipelines this worker process had built when it ran the shard
     seconds: float = 0.0  # how long the shard took (for progress and benchmarks; not in the done-record)
 
+    def _body(self) -> dict:
+        return {"index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes,
+                "rejects": self.rejects, "merge": self.merge}
+
     def to_json(self) -> bytes:
-        doc = {
-            "index": self.index, "digest": self.digest, "files": self.files, "rows": self.rows, "nbytes": self.nbytes,
-            "rejects": self.rejects, "merge": self.merge,
-        }
-        return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        # Sealed with the hash of its own content: a done-record damaged or edited after the worker wrote
+        # it is not reused by --resume (its counts and rejects go into the manifest unread otherwise).
+        body = self._body()
+        return (json.dumps({**body, "seal": _seal(body)}, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes) -> ShardResult:
         doc = json.loads(data)
-        return cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], doc["merge"])
+        result = cls(doc["index"], doc["digest"], doc["files"], doc["rows"], doc["nbytes"], doc["rejects"], doc["merge"])
+        if doc.get("seal") != _seal(result._body()):
+            raise ValueError("the done-record does not match its seal")
+        return result
+
+
+def _seal(body: dict) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def shard_file(config: str, index: int, n: int) -> str:
@@ -147,6 +158,20 @@ def finished(shard: Shard, setup: Setup) -> ShardResult | None:
     for rel, digest in {**result.files, **result.merge}.items():
         path = Path(setup.staging).joinpath(*rel.split("/"))
         if not path.is_file() or path.is_symlink() or sha_file(path) != digest:
+            return None
+    # The counts the manifest will carry, against the files themselves: every article is a record or a
+    # reject, and each config's rows are its file's (no file for no rows).
+    if set(result.rows) != set(SHARD_CONFIGS) or result.rows["documents"] + len(result.rejects) != len(shard.articles):
+        return None
+    for config in SHARD_CONFIGS:
+        rel = shard_file(config, shard.index, setup.n_shards)
+        path = Path(setup.staging).joinpath(*rel.split("/"))
+        if (rel in result.files) != (result.rows[config] > 0):
+            return None
+        try:
+            if rel in result.files and pq.read_metadata(path).num_rows != result.rows[config]:
+                return None
+        except (OSError, pa.ArrowException):
             return None
     return result
 

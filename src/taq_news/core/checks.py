@@ -89,7 +89,7 @@ register("yaml-syntax", "L1", "The YAML does not parse.", "Fix the syntax at the
 register("json-syntax", "L1", "A JSON document or JSONL line does not parse.", "Fix the syntax at the reported line.")
 register("duplicate-key", "L1", "A mapping has the same key twice (JSON or YAML); parsers would silently keep one.", "Remove or rename the repeated key.")
 register("file-empty", "L1", "A record file (JSONL, JSON or Parquet) holds no records.", "Pass a file with records; an empty export usually means the step that wrote it failed.")
-register("parquet-unreadable", "L1", "A Parquet file cannot be read.", "Rebuild it with 'make dataset'.")
+register("parquet-unreadable", "L1", "A Parquet file cannot be read.", "Make it again with the command that wrote it ('make dataset' for the corpus, taq-news annotate for a collection).")
 register("manifest-syntax", "L1", "A line of dataset/raw/SHA256SUMS is not '<sha256>  <file>'.", "Regenerate it with 'taq-news manifest'.")
 register("record-too-large", "L1", "A JSONL line (or a JSON file) is far larger than any record; it is skipped unread.", "One record per line; split the file.")
 register(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,9 +45,11 @@ def _address_in(scheduler_file: str | None) -> str:
 def dask_client(spec: EngineSpec) -> Iterator[Any]:
     """A distributed Client: to the given scheduler, or to a LocalCluster of ``spec.workers`` processes."""
     try:
+        import dask  # deferred, as distributed below
         from distributed import Client, LocalCluster  # deferred: only --engine dask needs Dask (the "dask" extra)
     except ImportError as exc:
         raise EngineUnavailable("Dask distributed is not installed: pip install 'taq-news[dask]'") from exc
+    scratch = None
     try:
         if spec.scheduler or spec.scheduler_file:
             # Dask waits for a scheduler file that does not exist yet, forever: read it here instead.
@@ -54,9 +58,16 @@ def dask_client(spec: EngineSpec) -> Iterator[Any]:
             cluster = None
         else:
             # One thread per worker process: spaCy and pyarrow hold the GIL for most of a shard.
-            cluster = LocalCluster(n_workers=spec.workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
-            client = Client(cluster)
+            # Its workers' scratch space (lock files, spilled data) in a folder of this run's, removed with
+            # the cluster: Dask's default leaves dask-scratch-space/ behind in the temporary folder.
+            scratch = tempfile.mkdtemp(prefix="taq-news-dask-")
+            with dask.config.set({"temporary-directory": scratch}):  # the scheduler's and nannies' too, not only the workers'
+                cluster = LocalCluster(n_workers=spec.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR, local_directory=scratch)
+                client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as exc:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
         raise EngineUnavailable(f"cannot reach the Dask scheduler: {exc}") from exc
     try:
         yield client
@@ -64,6 +75,8 @@ def dask_client(spec: EngineSpec) -> Iterator[Any]:
         client.close()
         if cluster is not None:
             cluster.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def map_bounded(client: Any, fn: Callable, items: Iterable, *args: Any, window: int | None = None, key: Callable[[Any], str] | None = None) -> Iterator[Any]:

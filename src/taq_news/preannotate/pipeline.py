@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 import spacy
@@ -14,6 +15,14 @@ from taq_news.preannotate.entities import add_ruler, name_patterns, value_patter
 
 class ModelMissing(Exception):
     """The requested spaCy model is not installed (it is an optional extra)."""
+
+
+def model_problem(model: str) -> str | None:
+    """Why ``model`` cannot be loaded, checked as spacy.load finds it (an installed package, a pipeline
+    folder, 'blank:xx') without loading it, or None."""
+    if model.startswith("blank:") or spacy.util.is_package(model) or Path(model).exists():
+        return None
+    return f"spaCy model {model!r} is not installed (pip install it, e.g. 'python -m spacy download {model}')"
 
 
 def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
@@ -29,7 +38,7 @@ def make_nlp(registry: dict[str, Entity], model: str | None = None) -> Language:
     try:
         nlp = spacy.load(model, exclude=["lemmatizer"])
     except OSError as exc:
-        raise ModelMissing(f"spaCy model {model!r} is not installed (pip install it, e.g. 'python -m spacy download {model}')") from exc
+        raise ModelMissing(model_problem(model) or f"spaCy model {model!r} could not be loaded: {exc}") from exc
     if not {"parser", "senter", "sentencizer"} & set(nlp.pipe_names):
         nlp.add_pipe("sentencizer", first=True)  # quotes need sentences
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="taq_entity_ruler", before="ner" if "ner" in nlp.pipe_names else None,

@@ -244,6 +244,20 @@ def _tree(folder: Path) -> set[str]:
     return out
 
 
+def _foreign(folder: Path, command: str) -> str:
+    """Which files make ``folder`` not a previous output of ``command``, for the refusal's message."""
+    entries = _tree(folder)
+    ours = _ours(folder, command)
+    if not ours:
+        strange = sorted(entries)
+        why = f"no {MARKER} of taq-news {command}"
+    else:
+        strange = sorted(entries - ours - {MARKER})
+        why = "added or changed since the command wrote the folder"
+    shown = ", ".join(strange[:3]) + (f" and {len(strange) - 3} more" if len(strange) > 3 else "")
+    return f"is a folder with files that this command did not write ({why}{': ' + shown if shown else ''})"
+
+
 def _ours_only(folder: Path, command: str) -> bool | None:
     """True: a previous output of ``command`` holding nothing else, unchanged; False: anything else; None: empty."""
     entries = _tree(folder)
@@ -304,7 +318,7 @@ def write_tree(out: str | os.PathLike[str], files: dict[str, bytes], *, command:
         recover_siblings(parent, path.name)
         state = _ours_only(path, command) if path.is_dir() else None
         if state is False and not force:
-            raise OutputRefused("out-not-ours", str(path), "is a folder with files that this command did not write",
+            raise OutputRefused("out-not-ours", str(path), _foreign(path, command),
                                 "give a new or empty folder, or pass --force to replace only this command's files in it")
         names = sorted(files)
         if state is False:
@@ -396,7 +410,7 @@ class StagedFolder:
         with locked(parent):
             recover_siblings_old(parent, self.target.name)
             if self.target.is_dir() and _ours_only(self.target, command) is False:
-                raise OutputRefused("out-not-ours", str(self.target), "is a folder with files that this command did not write",
+                raise OutputRefused("out-not-ours", str(self.target), _foreign(self.target, command),
                                     "give a new or empty folder, or a previous output of this command")
             if os.path.lexists(self.path) and (self.path.is_symlink() or not self.path.is_dir() or not _wrote(self.path, "staging")):
                 raise OutputRefused("out-not-ours", str(self.path), "stands where this command stages its output and taq-news did not make it", "move it away")
@@ -453,7 +467,7 @@ class StagedFolder:
             _fsync_dir(d)
         with locked(self.parent):
             if self.target.is_dir() and _ours_only(self.target, self.command) is False:  # changed while we ran
-                raise OutputRefused("out-not-ours", str(self.target), "is a folder with files that this command did not write", "give a new or empty folder")
+                raise OutputRefused("out-not-ours", str(self.target), _foreign(self.target, self.command), "give a new or empty folder")
             swap_in(self.path, self.target)
             _fsync_dir(self.parent)
         self.close()

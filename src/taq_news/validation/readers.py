@@ -355,9 +355,8 @@ def read_parquet(path: Path, display: str, dictionary: Collection[str] = ()) -> 
                         n += batch.num_rows - skip
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for corrupt files
         message = (str(exc).splitlines() or [type(exc).__name__])[0]
-        yield incident(
-            "parquet-unreadable", display, None, "", f"not a readable Parquet file (truncated, corrupt or another format): {message}", "rebuild the file with 'make dataset', or pass the right file"
-        )
+        yield incident("parquet-unreadable", display, None, "", f"not a readable Parquet file (truncated, corrupt or another format): {message}",
+                       "make it again with the command that wrote it ('make dataset' for the corpus, taq-news annotate for a collection), or pass the right file")
 
 
 def _checked(display: str, first: int, batch) -> Iterator[Batch | Item | Incident]:
