@@ -93,3 +93,17 @@ def test_resume_does_not_reuse_a_shard_whose_done_record_was_edited(inputs, regi
     summary = annotate(inputs, str(out), registry, shard_size=SHARD, resume=True)
     assert summary.reused == len(done) - 2
     assert tree(out) == tree(local_run[0])
+
+
+def test_a_shard_that_is_no_parquet_file_is_said_once(copy, capsys):
+    shard = sorted((copy / "data/documents").glob("*.parquet"))[1]
+    rel = shard.relative_to(copy).as_posix()
+    shard.write_bytes(b"not parquet at all\n" * 10)
+
+    def rehash(doc):
+        doc["files"][rel] = sha_file(shard)
+        next(s for s in doc["shards"] if rel in s["files"])["files"][rel] = doc["files"][rel]
+
+    edit_manifest(copy, rehash)
+    code, out = verdict(copy, capsys)
+    assert code == 1 and out.count("parquet-unreadable -:") == 1, out

@@ -111,15 +111,17 @@ def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
                        "remove it, or run taq-news annotate again")
     for rel in sorted(set(listed) - present):
         yield incident("collection-mismatch", str(folder / rel), None, "", f"{COLLECTION_MANIFEST} lists this file but it is missing")
+    changed = set()
     for rel in sorted(set(listed) & present):
         if sha_file(folder / rel) != listed[rel]:
+            changed.add(rel)
             yield incident("collection-mismatch", str(folder / rel), None, "", f"its SHA-256 is not the one {COLLECTION_MANIFEST} records: it changed after it was written")
     for shard in doc["shards"]:
         if not (isinstance(shard, dict) and isinstance(shard.get("files"), dict) and isinstance(shard.get("rows"), dict)):
             yield incident("manifest-syntax", str(folder / COLLECTION_MANIFEST), None, "shards", "a shard entry is not {index, rows, files}", "run taq-news annotate again")
             continue
         for rel in shard["files"]:
-            if rel not in listed:
+            if rel not in listed or rel in changed:  # a changed file is said once, above
                 continue
             config = rel.split("/")[1] if rel.count("/") == 2 else None
             path = folder / rel
@@ -127,12 +129,14 @@ def manifest_incidents(folder: Path, doc: dict) -> Iterator[Incident]:
                 try:
                     rows = pq.read_metadata(path).num_rows
                 except (OSError, ValueError) as exc:
-                    yield incident("parquet-unreadable", str(path), None, "", str(exc))
+                    changed.add(rel)
+                    if config != "documents":  # a documents file the record pass could not read, it has said so
+                        yield incident("parquet-unreadable", str(path), None, "", str(exc))
                     continue
                 if rows != shard["rows"][config]:
                     yield incident("collection-mismatch", str(path), None, "", f"holds {rows:,} rows; {COLLECTION_MANIFEST} records {shard['rows'][config]:,}")
     yield from _totals(folder, doc)
-    yield from _derived_rows(folder, doc)
+    yield from _derived_rows(folder, doc, changed)
 
 
 def _count(value) -> bool:
@@ -164,7 +168,10 @@ def _totals(folder: Path, doc: dict) -> Iterator[Incident]:
             yield incident("collection-mismatch", where, None, f"rows.{config}", f"the shards hold {summed:,} {config} rows; the total says {total:,}", "run taq-news annotate again")
     path = folder / "rejects.jsonl"
     try:
-        lines = sum(1 for line in path.read_bytes().splitlines() if line.strip()) if path.is_file() else 0
+        lines = 0
+        if path.is_file():
+            with open(path, "rb") as fh:  # streamed: a collection may hold millions of rejects
+                lines = sum(1 for line in fh if line.strip())
     except OSError as exc:
         yield incident("file-unreadable", str(path), None, "", str(exc.strerror or exc))
         return
@@ -172,7 +179,7 @@ def _totals(folder: Path, doc: dict) -> Iterator[Incident]:
         yield incident("collection-mismatch", str(path), None, "", f"lists {lines:,} rejected articles; {COLLECTION_MANIFEST} counts {rejects:,}", "run taq-news annotate again")
 
 
-def _derived_rows(folder: Path, doc: dict) -> Iterator[Incident]:
+def _derived_rows(folder: Path, doc: dict, changed: set[str]) -> Iterator[Incident]:
     """Shard by shard, the quotes and ner rows belong to that shard's records, and each record has
     exactly as many quote rows as quotes (rows of a record that is gone would otherwise pass)."""
     import pyarrow.compute as pc  # deferred: only a collection's derived rows need it
@@ -180,7 +187,10 @@ def _derived_rows(folder: Path, doc: dict) -> Iterator[Incident]:
     for shard in doc["shards"]:
         if not (isinstance(shard, dict) and isinstance(shard.get("files"), dict)):
             continue
-        by_config = {rel.split("/")[1]: folder / rel for rel in shard["files"] if isinstance(rel, str) and rel.count("/") == 2 and safe_relpath(rel)}
+        rels = [rel for rel in shard["files"] if isinstance(rel, str) and rel.count("/") == 2 and safe_relpath(rel)]
+        if any(rel in changed for rel in rels):
+            continue  # its files are not the ones written, or not readable: said above
+        by_config = {rel.split("/")[1]: folder / rel for rel in rels}
         if "documents" not in by_config or not by_config["documents"].is_file():
             continue
         try:
