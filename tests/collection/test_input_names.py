@@ -161,3 +161,12 @@ def test_a_dask_run_leaves_nothing_in_the_temporary_folder(tmp_path):
                           "--engine", "dask", "--workers", "1", "--no-progress"], capture_output=True, text=True, timeout=600, env={**os.environ, "TMPDIR": str(scratch)})
     assert run.returncode == 0, run.stdout + run.stderr
     assert list(scratch.iterdir()) == []  # Dask's dask-scratch-space/ lock files went with the cluster
+
+
+def test_a_page_named_like_a_feed_s_id_is_not_that_article(registry, tmp_path):
+    coll = tmp_path / "coll"
+    coll.mkdir()
+    (coll / "a.jsonl").write_text(json.dumps({"id": "x.txt", "text": TEXT.format(n=2001)}) + "\n", "utf-8")
+    (coll / "a.jsonl#x.txt").write_text(TEXT.format(n=2002) + "\n", "utf-8")
+    summary = annotate([str(coll)], str(tmp_path / "out"), registry, shard_size=2)
+    assert summary.documents == 2 and not summary.rejects

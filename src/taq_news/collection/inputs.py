@@ -37,7 +37,7 @@ MAX_CHARS = 1_000_000
 class Article:
     index: int  # position in the whole input, from 0: shards are planned on it
     location: str  # where it came from: "<file>" or "<file>:<line>"
-    key: str  # what the document id is derived from: the location, or "<file>#<id>" when the input gives an id
+    key: str  # what the document id is derived from: the location, or "<file>\0id\0<id>" when the input gives an id
     raw: str  # the article's text, or for an HTML article its markup
     sha256: str  # of the article's UTF-8 bytes (the file's bytes for a .txt or .html)
     given: dict = field(default_factory=dict)  # the input's own id, url, title, outlet, published (as given)
@@ -325,5 +325,7 @@ def _jsonl_item(line: bytes, location: str, name: str, limit: int) -> Item:
     problem = _text_problem(text, limit, html)
     if problem:
         return location, location, problem
-    key = f"{name}#{given['id']}" if "id" in given else location
+    # NUL, which no file name and no given field holds, between the file and its id: a page named
+    # 'feed.jsonl#7.txt' beside the feed's article of id '7.txt' keeps a key of its own.
+    key = f"{name}\0id\0{given['id']}" if "id" in given else location
     return location, key, (text, given, html)
