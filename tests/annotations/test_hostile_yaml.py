@@ -85,6 +85,8 @@ def test_an_alias_bomb_in_the_registry_is_refused_fast_by_validate_and_build(roo
     (FRIDAY, "  - {exact: Fri\x00day, label: DATE}", "control-character"),
     (FRIDAY, "  - {exact: Fri\x85day, label: DATE}", "control-character"),
     (FRIDAY, "  - {exact: Friday, label: " + "[" * 500 + "]" * 500 + "}", "yaml-syntax"),
+    ('guidelines: "1.0"', 'guidelines: "1.0\\ud800"', "unicode-invalid"),  # a lone surrogate escape: no text, no UTF-8
+    (FRIDAY, '  - {exact: "Fri\\ud83d\\ude00day", label: DATE}', "unicode-invalid"),  # a JSON-style pair: YAML reads two lone halves
 ])
 def test_hostile_annotation_yaml_is_an_incident_at_its_line(root, old, new, check):
     path = root / A003
@@ -97,6 +99,22 @@ def test_hostile_annotation_yaml_is_an_incident_at_its_line(root, old, new, chec
     before = outputs(root)
     code, out = run(root, "build")
     assert code == 1 and check in out and "Traceback" not in out
+    assert outputs(root) == before
+
+
+@pytest.mark.parametrize(("old", "new", "check"), [
+    ("  description: ", "  description: {a: b}\n  x-description: ", "value-not-text"),
+    ("  description: ", '  description: "Afghan army corps \\ud800"\n  x-description: ', "unicode-invalid"),
+    ("  name: ", "  name: Mai\u0301wand\n  x-name: ", "text-not-nfc"),
+])
+def test_a_registry_entry_that_is_no_clean_text_fails_validate_and_build(root, old, new, check):
+    reg = root / "dataset/entities.yaml"
+    text = reg.read_text("utf-8")
+    reg.write_text(text.replace(old, new, 1), "utf-8")
+    before = outputs(root)
+    for argv in (["validate", str(reg)], ["build"]):
+        code, out = run(root, *argv)
+        assert code == 1 and f" {check} " in out and "internal-error" not in out, out
     assert outputs(root) == before
 
 

@@ -189,7 +189,7 @@ def test_the_shared_brat_parser_reads_a_hand_written_file():
 
 def test_the_shared_brat_parser_reports_problems_with_their_lines():
     ann = parse_ann("T1\tSource 0 11\tThe senator\nT2 Cue 12 16 said\n\nT3\tCue 12 16\tsays\nT4\tCue 12 99\tsaid\nA1\tFlag\nN1\tReference T1\tx\n"
-                    "#1\tAnnotatorNotes T1 T3\tx\n", HAND_TEXT, "doc.txt")
+                    "#1\tAnnotatorNotes T1 T3\tx\nT1\tCue 12 16\tsaid\n", HAND_TEXT, "doc.txt")
     assert ann.problems == [
         Problem(2, "syntax", "not a brat annotation line: 'T2 Cue 12 16 said'"),
         Problem(4, "text", "T3 text does not match its offsets"),
@@ -197,7 +197,9 @@ def test_the_shared_brat_parser_reports_problems_with_their_lines():
         Problem(6, "shape", "A1 is not 'Name TARGET [VALUE]'"),
         Problem(7, "shape", "N1 is not 'Type TARGET RESOURCE:ID<TAB>text'"),
         Problem(8, "shape", "#1 is not 'Type TARGET<TAB>text'"),
+        Problem(9, "syntax", "T1 is defined twice (lines 1 and 9); brat ids are unique in a file"),
     ]
+    assert ann.textbounds["T1"].text == "The senator"  # the second T1 replaces nothing
     assert list(ann.textbounds) == ["T1", "T3"]  # a span outside the text is not kept
     with pytest.raises(ValueError, match="^line 2: not a brat annotation line"):
         read_ann("T1\tORG 0 3\tThe\nT2 Cue\n", HAND_TEXT)

@@ -84,3 +84,18 @@ def test_a_missing_raw_file_is_named(tmp_path, capsys):
     assert main(["--root", str(ROOT), "rehydrate", str(standoff), "--raw", str(raw), "--out", str(tmp_path / "r.jsonl")]) == 1
     printed = capsys.readouterr().out
     assert "L5 raw-missing" in printed and "no 004_f31936eab82d1273.txt" in printed
+
+
+def test_a_standoff_line_that_is_no_text_or_nests_without_end_is_named_and_nothing_is_written(tmp_path, capsys):
+    standoff = export(tmp_path)
+    lines = standoff.read_text("utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["entities"][0]["origin"] = "cur\ud800ated"  # json.dumps writes the escape "\ud800", as a broken exporter would
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([json.dumps(first), lines[1], "[" * 10_000 + "]" * 10_000, *lines[2:]]) + "\n", "utf-8")
+    out = tmp_path / "records.jsonl"
+    assert main(["--root", str(ROOT), "rehydrate", str(broken), "--raw", str(ROOT / "dataset/raw"), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "broken.jsonl:1: L1 unicode-invalid entities[0].origin" in printed, printed
+    assert "broken.jsonl:3: L1 nesting-too-deep" in printed and "internal-error" not in printed, printed
+    assert not out.exists()

@@ -226,6 +226,8 @@ def test_citation_invalid_is_named_with_its_line_and_the_build_writes_nothing(re
         good.replace("authors:", "authors: 3\nold-authors:", 1): "'authors' must be a list",
         good.replace("date-released:", "date-released: soon\nold-date:", 1): "not a date",
         "- a list\n": "not a mapping",
+        "": "the file is empty",
+        "# only a comment\n": "the file is empty",
     }
     for text, said in broken.items():
         repo_copy.citation.write_text(text, "utf-8")
@@ -685,3 +687,22 @@ def test_extractor_missing(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr()
     assert "extractor-missing" in out.out and "0b0_0000000000000000.html" in out.out and "Traceback" not in out.out + out.err
     assert {p: p.read_bytes() for p in (tmp_path / "dataset").rglob("*") if p.is_file()} == before
+
+
+def test_a_write_killed_before_its_bytes_reach_the_disk_leaves_a_file_the_next_write_removes(tmp_path):
+    # The child dies inside the write, after the temporary file has its bytes and before it is
+    # flushed and renamed: what it leaves must be marked as ours, so that the next write removes it.
+    target = tmp_path / "card.md"
+    child = (
+        "import os, sys\n"
+        "from taq_news.publishing import output\n"
+        "output.os.fsync = lambda fd: os._exit(9)\n"
+        f"output.write_file({str(target)!r}, b'new card' * 1000, command='build')\n"
+    )
+    died = subprocess.run([sys.executable, "-c", child], capture_output=True)
+    assert died.returncode == 9, died.stderr
+    left = list(tmp_path.glob(f"{output.STAGING}*"))
+    assert len(left) == 1 and output._wrote(left[0]), "the torn temporary file is not marked as ours"
+    assert not target.exists()
+    output.write_file(target, b"whole card", command="build")
+    assert target.read_bytes() == b"whole card" and not list(tmp_path.glob(f"{output.STAGING}*"))

@@ -139,6 +139,9 @@ CASES = [
      replace_once("  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n",
                   "  - {exact: Al-Qaeda, label: ORG, entity: al-qaeda}\n  - {exact: \"Al-Qaeda\u2019s bond\", label: ORG, entity: al-qaeda}\n"),
      _set(D3, _overlap)),
+    # Removals overlap: the build refuses it in the YAML, and a record file carrying it must fail too.
+    ("removal-overlap", D4, replace_once("    - {exact: Show More, reason: navigation}", "    - {exact: Show More, reason: navigation}\n    - {exact: More, reason: navigation}"),
+     _set(D4, lambda r: r["source"]["removed"].append(copy.deepcopy(r["source"]["removed"][0])))),
 ]
 IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 

@@ -208,3 +208,22 @@ def test_a_record_file_without_records_is_reported(tmp_path, records_jsonl):
     path, _ = records_jsonl
     found = validate([tmp_path / "none.json", tmp_path / "blank.jsonl", tmp_path / "none.parquet", path], registry=ROOT / "dataset/entities.yaml")
     assert [(Path(i.file).name, i.check) for i in found] == [("none.json", "file-empty"), ("blank.jsonl", "file-empty"), ("none.parquet", "file-empty")]
+
+
+@pytest.mark.parametrize("where", ["missing", "empty", "file", "no-id", "not-json"])
+def test_a_schema_dir_that_holds_no_schemas_is_a_usage_error_naming_it(tmp_path, capsys, where):
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    target = tmp_path / "schemas"
+    if where == "empty":
+        target.mkdir()
+    elif where == "file":
+        target = root / "schema/document.schema.json"
+    elif where in ("no-id", "not-json"):
+        shutil.copytree(root / "schema", target)
+        path = target / "document.schema.json"
+        path.write_text("{\"type\": \"object\"}" if where == "no-id" else "{not json", "utf-8")
+    code = main(["validate", "--schema-dir", str(target), str(root / "dataset/data/documents/train-00000-of-00001.parquet")])
+    err = capsys.readouterr().err
+    assert code == 2 and "argument-invalid" in err and "--schema-dir" in err and "internal-error" not in err, err

@@ -11,6 +11,7 @@ from taq_news.annotations.yamlio import line_of, load_yaml, plain
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.schema import document_enum, table_enum
+from taq_news.core.shapes import kind as kind_of
 
 ONTONOTES_LABELS = document_enum("entity_mention", "label")  # the schema is the vocabulary's one source
 # Value types are not linked to the registry: "50 to 100" has no referent to link.
@@ -96,7 +97,15 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             bad(line_of(item, "aliases"), "registry-aliases-invalid", f"{where}.aliases", "aliases must be a list of strings", "write aliases: [..., ...]")
             aliases = []
-        for key, value in (("name", name), ("description", data.get("description")), *((f"aliases[{n}]", a) for n, a in enumerate(aliases))):
+        description = data.get("description")
+        if description is not None and not isinstance(description, str):
+            bad(line_of(item, "description"), "value-not-text", f"{where}.description", f"the description is {kind_of(description, 'yaml')}, not text", "write the description as one line of text")
+            description = None
+        for key, value in (("name", name), ("description", description), *((f"aliases[{n}]", a) for n, a in enumerate(aliases))):
+            if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+                # the published corpus is NFC, and a name not in NFC would match no mention of it
+                bad(line_of(item, key.split("[")[0]), "text-not-nfc", f"{where}.{key}", f"{key} {value[:40]!r} is not in Unicode NFC",
+                    f"write it in NFC: {unicodedata.normalize('NFC', value)[:40]!r}")
             if isinstance(value, str) and not _one_line(value):
                 bad(
                     line_of(item, key.split("[")[0]),
@@ -105,7 +114,7 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
                     f"{key} {value[:40]!r} holds a line break or control character",
                     "a name, alias or description is one line of text",
                 )
-        entities[eid] = Entity(eid, str(name or ""), label, str(kind), tuple(aliases), qid, check, data.get("description"), line)
+        entities[eid] = Entity(eid, str(name or ""), label, str(kind), tuple(aliases), qid, check, description, line)
     if problems:
         raise IncidentError(problems)
     return entities

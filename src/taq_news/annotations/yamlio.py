@@ -29,6 +29,7 @@ from ruamel.yaml.events import (
 
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
+from taq_news.core.shapes import LONE_SURROGATE
 
 # C0 controls other than tab, line feed and carriage return; DEL; C1 controls (NEL too: YAML would
 # count it as a line break); the noncharacters U+FFFE/U+FFFF. Written as escapes ("\x83") in
@@ -148,6 +149,11 @@ def _event_problems(yaml: YAML, source: str, name: str) -> list[Incident]:
                 problems.append(_incident(name, line, "yaml-tag", "", f"explicit tag {str(tag)!r}", "remove the tag: the formats use plain YAML (quote text)"))
             if isinstance(event, ScalarEvent) and event.value == "<<" and not event.style and event.tag is None:
                 problems.append(_incident(name, line, "yaml-alias", "", "merge key '<<'", "write the keys out in full: the formats use no merge keys"))
+            if isinstance(event, ScalarEvent) and LONE_SURROGATE.search(event.value):
+                # "\ud800" in double quotes: YAML reads each \u escape as one code point, so a lone
+                # surrogate (or a pair, which JSON would join) is no text and cannot be written as UTF-8
+                problems.append(_incident(name, line, "unicode-invalid", "", "a \\ud800-\\udfff escape, which is no character",
+                                          "write the character itself, or \\U0001F600 (eight hex digits) for one beyond U+FFFF"))
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
         validate,  # deferred: the validator loads pyarrow and the schema engines
     )
     from taq_news.core.cluster import EngineSpec, EngineUnavailable
+    from taq_news.core.schema import SchemaDirInvalid
+    from taq_news.validation.records import UnknownCheckIds
     from taq_news.validation.report import exit_code, render
 
     if args.workers < 1:
@@ -48,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
         )
     except EngineUnavailable as exc:
         return usage("taq-news validate", "argument-invalid", str(exc), "install the dask extra, or check --scheduler")
-    except ValueError as exc:  # unknown check ids
+    except UnknownCheckIds as exc:
         return usage("taq-news validate", "argument-invalid", str(exc), "see 'taq-news checks' for the ids")
+    except SchemaDirInvalid as exc:
+        return usage(exc.path, "argument-invalid", f"--schema-dir: {exc.message}", "pass the folder holding the TAQ-News schemas (document.schema.json and the rest), or leave --schema-dir out")
     truncated = args.max_errors is not None and len(incidents) >= args.max_errors
     sys.stdout.write(render(incidents, args.format, truncated, args.strict))
     return exit_code(incidents, args.strict)

@@ -157,7 +157,8 @@ register("annotation-shape", "L2", "An annotation file, or a part of it, is not 
 register("key-unknown", "L2", "An annotation file or quote has a key the format does not know.", "Use only the keys of docs/annotation-format.md.")
 register("metadata-missing", "L2", "metadata.outlet or metadata.published is missing.", "Add it, with basis: unknown if nothing is known.")
 register("basis-invalid", "L2", "A metadata basis is not stated, inferred, external or unknown.", "Say where the value came from.")
-register("value-not-text", "L2", "A date, number or boolean stands where the format has text (YAML reads unquoted 2021-05-06, 0123, 1.5 or yes so).", "Put the value in double quotes.")
+register("value-not-text", "L2", "A date, number, boolean, list or mapping stands where the format has text (YAML reads unquoted 2021-05-06, 0123, 1.5 or yes so).",
+         "Put the value in double quotes, or write the text itself.")
 register(
     "standoff-shape",
     "L2",

@@ -49,6 +49,14 @@ class TypeNode:
         return all(not n.optional and n.all_required() for n in nodes)
 
 
+class SchemaDirInvalid(Exception):
+    """A schema folder (validate --schema-dir) without the document schema, or with a file that is no schema."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path} {message}")
+        self.path, self.message = path, message
+
+
 class SchemaSet:
     """The project's schemas, addressable by $id and by file name."""
 
@@ -56,8 +64,15 @@ class SchemaSet:
         self.dir = schema_dir
         self.by_file: dict[str, dict] = {}
         self.by_id: dict[str, dict] = {}
+        if not (schema_dir / DOCUMENT_SCHEMA).is_file():
+            raise SchemaDirInvalid(str(schema_dir), f"holds no {DOCUMENT_SCHEMA}" if schema_dir.is_dir() else "is not a folder")
         for path in sorted(schema_dir.glob("*.schema.json")):
-            doc = json.loads(path.read_text("utf-8"))
+            try:
+                doc = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError, RecursionError) as exc:
+                raise SchemaDirInvalid(str(path), f"is not readable JSON: {str(exc)[:120]}") from None
+            if not (isinstance(doc, dict) and isinstance(doc.get("$id"), str)):
+                raise SchemaDirInvalid(str(path), "is not a JSON Schema with an $id")
             self.by_file[path.name] = doc
             self.by_id[doc["$id"]] = doc
 

@@ -6,6 +6,8 @@ neither raise on it nor iterate a string's characters as if they were items.
 
 from __future__ import annotations
 
+import re
+
 # What each kind of value is called, in the words of the format the user wrote.
 WORDS = {
     "json": {"null": "null", "bool": "true/false", "list": "an array", "dict": "an object", "str": "a string", "number": "a number"},
@@ -37,3 +39,26 @@ def kind(value: object, words: str = "json") -> str:
             return type(value).__name__
         key = found
     return WORDS[words][key]
+
+
+# Half of a UTF-16 pair: a JSON or YAML escape ("\\ud800") can make one, and no text holds it
+# (UTF-8 cannot encode it).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_path(node: object, path: str = "$") -> str | None:
+    """The path of the first string (or key) holding a lone surrogate, else None."""
+    stack = [(node, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if LONE_SURROGATE.search(value):
+                return where
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if LONE_SURROGATE.search(k):
+                    return f"{where}.{k!r}"
+                stack.append((v, f"{where}.{k}" if where != "$" else k))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
+    return None

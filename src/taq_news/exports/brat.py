@@ -241,6 +241,7 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
     """Parse the contents of one .ann file against its .txt. Problems are returned, not raised:
     callers decide which they refuse (``text_name`` names the .txt in the offsets message)."""
     out = Ann()
+    defined: dict[str, int] = {}  # id -> line: a second T1 would silently replace the first
     for n, line in _joined_lines(ann):
         if not line.strip():
             continue
@@ -249,6 +250,11 @@ def parse_ann(ann: str, text: str, text_name: str = "the text") -> Ann:
         if not _LINE.match(line):
             out.problems.append(Problem(n, "syntax", f"not a brat annotation line: {line[:60]!r}"))
             continue
+        ident = line.split("\t", 1)[0]
+        if ident in defined:
+            out.problems.append(Problem(n, "syntax", f"{ident} is defined twice (lines {defined[ident]} and {n}); brat ids are unique in a file"))
+            continue
+        defined[ident] = n
         kind = line[0]
         if kind == "T":
             tid, head, shown = line.split("\t", 2)

@@ -20,10 +20,11 @@ from pathlib import Path
 from taq_news.core.anchors import Span
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
-from taq_news.core.shapes import kind
+from taq_news.core.shapes import kind, surrogate_path
 from taq_news.sources.cleaning import LIFTED_PARTS, OverlapError, clean
 from taq_news.sources.html import ExtractorMissing, extractor, page_text, tag_rows
 from taq_news.sources.page import is_raw_name, raw_stem
+from taq_news.validation.strict import MAX_DEPTH, too_deep
 
 STANDOFF_VERSION = "1"
 SPAN_KEYS = ("cue", "speaker", "addressee")
@@ -243,6 +244,9 @@ def rehydrate_file(data: bytes, display: str, raw_dir: Path, id_pattern: str | N
     for n, line in enumerate(data.split(b"\n"), 1):
         if not line.strip():
             continue
+        if too_deep(line):  # before the decoder, which recurses
+            bad(n, "nesting-too-deep", "", f"arrays and objects nest more than {MAX_DEPTH} deep", "use the file 'taq-news export --format standoff' wrote")
+            continue
         try:
             standoff = json.loads(line.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -250,6 +254,11 @@ def rehydrate_file(data: bytes, display: str, raw_dir: Path, id_pattern: str | N
             continue
         except ValueError as exc:
             bad(n, "json-syntax", "", f"not JSON: {exc}", "use the file 'taq-news export --format standoff' wrote")
+            continue
+        where = surrogate_path(standoff)
+        if where is not None:
+            bad(n, "unicode-invalid", where, "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which is no text",
+                "use the file 'taq-news export --format standoff' wrote")
             continue
         shape = shape_problems(standoff)
         for path, why in shape:

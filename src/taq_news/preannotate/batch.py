@@ -63,7 +63,9 @@ def plan(raw_args: list[str], out_dir: Path, force: bool, id_pattern: str | None
         elif target.exists() and not force:
             bad(str(target), None, "out-exists", "an annotation file is already there", "pass --force to replace it, or move it away")
         elif target.exists() and not is_machine_draft(target):
-            bad(str(target), None, "out-not-ours", "is a curated annotation (its method is not 'machine'); even --force replaces only preannotate's own drafts",
+            bad(str(target), None, "out-not-ours",
+                "is no draft of preannotate's (a curated annotation, or a file that does not read as one with annotation.method: machine); "
+                "even --force replaces only preannotate's own drafts",
                 "move it away first if you really mean to start over")
         else:
             seen[doc_id] = raw_arg

@@ -41,7 +41,7 @@ def load_cff(text: str) -> dict:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise CitationInvalid(f"not valid YAML: {getattr(exc, 'problem', None) or exc}", mark.line + 1 if mark else None) from None
     if data is None:
-        return {}
+        raise CitationInvalid("the file is empty: CFF needs at least cff-version, message, title and authors", 1)
     if not isinstance(data, dict):
         raise CitationInvalid(f"the file is a YAML {'list' if isinstance(data, list) else 'scalar'}, not a mapping of CFF keys", 1)
     _check_shape(data)

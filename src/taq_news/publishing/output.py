@@ -108,6 +108,9 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644, owner: str = "taq-new
     """Create ``path`` (which must not exist) with ``data``, flushed to disk, marked as ``owner``'s."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
+        # Marked before a byte is written: a run killed mid-write leaves a file the next run knows
+        # as its own and removes (marked after, it would be a stranger, never touched).
+        _mark_file(path, owner)
         with os.fdopen(fd, "wb", closefd=False) as fh:
             fh.write(data)
             fh.flush()
@@ -115,7 +118,6 @@ def _write_new(path: Path, data: bytes, mode: int = 0o644, owner: str = "taq-new
     finally:
         os.close(fd)
     os.chmod(path, mode)  # the umask may have narrowed it; these files are meant to be shared
-    _mark_file(path, owner)
 
 
 def _mkdtemp(parent: Path, name: str) -> Path:
@@ -517,13 +519,13 @@ def streaming_staged(folder: str | os.PathLike[str], rel: str, command: str) -> 
     tmp = _temp_path(path.parent, path.name)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        _mark_file(tmp, command)  # before the first byte, as in _write_new
         with os.fdopen(fd, "wb") as fh:
             piece = StreamedPiece(fh)
             yield piece
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        _mark_file(tmp, command)
         piece.sha256 = sha_file(tmp)
         os.replace(tmp, path)
     finally:

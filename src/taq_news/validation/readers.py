@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident
+from taq_news.core.shapes import surrogate_path
 from taq_news.validation.strict import (
     MAX_DEPTH,
     NumberOutOfRange,
@@ -22,7 +23,6 @@ from taq_news.validation.strict import (
     parse_constant,
     parse_float,
     parse_int,
-    surrogate_path,
     too_deep,
     too_deep_at,
 )

@@ -346,6 +346,23 @@ def segment_rules(record: dict, file: str, line: int | None, registry=None) -> I
         prev_end = s["raw_end"]
 
 
+def removal_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
+    """Removals take each stretch of the raw text once: no two overlap (the build refuses it in an
+    annotation file, rehydrate in a standoff file; a record file must not carry it either)."""
+    source = record.get("source")
+    if not isinstance(source, dict):
+        return
+    spans = sorted((r["raw_start"], r["raw_end"], i) for i, r in enumerate(listed(source.get("removed")))
+                   if isinstance(r, dict) and _int(r.get("raw_start")) and _int(r.get("raw_end")))
+    reach: tuple[int, int, int] | None = None  # the removal that reaches furthest so far
+    for c, d, j in spans:
+        if reach is not None and c < reach[1]:
+            a, b, i = reach
+            yield incident("removal-overlap", file, line, f"source.removed[{j}]", f"raw {c}-{d} overlaps source.removed[{i}] (raw {a}-{b})", "remove each stretch of the raw text once")
+        if reach is None or d > reach[1]:
+            reach = (c, d, j)
+
+
 def segment_raw_rules(record: dict, file: str, line: int | None, raw: str) -> Iterator[Incident]:
     """Each segment's raw range, less the removals in it, stripped and NFC, is its paragraph of the text."""
     text, source = record.get("text"), record.get("source")
@@ -379,6 +396,7 @@ RULES: dict[str, Rule] = {
     "relations": relation_rules,
     "quote-marks": quote_marks_rules,
     "segments": segment_rules,
+    "removals": removal_rules,
     "self-relation": self_relation_rules,
     "outlet-name": outlet_name_rules,
     "page-parts": page_part_rules,
@@ -412,6 +430,7 @@ CHECK_IDS = frozenset({
     "speaker-kind-invalid", "relation-target-invalid",
     "quote-marks-unaccounted", "segment-invalid", "raw-offset-mismatch",
     "page-part-mismatch", "raw-name-invalid", "document-id-mismatch", "control-character", "outlet-name-mismatch",
+    "removal-overlap",
 })
 
 
@@ -429,6 +448,7 @@ RULE_FIELDS: dict[str, dict] = {
     "relations": {"relations": None},
     "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
     "segments": {"text": None, "source": {"segments": None}},
+    "removals": {"source": {"removed": {"raw_start": None, "raw_end": None}}},
     "self-relation": {"id": None, "relations": None},
     "outlet-name": {"outlet": {"name": None, "entity_id": None}},
     "page-parts": {"title": None, "dateline": None, "byline": None, "highlights": None, "source": {"removed": {"reason": None, "text": None}}},

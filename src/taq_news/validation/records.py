@@ -36,6 +36,10 @@ from taq_news.validation.strict import IntegerFields, strict_incidents
 LEVEL_NUMBER = {f"L{i}": i for i in range(1, 6)}
 
 
+class UnknownCheckIds(ValueError):
+    """--select or --ignore names a check id the registry does not have (a usage error)."""
+
+
 class Selection:
     def __init__(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None, level: int = 5):
         self.select = set(select or [])
@@ -44,7 +48,7 @@ class Selection:
         self.fast = True  # False sends every record through the precise checks (benchmarks, tests)
         unknown = (self.select | self.ignore) - set(CHECKS)
         if unknown:
-            raise ValueError(f"unknown check id(s): {', '.join(sorted(unknown))} (see docs/checks.md)")
+            raise UnknownCheckIds(f"unknown check id(s): {', '.join(sorted(unknown))} (see docs/checks.md)")
 
     def keeps(self, inc: Incident) -> bool:
         if LEVEL_NUMBER.get(inc.level, 1) > self.level:

@@ -74,27 +74,6 @@ def may_hold_surrogate(raw: bytes | str) -> bool:
     return b"\\ud" in raw or b"\\uD" in raw
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def surrogate_path(node: object, path: str = "$") -> str | None:
-    """The path of the first string (or key) holding a lone surrogate, else None."""
-    stack = [(node, path)]
-    while stack:
-        value, where = stack.pop()
-        if isinstance(value, str):
-            if _SURROGATE.search(value):
-                return where
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if _SURROGATE.search(k):
-                    return f"{where}.{k!r}"
-                stack.append((v, f"{where}.{k}" if where != "$" else k))
-        elif isinstance(value, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
-    return None
-
-
 class IntegerFields:
     """Where the schema types a value as integer; finds values there that are not JSON integers in 64 bits.
 
