@@ -706,3 +706,45 @@ def test_a_write_killed_before_its_bytes_reach_the_disk_leaves_a_file_the_next_w
     assert not target.exists()
     output.write_file(target, b"whole card", command="build")
     assert target.read_bytes() == b"whole card" and not list(tmp_path.glob(f"{output.STAGING}*"))
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_kill_between_creating_a_temporary_and_marking_it_leaves_nothing_the_next_run_keeps(kind, tmp_path):
+    # The child dies at the first mark, right after the temporary file (or staging folder) was
+    # made: what it leaves is empty and unmarked, and the next write must still remove it.
+    target = tmp_path / ("card.md" if kind == "file" else "site")
+    write = (f"output.write_file({str(target)!r}, b'new card', command='build')" if kind == "file"
+             else f"output.write_tree({str(target)!r}, {{'index.html': b'x'}}, command='render')")
+    child = (
+        "import os\n"
+        "from taq_news.publishing import output\n"
+        "output.os.setxattr = lambda *a, **k: os._exit(9)\n"
+        f"{write}\n"
+    )
+    died = subprocess.run([sys.executable, "-c", child], capture_output=True)
+    assert died.returncode == 9, died.stderr
+    left = list(tmp_path.glob(f"{output.STAGING}*"))
+    assert len(left) == 1 and not output._wrote(left[0])
+    # A user's non-empty file with a name like ours is still kept.
+    keep = tmp_path / f"{output.STAGING}{target.name}.mine"
+    keep.write_text("mine")
+    if kind == "file":
+        output.write_file(target, b"whole card", command="build")
+    else:
+        output.write_tree(target, {"index.html": b"whole"}, command="render")
+    assert sorted(tmp_path.glob(f"{output.STAGING}*")) == [keep] and keep.read_text() == "mine"
+
+
+def test_an_empty_unmarked_staging_folder_is_taken_over_and_a_filled_one_refused(tmp_path):
+    # What a kill between the staging folder's mkdir and its mark leaves: empty and unmarked.
+    staging = tmp_path / f"{output.STAGING}out.annotate"
+    staging.mkdir()
+    folder = output.StagedFolder(tmp_path / "out", "annotate")
+    folder.close()
+    assert output._wrote(staging, "staging")
+    folder.discard()
+    staging.mkdir()
+    (staging / "notes.txt").write_text("mine")
+    with pytest.raises(output.OutputRefused) as refused:
+        output.StagedFolder(tmp_path / "out", "annotate")
+    assert refused.value.check == "out-not-ours" and (staging / "notes.txt").read_text() == "mine"

@@ -142,6 +142,9 @@ CASES = [
     # Removals overlap: the build refuses it in the YAML, and a record file carrying it must fail too.
     ("removal-overlap", D4, replace_once("    - {exact: Show More, reason: navigation}", "    - {exact: Show More, reason: navigation}\n    - {exact: More, reason: navigation}"),
      _set(D4, lambda r: r["source"]["removed"].append(copy.deepcopy(r["source"]["removed"][0])))),
+    # A segment starting inside the removal before it gives the same paragraph (the removal is
+    # cut out either way), so only the boundary rule can tell the raw range is not the record's.
+    ("segment-invalid", D3, None, _set(D3, lambda r: r["source"]["segments"][0].update(raw_start=5))),
 ]
 IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 

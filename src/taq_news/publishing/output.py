@@ -164,6 +164,28 @@ def _wrote(path: Path, command: str | None = None) -> bool:
     return mark == UNMARKABLE or (mark is not None and (command is None or mark == command))
 
 
+def _left_by_us(path: Path) -> bool:
+    """Is ``path``, named like our temporaries, something a killed run of ours left? Marked as
+    ours, or empty: a kill between creating a file (or folder) and marking it leaves it empty and
+    unmarked, and an empty entry holds nothing of anyone's to lose."""
+    if not path.name.startswith(STAGING) or path.is_symlink():
+        return False
+    if _wrote(path):
+        return True
+    try:
+        return path.stat().st_size == 0 if path.is_file() else path.is_dir() and not any(path.iterdir())
+    except OSError:
+        return False
+
+
+def _remove_leftover(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
 def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force: bool = False) -> Path:
     """Write one output file atomically. An existing file is replaced only when this
     command wrote it, or with ``force``; a folder, a symlink or a path under a file is refused."""
@@ -177,7 +199,7 @@ def write_file(out: str | os.PathLike[str], data: bytes, *, command: str, force:
 def _drop_temps(path: Path) -> None:
     """Temporary files a killed write of ``path`` left beside it."""
     for leftover in path.parent.glob(f"{STAGING}{glob_escape(path.name)}.*"):
-        if leftover.is_file() and _wrote(leftover):  # a file of the user's with a name like ours stays
+        if leftover.is_file() and _left_by_us(leftover):  # a file of the user's with a name like ours stays
             leftover.unlink()
 
 
@@ -381,12 +403,9 @@ def recover_siblings(parent: Path, name: str) -> None:
             else:  # put the old folder back
                 os.rename(leftover, target)
                 continue
-        if not _wrote(leftover):
+        if not _left_by_us(leftover):
             continue  # not something taq-news made: never touched
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink()
+        _remove_leftover(leftover)
 
 
 # --- a folder written piece by piece, by several processes (annotate) ------
@@ -414,11 +433,13 @@ class StagedFolder:
             if self.target.is_dir() and _ours_only(self.target, command) is False:
                 raise OutputRefused("out-not-ours", str(self.target), _foreign(self.target, command),
                                     "give a new or empty folder, or a previous output of this command")
-            if os.path.lexists(self.path) and (self.path.is_symlink() or not self.path.is_dir() or not _wrote(self.path, "staging")):
+            # Ours: marked as staging, or empty (a kill between its mkdir and its mark).
+            reusable = self.path.is_dir() and not self.path.is_symlink() and (_wrote(self.path, "staging") or not any(self.path.iterdir()))
+            if os.path.lexists(self.path) and not reusable:
                 raise OutputRefused("out-not-ours", str(self.path), "stands where this command stages its output and taq-news did not make it", "move it away")
             if not self.path.exists():
                 self.path.mkdir(mode=0o755)
-                _mark_file(self.path, "staging")
+            _mark_file(self.path, "staging")  # again, if a kill came between the mkdir and the mark
             self._lock()
             if not resume:
                 self.clear()
@@ -693,12 +714,9 @@ def _sweep(folder: Path) -> list[str]:
     if not folder.is_dir():
         return removed
     for leftover in sorted(folder.iterdir()):
-        if not leftover.name.startswith(STAGING) or not _wrote(leftover):
+        if not _left_by_us(leftover):
             continue  # a name like ours that taq-news did not make stays
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink()
+        _remove_leftover(leftover)
         removed.append(str(leftover))
     return removed
 

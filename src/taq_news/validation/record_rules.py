@@ -361,6 +361,20 @@ def removal_rules(record: dict, file: str, line: int | None, registry=None) -> I
             yield incident("removal-overlap", file, line, f"source.removed[{j}]", f"raw {c}-{d} overlaps source.removed[{i}] (raw {a}-{b})", "remove each stretch of the raw text once")
         if reach is None or d > reach[1]:
             reach = (c, d, j)
+    # A segment starts and ends on kept text: a boundary inside a removal would give the same
+    # paragraph for many raw ranges, so the record would not say where its paragraph came from.
+    starts = [c for c, _, _ in spans]
+    for i, s in enumerate(listed(source.get("segments"))):
+        if not (isinstance(s, dict) and _int(s.get("raw_start")) and _int(s.get("raw_end"))):
+            continue  # the schema reports it
+        for side in ("raw_start", "raw_end"):
+            k = bisect.bisect_left(starts, s[side]) - 1  # the last removal starting before this boundary
+            if k >= 0 and s[side] < spans[k][1]:
+                c, d, j = spans[k]
+                yield incident("segment-invalid", file, line, f"source.segments[{i}].{side}",
+                               f"{side} {s[side]} lies inside source.removed[{j}] (raw {c}-{d})",
+                               "start and end each segment on kept text, outside every removal")
+                break
 
 
 def segment_raw_rules(record: dict, file: str, line: int | None, raw: str) -> Iterator[Incident]:
@@ -448,7 +462,7 @@ RULE_FIELDS: dict[str, dict] = {
     "relations": {"relations": None},
     "quote-marks": {"text": None, "quotes": {"content": _SPAN}, "non_quotes": _SPAN},
     "segments": {"text": None, "source": {"segments": None}},
-    "removals": {"source": {"removed": {"raw_start": None, "raw_end": None}}},
+    "removals": {"source": {"removed": {"raw_start": None, "raw_end": None}, "segments": {"raw_start": None, "raw_end": None}}},
     "self-relation": {"id": None, "relations": None},
     "outlet-name": {"outlet": {"name": None, "entity_id": None}},
     "page-parts": {"title": None, "dateline": None, "byline": None, "highlights": None, "source": {"removed": {"reason": None, "text": None}}},
