@@ -57,7 +57,7 @@ register("out-symlink", "L0", "--out is a symbolic link; taq-news never writes t
 register("out-not-folder", "L0", "A command that writes a folder was given a file, or a path under a file.", "Give a new or empty folder, or an earlier output of the same command.")
 register("out-not-file", "L0", "A command that writes one file was given a folder (or a folder or link stands where it would write).", "Give a file path, or move the folder away.")
 register("out-exists", "L0", "--out is an existing file that this command did not write.", "Pass --force to replace it, or choose another path.")
-register("out-not-ours", "L0", "--out is a folder holding files this command did not write.", "Give a new or empty folder, or pass --force: only the command's own files are then replaced.")
+register("out-not-ours", "L0", "--out is a folder holding files this command did not write.", "Give a new or empty folder, or an earlier output of the same command; where the command has --force, it replaces only the command's own files.")
 register("out-name-unsafe", "L0", "A file name derived from the data is not a plain file name (it would write outside --out).", "Fix the ids the names come from.")
 register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
 register("out-busy", "L0", "Another run is writing the same output folder now.", "Wait for it to finish, or choose another --out.")
