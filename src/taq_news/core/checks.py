@@ -57,7 +57,12 @@ register("out-symlink", "L0", "--out is a symbolic link; taq-news never writes t
 register("out-not-folder", "L0", "A command that writes a folder was given a file, or a path under a file.", "Give a new or empty folder, or an earlier output of the same command.")
 register("out-not-file", "L0", "A command that writes one file was given a folder (or a folder or link stands where it would write).", "Give a file path, or move the folder away.")
 register("out-exists", "L0", "--out is an existing file that this command did not write.", "Pass --force to replace it, or choose another path.")
-register("out-not-ours", "L0", "--out is a folder holding files this command did not write.", "Give a new or empty folder, or an earlier output of the same command; where the command has --force, it replaces only the command's own files.")
+register(
+    "out-not-ours",
+    "L0",
+    "--out is a folder holding files this command did not write.",
+    "Give a new or empty folder, or an earlier output of the same command; where the command has --force, it replaces only the command's own files.",
+)
 register("out-name-unsafe", "L0", "A file name derived from the data is not a plain file name (it would write outside --out).", "Fix the ids the names come from.")
 register("out-outside", "L0", "A write would land outside the folder it belongs to.", "Report this as a bug.")
 register("out-busy", "L0", "Another run is writing the same output folder now.", "Wait for it to finish, or choose another --out.")
@@ -282,6 +287,12 @@ register("wikidata-mismatch", "L4", "A record's Wikidata id differs from the reg
 register("registry-id-duplicate", "L4", "Two registry entries share an id.", "Merge them or rename one.")
 register("relation-target-invalid", "L4", "A relation points to neither or both of a document and an entity.", "Give document: or entity:.")
 register("relation-unresolved", "L4", "A relation points to a document that is not in the corpus.", "Point to an existing document id.")
+register(
+    "corpus-incomplete",
+    "L4",
+    "Warning: some records could not be read, so the checks that need every record (relation targets, clusters of two or more) did not run (fails under --strict).",
+    "Fix the records reported above; these checks then run.",
+)
 register("cluster-singleton", "L4", "A quote cluster id is used by one quote only.", "Give the matching quote in the other article the same cluster id, or remove it.")
 register("quote-marks-unaccounted", "L4", "A passage in quotation marks is neither part of a quote nor a listed non-quote.", "Annotate it as a quote, or list it under non_quotes: with its reason.")
 register("annotation-missing", "L4", "A raw file has no annotation file.", "Create one (taq-news preannotate can draft it).")

@@ -36,6 +36,7 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
     """
     schemas = load_schemas(str(layout.schema_dir))
     problems: list[Incident] = []
+    lost: list[str] = []  # annotation files that gave no record
     sources = []
     registry: dict[str, Entity] = {}
     for step in (lambda: load_sources(layout.raw, layout.manifest, layout.rel), lambda: load_registry(layout.registry, layout.rel(layout.registry))):
@@ -68,11 +69,12 @@ def compile_corpus(layout: Layout, complete: bool = True) -> Corpus:
                               markup=src.markup, extractor=src.extractor)
         except IncidentError as exc:
             problems += exc.incidents
+            lost.append(display)
             continue
         for path, message in validator.errors(record):
             problems.append(incident("schema", display, None, path, message, "fix the annotation so the record matches schema/document.schema.json"))
         records.append(record)  # (assemble ran the span checks and the record rules on it)
-    problems += corpus_incidents(records, registry, layout)
+    problems += corpus_incidents(records, registry, layout, lost)
     if problems:
         raise IncidentError(problems)
     return Corpus(records, registry, schemas)
@@ -84,10 +86,13 @@ def annotation_orphan(display: str, stem: str) -> Incident:
     return incident(c.id, display, None, "", f"no raw file {stem}.txt or {stem}.html for this annotation file")
 
 
-def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout) -> list[Incident]:
+def corpus_incidents(records: list[dict], registry: dict[str, Entity], layout: Layout, lost: list[str] | None = None) -> list[Incident]:
     """Cross-document checks: unique ids, resolvable relations, clusters of two or more; the
-    validator's own (CorpusIndex), so the build and ``validate`` give one verdict."""
+    validator's own (CorpusIndex), so the build and ``validate`` give one verdict. ``lost``: the
+    annotation files that gave no record, whose quotes and ids these checks cannot see."""
     index = CorpusIndex()
+    for display in lost or ():
+        index.lost(display, None)
     for r in records:
         index.add(r, r["annotation"]["file"], None)
     return index.incidents()

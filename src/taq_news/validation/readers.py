@@ -192,6 +192,9 @@ def _line_runs(fh) -> Iterator[list[bytes]]:
         yield run
 
 
+BOM_FIX = "save the file as UTF-8 without a byte-order mark"
+
+
 def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[Item | Incident]:
     for n, raw in enumerate(lines, first):
         if isinstance(raw, TooLong):
@@ -221,7 +224,10 @@ def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[I
             yield incident("number-out-of-range", display, n, "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
             continue
         except json.JSONDecodeError as exc:
-            yield incident("json-syntax", display, n, "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
+            if line.startswith("\ufeff"):  # what some editors and Windows tools put first
+                yield incident("json-syntax", display, n, "", "the line starts with a byte-order mark (U+FEFF), which JSON does not allow", BOM_FIX)
+            else:
+                yield incident("json-syntax", display, n, "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
             continue
         except ValueError as exc:  # NaN / Infinity (parse_constant)
             yield incident("json-syntax", display, n, "", str(exc), "each line must be one complete JSON object")
@@ -305,7 +311,10 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
     except NumberOutOfRange as exc:
         yield incident("number-out-of-range", display, at(pos), "", f"the number {_short(exc.args[0])} is beyond what the format holds", NUMBER_FIX)
     except json.JSONDecodeError as exc:
-        yield incident("json-syntax", display, exc.lineno, "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
+        if exc.doc.startswith("\ufeff"):
+            yield incident("json-syntax", display, 1, "", "the file starts with a byte-order mark (U+FEFF), which JSON does not allow", BOM_FIX)
+        else:
+            yield incident("json-syntax", display, exc.lineno, "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
     except ValueError as exc:  # NaN / Infinity (parse_constant)
         yield incident("json-syntax", display, at(pos), "", str(exc), "fix the JSON syntax at this line")
 

@@ -213,6 +213,13 @@ class CorpusIndex:
         self.relations: list[tuple[str, int | None, str, str]] = []
         self.clusters: Counter[str] = Counter()
         self.cluster_first: dict[str, tuple[str, int | None, str]] = {}
+        # Records that could not be read (or assembled): the checks that need every record would
+        # blame the readable ones for what the lost ones hold, so they do not run.
+        self.unread: list[tuple[str, int | None]] = []
+
+    def lost(self, file: str, line: int | None) -> None:
+        """A record at ``file``:``line`` could not be read; absence-based checks are off."""
+        self.unread.append((file, line))
 
     def add_valid(self, record: dict, file: str, line: int | None) -> None:
         """add() for a record the fast path accepted: its shape is known, and its item
@@ -268,6 +275,7 @@ class CorpusIndex:
         for key, places in other.ids.items():
             self.ids[key].extend(places)
         self.relations.extend(other.relations)
+        self.unread.extend(other.unread)
         self.clusters.update(other.clusters)
         for cid, where in other.cluster_first.items():
             self.cluster_first.setdefault(cid, where)
@@ -280,6 +288,13 @@ class CorpusIndex:
                 if (file, line, path) == places[0]:
                     continue
                 out.append(incident("id-duplicate", file, line, path, f"id {rid!r} is already used at {places[0][0]}:{places[0][1]}", "ids must be unique across the corpus"))
+        if self.unread:
+            (file, line), n = self.unread[0], len(self.unread)
+            at = f"{file}:{line}" if line is not None else file
+            out.append(incident("corpus-incomplete", file, None, "-",
+                                f"{n} record(s) could not be read, the first at {at}: relation targets and clusters of two or more were not checked",
+                                severity="warning"))
+            return out
         for file, line, path, target in self.relations:
             if target not in docs:
                 out.append(incident("relation-unresolved", file, line, path, f"document {target!r} is not in the validated corpus", "point to a document that is in the corpus"))

@@ -118,6 +118,8 @@ def validate_records(
 
     for item in _rows(items, columnar, index, batch_rules):
         if isinstance(item, Incident):
+            if item.severity == "error" and item.level in ("L0", "L1") and item.check != "file-empty":
+                index.lost(item.file, item.line)  # a line or file that gave no record
             yield item
             continue
         rec, file, line = item.record, item.file, item.line
@@ -126,6 +128,7 @@ def validate_records(
             yield from rules(rec, file, line)
             continue
         if not isinstance(rec, dict):
+            index.lost(file, line)
             yield incident("schema", file, line, "$", f"a record must be a JSON object, not {kind(rec)}", "write one object per record")
             continue
         if selection.runs(2) and not validator.is_valid(rec):
