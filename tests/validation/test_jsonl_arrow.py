@@ -314,5 +314,6 @@ FIXTURES = sorted(ROOT / "tests/fixtures/invalid" / c["fixture"] for c in yaml.s
 def test_every_invalid_jsonl_fixture_gets_the_same_incidents_read_into_arrow(fixture, tmp_path, monkeypatch):
     # Out of the checkout, where the JSONL Arrow path runs (raw-offset checks need the raw files, so not that one).
     found = both_paths(tmp_path, fixture.read_bytes(), monkeypatch)
-    if fixture.stem not in ("raw-offset-mismatch", "source-hash-mismatch", "raw-coverage-gap", "extractor-differs"):
+    # corpus-incomplete is a warning, which these verdicts leave out; its torn line is the error here.
+    if fixture.stem not in ("raw-offset-mismatch", "source-hash-mismatch", "raw-coverage-gap", "extractor-differs", "corpus-incomplete"):
         assert any(f" {fixture.stem} " in line for line in found), found

@@ -227,7 +227,7 @@ def _jsonl_items(lines: Iterable[bytes], display: str, first: int) -> Iterator[I
             if line.startswith("\ufeff"):  # what some editors and Windows tools put first
                 yield incident("json-syntax", display, n, "", "the line starts with a byte-order mark (U+FEFF), which JSON does not allow", BOM_FIX)
             else:
-                yield incident("json-syntax", display, n, "", f"{exc.msg} at column {exc.colno}", "each line must be one complete JSON object")
+                yield incident("json-syntax", display, n, "", f"{exc.msg.removesuffix(' at')} at column {exc.colno}", "each line must be one complete JSON object")
             continue
         except ValueError as exc:  # NaN / Infinity (parse_constant)
             yield incident("json-syntax", display, n, "", str(exc), "each line must be one complete JSON object")
@@ -314,7 +314,7 @@ def read_json(path: Path, display: str) -> Iterator[Item | Incident]:
         if exc.doc.startswith("\ufeff"):
             yield incident("json-syntax", display, 1, "", "the file starts with a byte-order mark (U+FEFF), which JSON does not allow", BOM_FIX)
         else:
-            yield incident("json-syntax", display, exc.lineno, "", f"{exc.msg} at column {exc.colno}", "fix the JSON syntax at this line")
+            yield incident("json-syntax", display, exc.lineno, "", f"{exc.msg.removesuffix(' at')} at column {exc.colno}", "fix the JSON syntax at this line")
     except ValueError as exc:  # NaN / Infinity (parse_constant)
         yield incident("json-syntax", display, at(pos), "", str(exc), "fix the JSON syntax at this line")
 
