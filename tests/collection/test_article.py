@@ -66,3 +66,36 @@ def test_an_input_outlet_in_the_registry_is_linked(tools):
     outlet = next(e for e in sorted(registry.values(), key=lambda e: e.id) if e.kind == "outlet")
     rec = record(tools, "Officials in Kabul said the talks would resume soon, the ministry added.\n", {"outlet": outlet.name})
     assert rec["outlet"]["basis"] == "external" and rec["outlet"]["name"] == outlet.name and rec["outlet"]["entity_id"] == outlet.id
+
+
+def annotated(tools, raw: str, html: bool = False, location: str = "page.html") -> tuple[dict, list]:
+    registry, nlp, validator = tools
+    sha = hashlib.sha256(raw.encode()).hexdigest()
+    return annotate_article(document_id(location, sha), raw, sha, location, {}, registry, nlp, validator, html)
+
+
+def test_an_outlet_the_page_states_is_kept_as_a_proposed_entry_when_the_registry_lacks_it(tools):
+    # The page's own tags say who published it; nobody will curate a crawl's records, so the name
+    # stays, stated with its evidence in the markup, linked to a proposed registry entry.
+    markup = (ROOT / "tests/fixtures/html/cms-opengraph.html").read_text("utf-8")
+    rec, proposed = annotated(tools, markup, html=True)
+    outlet = rec["outlet"]
+    assert (outlet["name"], outlet["entity_id"], outlet["basis"]) == ("The Kestrel Gazette", "the-kestrel-gazette", "stated")
+    span = outlet["evidence_span"]
+    assert span["layer"] == "markup" and markup[span["start"]:span["end"]] == outlet["evidence"] and "The Kestrel Gazette" in outlet["evidence"]
+    (entry,) = [e for e in proposed if e.id == "the-kestrel-gazette"]
+    assert (entry.kind, entry.label, entry.name) == ("outlet", "ORG", "The Kestrel Gazette") and "proposed" in entry.description
+    # The body's "seen by the Kestrel Gazette" is no second entry of the same id.
+    assert len({e.id for e in proposed}) == len(proposed)
+
+
+def test_an_outlet_name_whose_id_the_registry_holds_for_another_entry_stays_unknown(tools):
+    # The copyright line names "Kabul", a place in the registry: it is not made an outlet under
+    # the place's id; the value stays unknown and the note says what to settle.
+    registry = tools[0]
+    assert registry["kabul"].kind == "place"
+    raw = "Officials in Kabul said the talks would resume soon, the ministry added.\n\n\u00a9 2022 Kabul\n"
+    rec, proposed = annotated(tools, raw, location="feed.jsonl:1")
+    assert (rec["outlet"]["name"], rec["outlet"]["entity_id"], rec["outlet"]["basis"]) == (None, None, "unknown")
+    assert "Kabul is not an outlet in the registry" in rec["outlet"]["note"]
+    assert not [e for e in proposed if e.kind == "outlet"]

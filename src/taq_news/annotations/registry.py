@@ -120,6 +120,13 @@ def load_registry(path: Path, display: str) -> dict[str, Entity]:
     return entities
 
 
+def slug(text: str, limit: int = 6) -> str:
+    """A registry id made from a name: its first ``limit`` words, lower case, joined by '-'
+    ('The Kestrel Gazette' -> 'the-kestrel-gazette'); 'unnamed' when it has no letters or digits."""
+    words = re.findall(r"[a-z0-9]+", text.lower())[:limit]
+    return "-".join(words) or "unnamed"
+
+
 def outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:
     """The id of the registry's outlet that has this name or alias (the first by id), or None."""
     if name is None:

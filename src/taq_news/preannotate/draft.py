@@ -23,7 +23,7 @@ from taq_news.core.anchors import Span, occurrences
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
-from taq_news.preannotate.metadata import Finding, page_metadata
+from taq_news.preannotate.metadata import Finding, page_metadata, proposed_outlet
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
 from taq_news.sources.cleaning import clean
@@ -67,8 +67,14 @@ def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Languag
     parts = find_parts(raw)
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
-    found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp)
     outlet, published = page_metadata(raw, markup)
+    # The outlet the page names is proposed first, so that "told Northgate Radio" in the body
+    # resolves to it rather than to a second proposal of the same id as a plain organization.
+    new_outlet = proposed_outlet(outlet, registry, doc_id)
+    known = registry if new_outlet is None else {**registry, new_outlet.id: new_outlet}
+    found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, known, nlp)
+    if new_outlet is not None:
+        proposed.append(new_outlet)
     return Draft(doc_id, raw, text, parts, outlet, published, found, quotes,
                  [(p.start, p.end) for p in leftovers], proposed, sorted({c for _, _, c in candidates(doc)}) if with_candidates else [], markup=markup)
 
@@ -87,24 +93,27 @@ def anchor(text: str, start: int, end: int) -> str | dict | None:
     return exact if len(where) == 1 else {"exact": exact, "occurrence": n}
 
 
-def _evidence_anchor(draft: Draft, f: Finding) -> str | dict | None:
+def _evidence_anchor(raw: str, markup: str | None, f: Finding) -> str | dict | None:
     """A finding's evidence as an anchor: in the page text, or ``in: markup`` for an HTML page's tags."""
     if f.basis != "stated" or f.start is None or f.end is None:
         return None
     if f.layer != "markup":
-        return anchor(draft.raw, f.start, f.end)
-    found = anchor(draft.markup, f.start, f.end) if draft.markup is not None else None
+        return anchor(raw, f.start, f.end)
+    found = anchor(markup, f.start, f.end) if markup is not None else None
     if found is None:
         return None
     return {**({"exact": found} if isinstance(found, str) else found), "in": "markup"}
 
 
-def _metadata(draft: Draft, registry: dict[str, Entity]) -> dict:
+def metadata_values(raw: str, markup: str | None, outlet: Finding, published: Finding, known: dict[str, Entity]) -> dict:
+    """The draft's outlet and published date, as the annotation file gives them: a finding is
+    stated only with an anchor to its evidence and, for an outlet, an entry of ``known`` (the
+    registry and this article's proposals) that bears its name. The evaluation scores these."""
     out = {}
-    for key, f in (("outlet", draft.outlet), ("published", draft.published)):
-        evidence = _evidence_anchor(draft, f)
+    for key, f in (("outlet", outlet), ("published", published)):
+        evidence = _evidence_anchor(raw, markup, f)
         stated = f.basis == "stated" and evidence is not None
-        entity = outlet_entity(registry, f.value) if key == "outlet" and stated else None
+        entity = outlet_entity(known, f.value) if key == "outlet" and stated else None
         note = f"machine: {f.note}" if f.note else None
         if key == "outlet" and stated and entity is None:
             stated, note = False, f"machine: {f.note} {f.value} is not an outlet in the registry; add it and set basis: stated."
@@ -173,7 +182,7 @@ def draft_document(draft: Draft, registry: dict[str, Entity]) -> dict:
         "guidelines": GUIDELINES,
         "annotation": {"method": "machine", "annotators": ["taq-news-preannotate"]},
         "source": source,
-        "metadata": _metadata(draft, registry),
+        "metadata": metadata_values(draft.raw, draft.markup, draft.outlet, draft.published, {**registry, **{e.id: e for e in draft.proposed}}),
         "entities": entities,
         "quotes": quotes,
         "non_quotes": non_quotes,

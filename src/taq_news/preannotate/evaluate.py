@@ -33,9 +33,9 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import IncidentError
 from taq_news.corpus.annotation_sets import same_referent
 from taq_news.exports.brat import BratDoc, read_folder
-from taq_news.preannotate.draft import annotate_text
+from taq_news.preannotate.draft import annotate_text, metadata_values
 from taq_news.preannotate.furniture import find_parts
-from taq_news.preannotate.metadata import page_metadata
+from taq_news.preannotate.metadata import page_metadata, proposed_outlet
 from taq_news.preannotate.quotes import trim_content
 from taq_news.sources.page import page_of
 
@@ -283,15 +283,24 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
     _length_problems(gold, nlp)
     preds, pred_registry = {}, dict(registry)
     for g in gold:
-        q, e, extra = predict(g.text, g.name, registry, nlp)
-        pred_registry.update(extra)
         info: dict = {}
+        known = registry
         if g.raw is not None:
             parts = find_parts(g.raw)
             info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
             info["parts"] = {k: (getattr(parts, k).text if getattr(parts, k) else None) for k in PART_KEYS}
+            # As preannotate does: the page's outlet is proposed before the speakers are resolved,
+            # and scored as the draft and the record give it (unknown where it cannot be anchored or linked).
             outlet, published = page_metadata(g.raw, g.markup)
-            info["metadata"] = {"outlet": (outlet.value, outlet.basis == "stated"), "published": (published.value, published.basis == "stated")}
+            new_outlet = proposed_outlet(outlet, registry, g.name)
+            if new_outlet is not None:
+                known = {**registry, new_outlet.id: new_outlet}
+                pred_registry[new_outlet.id] = new_outlet
+            meta = metadata_values(g.raw, g.markup, outlet, published, known)
+            info["metadata"] = {"outlet": (meta["outlet"]["name"], meta["outlet"]["basis"] == "stated"),
+                                "published": (meta["published"]["date"], meta["published"]["basis"] == "stated")}
+        q, e, extra = predict(g.text, g.name, known, nlp)
+        pred_registry.update(extra)
         preds[g.name] = (q, e, info)
     return score(gold, preds, same_referent(gold_registry if gold_registry is not None else registry, pred_registry))
 

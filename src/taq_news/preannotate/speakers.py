@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from taq_news.annotations.registry import SPEAKER_KINDS, Entity
+from taq_news.annotations.registry import SPEAKER_KINDS, Entity, slug
 from taq_news.preannotate.entities import Mention
 from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
@@ -95,11 +95,6 @@ class Resolved:
     name: str
     kind: str
     label: str | None
-
-
-def slug(text: str, limit: int = 6) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower())[:limit]
-    return "-".join(words) or "unnamed"
 
 
 @dataclass(frozen=True)
