@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from taq_news.core.checks import incident
 from taq_news.core.incidents import Incident, IncidentError
 from taq_news.core.schema import document_enum, table_enum
 from taq_news.core.shapes import kind as kind_of
+from taq_news.core.shapes import line_breaking
 
 ONTONOTES_LABELS = document_enum("entity_mention", "label")  # the schema is the vocabulary's one source
 # Value types are not linked to the registry: "50 to 100" has no referent to link.
@@ -38,7 +40,7 @@ class Entity:
 
 def _one_line(text: str) -> bool:
     """No control characters and no line or paragraph separators (what ends a line anywhere)."""
-    return not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+    return line_breaking(text) is None
 
 
 def load_registry(path: Path, display: str) -> dict[str, Entity]:
@@ -125,6 +127,14 @@ def slug(text: str, limit: int = 6) -> str:
     ('The Kestrel Gazette' -> 'the-kestrel-gazette'); 'unnamed' when it has no letters or digits."""
     words = re.findall(r"[a-z0-9]+", text.lower())[:limit]
     return "-".join(words) or "unnamed"
+
+
+def qualified_id(eid: str, name: str, kind: str, label: str | None) -> str:
+    """A proposed entry's id made unique to what it proposes: the id, then 8 hex digits of the
+    name, kind and label. Articles annotated apart (a collection's shards) cannot share their
+    proposals; with this, one id never stands for two different entries."""
+    digest = hashlib.sha256("\0".join((name, kind, label or "")).encode("utf-8")).hexdigest()[:8]
+    return f"{eid}-{digest}"
 
 
 def outlet_entity(registry: dict[str, Entity], name: str | None) -> str | None:

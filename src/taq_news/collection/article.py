@@ -98,7 +98,9 @@ def annotate_article(doc_id: str, raw: str, sha256: str, location: str, given: d
         if isinstance(page, PageProblem):
             raise IncidentError([incident(page.check, location, page.line, "", page.message, page.fix)])
         markup, made_by, raw = raw, page.extractor, page.text
-    draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False, markup=markup)
+    # Articles are annotated apart (shards, workers): a proposed entry's id must not mean one
+    # thing in one article and another elsewhere, so it carries a digest of what it proposes.
+    draft = preannotate(doc_id, raw, registry, nlp, with_candidates=False, markup=markup, qualify=True)
     ann = draft_document(draft, registry)
     ann["annotation"]["annotators"] = [ANNOTATOR]
     apply_given(ann, given, location, registry)

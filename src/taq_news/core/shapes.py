@@ -45,6 +45,17 @@ def kind(value: object, words: str = "json") -> str:
 # (UTF-8 cannot encode it).
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+# Unicode's control characters (category Cc, fixed by its stability policy) and the line and
+# paragraph separators (Zl, Zp): what may not stand in one line of text we write ourselves.
+# One character class, not a category lookup per character (that was most of validate's time).
+LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def line_breaking(text: str) -> str | None:
+    """The first control character or line or paragraph separator in ``text``, or None."""
+    m = LINE_BREAKING.search(text)
+    return m.group() if m else None
+
 
 def surrogate_path(node: object, path: str = "$") -> str | None:
     """The path of the first string (or key) holding a lone surrogate, else None."""

@@ -48,31 +48,34 @@ class Draft:
     markup: str | None = None  # the HTML, for a page read through an extractor
 
 
-def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Language) -> tuple[list[Mention], list[QuoteDraft], list[Passage], list[Entity], Doc]:
-    """Entities, quotes with resolved speakers, unclaimed quoted passages and proposed registry entries for a clean text."""
+def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Language, page_outlet: Entity | None = None,
+                  qualify: bool = False) -> tuple[list[Mention], list[QuoteDraft], list[Passage], list[Entity], Doc]:
+    """Entities, quotes with resolved speakers, unclaimed quoted passages and proposed registry entries for a clean text
+    (``page_outlet`` and ``qualify``: see SpeakerResolver)."""
     doc = nlp(text)
     doc.user_data["taq:text"] = text  # what doc.text would join again from every token (core.tokens.text_of)
     found = mentions(doc)
     quotes, leftovers = find_quotes(doc)
-    resolver = SpeakerResolver(registry, doc_id)
+    resolver = SpeakerResolver(registry, doc_id, page_outlet, qualify)
     resolver.resolve_all(text, quotes, found)
     return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
 
 
-def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True, markup: str | None = None) -> Draft:
+def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True, markup: str | None = None,
+                qualify: bool = False) -> Draft:
     """The draft of one article. ``raw`` is its page text; ``markup`` the HTML it was extracted
     from, for an HTML page, whose tags may state the outlet and the date. ``with_candidates=False``
     skips the capitalized-word list, which only the draft file's header comment shows
-    (taq-news annotate writes no draft file)."""
+    (taq-news annotate writes no draft file). ``qualify``: proposed entries get ids unique to what
+    they propose (``qualified_id``), for articles annotated apart whose proposals are merged."""
     parts = find_parts(raw)
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
     outlet, published = page_metadata(raw, markup)
     # The outlet the page names is proposed first, so that "told Northgate Radio" in the body
     # resolves to it rather than to a second proposal of the same id as a plain organization.
-    new_outlet = proposed_outlet(outlet, registry, doc_id)
-    known = registry if new_outlet is None else {**registry, new_outlet.id: new_outlet}
-    found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, known, nlp)
+    new_outlet = proposed_outlet(outlet, registry, doc_id, qualify)
+    found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp, new_outlet, qualify)
     if new_outlet is not None:
         proposed.append(new_outlet)
     return Draft(doc_id, raw, text, parts, outlet, published, found, quotes,

@@ -58,9 +58,9 @@ def _span(text: str, a: int, b: int) -> dict:
     return {"start": a, "end": b, "text": text[a:b]}
 
 
-def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp) -> tuple[list[dict], list[dict], dict[str, Entity]]:
+def predict(text: str, doc_id: str, registry: dict[str, Entity], nlp, page_outlet: Entity | None = None) -> tuple[list[dict], list[dict], dict[str, Entity]]:
     """Quotes and entity mentions predicted on ``text`` (already clean), as record-shaped dicts."""
-    found, quotes, _, proposed, _ = annotate_text(doc_id, text, registry, nlp)
+    found, quotes, _, proposed, _ = annotate_text(doc_id, text, registry, nlp, page_outlet)
     pred_quotes = []
     for q in quotes:
         spk = q.resolved.get("speaker")
@@ -284,7 +284,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
     preds, pred_registry = {}, dict(registry)
     for g in gold:
         info: dict = {}
-        known = registry
+        known, new_outlet = registry, None
         if g.raw is not None:
             parts = find_parts(g.raw)
             info["furniture"] = {i for s, _ in parts.furniture or [] for i in range(s.start, s.end)}
@@ -299,7 +299,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
             meta = metadata_values(g.raw, g.markup, outlet, published, known)
             info["metadata"] = {"outlet": (meta["outlet"]["name"], meta["outlet"]["basis"] == "stated"),
                                 "published": (meta["published"]["date"], meta["published"]["basis"] == "stated")}
-        q, e, extra = predict(g.text, g.name, known, nlp)
+        q, e, extra = predict(g.text, g.name, registry, nlp, new_outlet)
         pred_registry.update(extra)
         preds[g.name] = (q, e, info)
     return score(gold, preds, same_referent(gold_registry if gold_registry is not None else registry, pred_registry))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from taq_news.annotations.registry import Entity, outlet_entity, slug
+from taq_news.annotations.registry import Entity, outlet_entity, qualified_id, slug
 from taq_news.core.dates import DateExpression, date_expressions
 from taq_news.sources.html import MarkupField, markup_fields
 
@@ -84,18 +84,18 @@ def markup_published(fields: list[MarkupField]) -> Finding | None:
     return None
 
 
-def proposed_outlet(f: Finding, known: dict[str, Entity], doc_id: str) -> Entity | None:
+def proposed_outlet(f: Finding, known: dict[str, Entity], doc_id: str, qualify: bool = False) -> Entity | None:
     """A new registry entry for the outlet a page states, when no known outlet bears that name:
     the page's own words (its site name, its dateline credit) say who published it, so the
     record keeps the name, stated, instead of losing it to ``unknown``. None when the name's id
     is taken by another entry (a place, a person, an outlet of another name): that is for a
-    person to settle, and the draft's note says so."""
+    person to settle, and the draft's note says so. ``qualify``: see ``qualified_id``."""
     if f.basis != "stated" or not f.value or outlet_entity(known, f.value) is not None:
         return None
     eid = slug(f.value)
     if eid in known or eid == "unnamed":
         return None
-    return Entity(eid, f.value, "ORG", "outlet", (), None, None,
+    return Entity(qualified_id(eid, f.value, "outlet", "ORG") if qualify else eid, f.value, "ORG", "outlet", (), None, None,
                   f"proposed by taq-news preannotate from {doc_id}: the outlet its page names; check and complete", None)
 
 

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from taq_news.annotations.registry import SPEAKER_KINDS, Entity, slug
+from taq_news.annotations.registry import SPEAKER_KINDS, Entity, qualified_id, slug
 from taq_news.preannotate.entities import Mention
 from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
@@ -115,8 +115,15 @@ class MentionIndex:
 
 
 class SpeakerResolver:
-    def __init__(self, registry: dict[str, Entity], doc_id: str):
+    """``page_outlet``: the outlet the page names, newly proposed: a speaker of that name is it.
+    ``qualify``: proposed ids carry a digest of what they propose (``qualified_id``), for
+    articles annotated apart."""
+
+    def __init__(self, registry: dict[str, Entity], doc_id: str, page_outlet: Entity | None = None, qualify: bool = False):
         self.registry = registry
+        self.page_outlet = page_outlet
+        self.outlet_key = slug(page_outlet.name) if page_outlet is not None else None
+        self.qualify = qualify
         head = doc_id.split("_")[0]
         # The corpus's serial number ("doc-002-...") is unique; a collection's 3 hex digits are not, so its whole id is used.
         self.doc_prefix = f"doc-{head}" if head.isdigit() else f"doc-{doc_id.replace('_', '-')}"
@@ -129,10 +136,15 @@ class SpeakerResolver:
         return Resolved(e.id, e.name, e.kind, e.label)
 
     def _propose(self, eid: str, name: str, kind: str, label: str | None) -> Resolved:
+        if self.page_outlet is not None and eid == self.outlet_key:
+            o = self.page_outlet
+            return Resolved(o.id, o.name, o.kind, o.label)
         if eid in self.registry and self.registry[eid].kind in SPEAKER_KINDS:
             return self._known(eid)
         if eid in self.registry:  # the words name a place or a thing, which cannot speak: an unnamed source of this document
             eid, kind, label = f"{self.doc_prefix}-{eid}", "anonymous", None
+        if self.qualify:
+            eid = qualified_id(eid, name, kind, label)
         r = self.proposed.setdefault(eid, Resolved(eid, name, kind, label))
         return r
 

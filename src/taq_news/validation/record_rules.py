@@ -36,7 +36,7 @@ from taq_news.core.checks import incident
 from taq_news.core.dates import dates_stated
 from taq_news.core.incidents import Incident
 from taq_news.core.quote_marks import find_passages
-from taq_news.core.shapes import listed, mapping
+from taq_news.core.shapes import line_breaking, listed, mapping
 from taq_news.sources.page import is_raw_name, raw_stem
 
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -262,10 +262,6 @@ AUTHORED = (("outlet", "name"), ("outlet", "note"), ("published", "note"), ("ann
 AUTHORED_LISTS = (("quotes", ("speaker_name", "note", "via")), ("annotation", ("annotators",)))
 
 
-def _bad_char(text: str) -> str | None:
-    return next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
-
-
 def authored_text_rules(record: dict, file: str, line: int | None, registry=None) -> Iterator[Incident]:
     """Annotator-written strings hold no line breaks or control characters (article text may)."""
     found: list[tuple[str, str]] = []
@@ -283,7 +279,7 @@ def authored_text_rules(record: dict, file: str, line: int | None, registry=None
     if isinstance(ann, dict):
         found += [(f"annotation.annotators[{j}]", v) for j, v in enumerate(listed(ann.get("annotators"))) if isinstance(v, str)]
     for path, text in found:
-        ch = _bad_char(text)
+        ch = line_breaking(text)
         if ch is not None:
             yield incident("control-character", file, line, path, f"holds U+{ord(ch):04X}, a line break or control character")
 
@@ -552,6 +548,8 @@ def _cleared(batch) -> set[str]:
                 out.add("quotes")
     if _opening_marks_covered(batch):
         out.add("quote-marks")
+    if not any(pc.any(pc.match_substring_regex(decoded(values), _LINE_BREAKING_RE2)).as_py() for values in _authored_values(batch) if len(values)):
+        out.add("authored-text")
     segs_col = pc.struct_field(batch.column("source"), "segments")
     paras = pc.split_pattern(batch.column("text"), "\n\n")
     s_off, p_off = _offsets(segs_col), _offsets(paras)
@@ -566,7 +564,52 @@ def _cleared(batch) -> set[str]:
         if (np.array_equal(get["start"], start) and np.array_equal(get["end"], start + lens) and (get["raw_start"] < get["raw_end"]).all()
                 and (get["raw_start"][1:][same] >= get["raw_end"][:-1][same]).all()):
             out.add("segments")
+    if _removals_clear(batch, segs_col):
+        out.add("removals")
     return out
+
+
+def _removals_clear(batch, segs_col) -> bool:
+    """Each row's removals are in raw order and disjoint, and no segment boundary lies inside one
+    (removal_rules finds nothing). Offsets of all rows are made one sorted sequence by adding
+    row * 2**32 (raw offsets are int32), so one searchsorted serves every row."""
+    import pyarrow.compute as pc  # deferred: as in _cleared
+
+    removed = pc.struct_field(batch.column("source"), "removed")
+    rem = removed.flatten()
+    starts = rem.field("raw_start").to_numpy(zero_copy_only=False).astype("int64")
+    ends = rem.field("raw_end").to_numpy(zero_copy_only=False).astype("int64")
+    row = np.repeat(np.arange(len(batch), dtype="int64"), np.diff(_offsets(removed)))
+    same = row[1:] == row[:-1]
+    if not (starts[1:][same] >= ends[:-1][same]).all():
+        return False
+    shift = row << 32
+    first, last = starts + shift, ends + shift
+    segs = segs_col.flatten()
+    seg_shift = np.repeat(np.arange(len(batch), dtype="int64"), np.diff(_offsets(segs_col))) << 32
+    for side in ("raw_start", "raw_end"):
+        b = segs.field(side).to_numpy(zero_copy_only=False).astype("int64") + seg_shift
+        k = np.searchsorted(first, b, side="left") - 1  # the last removal starting before b
+        if len(first) and ((k >= 0) & (b < last[np.clip(k, 0, None)])).any():
+            return False
+    return True
+
+
+# core.shapes.LINE_BREAKING in RE2's syntax, for pyarrow (tests/core/test_shapes.py holds them equal).
+_LINE_BREAKING_RE2 = "[\\x00-\\x1f\\x7f-\\x9f\\x{2028}\\x{2029}]"
+
+
+def _authored_values(batch) -> Iterator:
+    """Every string array the authored-text rule reads (AUTHORED, AUTHORED_LISTS), flattened."""
+    import pyarrow.compute as pc  # deferred: as in _cleared
+
+    for key, sub in AUTHORED:
+        yield pc.struct_field(batch.column(key), sub)
+    quotes = batch.column("quotes").flatten()
+    yield quotes.field("speaker_name")
+    yield quotes.field("note")
+    yield quotes.field("via").flatten()
+    yield pc.struct_field(batch.column("annotation"), "annotators").flatten()
 
 
 def _opening_marks_covered(batch) -> bool:
