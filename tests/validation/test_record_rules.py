@@ -41,7 +41,7 @@ SCHEMAS = load_schemas(str(ROOT / "schema"))
 ARROW = arrow_schema(SCHEMAS, "documents")
 REGISTRY_PATH = ROOT / "dataset/entities.yaml"
 REGISTRY = load_registry(REGISTRY_PATH, "dataset/entities.yaml")
-D0, D2, D3, D4 = "000_e764413d3f418c65", "002_761bafcaa80bbbf4", "003_1aa4f263d7f3497b", "004_f31936eab82d1273"
+D0, D1, D2, D3, D4 = "000_e764413d3f418c65", "001_11cc45b15fc6f254", "002_761bafcaa80bbbf4", "003_1aa4f263d7f3497b", "004_f31936eab82d1273"
 
 
 def rec(records: list[dict], doc: str) -> dict:
@@ -145,6 +145,12 @@ CASES = [
     # A segment starting inside the removal before it gives the same paragraph (the removal is
     # cut out either way), so only the boundary rule can tell the raw range is not the record's.
     ("segment-invalid", D3, None, _set(D3, lambda r: r["source"]["segments"][0].update(raw_start=5))),
+    # Rules the columnar path clears per batch with vectorised tests: each broken in one row.
+    ("page-part-mismatch", D3, None, _set(D3, lambda r: r.update(title="A headline nobody wrote"))),
+    ("page-part-mismatch", D1, None, _set(D1, lambda r: r["highlights"].reverse())),
+    ("control-character", D3, None, _set(D3, lambda r: r["quotes"][0].update(note="one\u2028two"))),
+    ("raw-name-invalid", D3, None, _set(D3, lambda r: r["source"].update(file=f"dataset/raw/{D4}.txt"))),
+    ("document-id-mismatch", D3, None, _set(D3, lambda r: r["annotation"].update(file=f"dataset/annotations/{D4}.yaml"))),
 ]
 IDS = [f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 

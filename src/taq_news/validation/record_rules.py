@@ -566,7 +566,73 @@ def _cleared(batch) -> set[str]:
             out.add("segments")
     if _removals_clear(batch, segs_col):
         out.add("removals")
+    if _page_parts_clear(batch):
+        out.add("page-parts")
+    if _file_names_clear(batch):
+        out.add("file-names")
     return out
+
+
+def _file_names_clear(batch) -> bool:
+    """Every row (of the corpus: collection rows, with source.given, are exempt) names its raw
+    file '<id>.txt' or '<id>.html' and its annotation file '<id>.yaml', in a relative path
+    with no '..' part (a null name is the schema's to report)."""
+    import pyarrow.compute as pc  # deferred: as in _cleared
+
+    ids = batch.column("id")
+    ids = ids.dictionary_decode() if pa.types.is_dictionary(ids.type) else ids
+    source, ann = batch.column("source"), batch.column("annotation")
+    exempt = pc.is_valid(pc.struct_field(source, "given"))
+
+    def fine(name, suffixes: tuple[str, ...], absolute_ok: bool) -> bool:
+        name = name.dictionary_decode() if pa.types.is_dictionary(name.type) else name
+        base = pc.replace_substring_regex(name, "^.*/", "")
+        ok = pc.is_null(name)
+        for suffix in suffixes:
+            ok = pc.or_(ok, pc.equal(base, pc.binary_join_element_wise(ids, pa.scalar(suffix), "")))
+        ok = pc.and_(ok, pc.invert(pc.match_substring_regex(name, "(^|/)\\.\\.(/|$)")).fill_null(True))
+        if not absolute_ok:
+            ok = pc.and_(ok, pc.invert(pc.starts_with(name, "/")).fill_null(True))
+        return bool(pc.all(pc.or_(exempt, ok.fill_null(False))).as_py() is not False)
+
+    return fine(pc.struct_field(source, "file"), (".txt", ".html"), False) and fine(pc.struct_field(ann, "file"), (".yaml",), True)
+
+
+def _page_parts_clear(batch) -> bool:
+    """Every row's title, dateline and byline is the text of its one removal of that reason (or
+    null with none), and its highlights are its highlight removals' texts in order."""
+    import pyarrow.compute as pc  # deferred: as in _cleared
+
+    n = len(batch)
+    removed = pc.struct_field(batch.column("source"), "removed")
+    rem = removed.flatten()
+    reason = rem.field("reason")
+    reason = reason.dictionary_decode() if pa.types.is_dictionary(reason.type) else reason
+    text = rem.field("text")
+    parent = pc.list_parent_indices(removed).to_numpy(zero_copy_only=False)
+    for key, why in PAGE_PARTS:
+        at = np.flatnonzero(pc.equal(reason, why).fill_null(False).to_numpy(zero_copy_only=False))
+        rows = parent[at]
+        if len(np.unique(rows)) != len(rows):
+            return False  # a row with two removals of this reason: the rule says which
+        pick = np.full(n, -1, dtype="int64")
+        pick[rows] = at
+        if not _same(pc, batch.column(key), pc.take(text, pa.array(pick, mask=pick < 0))):
+            return False
+    highlights = batch.column("highlights")
+    if highlights.null_count:
+        return False
+    at = np.flatnonzero(pc.equal(reason, "highlight").fill_null(False).to_numpy(zero_copy_only=False))
+    got_rows = pc.list_parent_indices(highlights).to_numpy(zero_copy_only=False)
+    if not np.array_equal(parent[at], got_rows):  # the same number per row, in row order
+        return False
+    return _same(pc, highlights.flatten(), pc.take(text, pa.array(at)))
+
+
+def _same(pc, a, b) -> bool:
+    """a[i] == b[i] for every i as Python compares them: two nulls are equal, a null and a value not."""
+    a, b = (x.dictionary_decode() if pa.types.is_dictionary(x.type) else x for x in (a, b))
+    return bool(pc.all(pc.or_kleene(pc.and_(pc.is_null(a), pc.is_null(b)), pc.equal(a, b).fill_null(False))).as_py() is not False)
 
 
 def _removals_clear(batch, segs_col) -> bool:
