@@ -90,6 +90,14 @@ def test_an_outlet_the_page_states_is_kept_as_a_proposed_entry_when_the_registry
     assert len({e.id for e in proposed}) == len(proposed)
 
 
+def test_a_site_name_too_long_for_an_outlet_is_not_proposed(tools):
+    body = "<article><p>A Taliban spokesman on Monday rejected the report, calling it \u201cbaseless.\u201d</p></article>"
+    markup = f"<html><head><meta property='og:site_name' content='{'Very Long Name ' * 400}'></head><body>{body}</body></html>"
+    rec, proposed = annotated(tools, markup, html=True)
+    assert rec["outlet"]["basis"] == "unknown" and not [e for e in proposed if e.kind == "outlet"]
+    assert len(rec["outlet"]["note"]) < 300  # the note names the value, shortened
+
+
 def test_an_outlet_name_whose_id_the_registry_holds_for_another_entry_stays_unknown(tools):
     # The copyright line names "Kabul", a place in the registry: it is not made an outlet under
     # the place's id; the value stays unknown and the note says what to settle.

@@ -23,7 +23,7 @@ from taq_news.core.anchors import Span, occurrences
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
-from taq_news.preannotate.metadata import Finding, page_metadata, proposed_outlet
+from taq_news.preannotate.metadata import MAX_OUTLET_NAME, Finding, page_metadata, proposed_outlet
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
 from taq_news.sources.cleaning import clean
@@ -119,7 +119,8 @@ def metadata_values(raw: str, markup: str | None, outlet: Finding, published: Fi
         entity = outlet_entity(known, f.value) if key == "outlet" and stated else None
         note = f"machine: {f.note}" if f.note else None
         if key == "outlet" and stated and entity is None:
-            stated, note = False, f"machine: {f.note} {f.value} is not an outlet in the registry; add it and set basis: stated."
+            name = f.value if len(f.value or "") <= MAX_OUTLET_NAME else f"{(f.value or '')[:MAX_OUTLET_NAME - 3]}..."
+            stated, note = False, f"machine: {f.note} {name} is not an outlet in the registry; add it and set basis: stated."
         value = {"name": f.value if stated else None, "entity": entity} if key == "outlet" else {"date": f.value if stated else None}
         out[key] = {**value, "basis": "stated" if stated else "unknown", "evidence": evidence if stated else None, "note": note}
     return out

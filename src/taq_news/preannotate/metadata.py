@@ -84,13 +84,17 @@ def markup_published(fields: list[MarkupField]) -> Finding | None:
     return None
 
 
+# Longer than any outlet's name: a site-name tag holding a sentence or a keyword list names none.
+MAX_OUTLET_NAME = 120
+
+
 def proposed_outlet(f: Finding, known: dict[str, Entity], doc_id: str, qualify: bool = False) -> Entity | None:
     """A new registry entry for the outlet a page states, when no known outlet bears that name:
     the page's own words (its site name, its dateline credit) say who published it, so the
     record keeps the name, stated, instead of losing it to ``unknown``. None when the name's id
     is taken by another entry (a place, a person, an outlet of another name): that is for a
     person to settle, and the draft's note says so. ``qualify``: see ``qualified_id``."""
-    if f.basis != "stated" or not f.value or outlet_entity(known, f.value) is not None:
+    if f.basis != "stated" or not f.value or len(f.value) > MAX_OUTLET_NAME or outlet_entity(known, f.value) is not None:
         return None
     eid = slug(f.value)
     if eid in known or eid == "unnamed":
