@@ -689,18 +689,19 @@ def test_extractor_missing(tmp_path, capsys, monkeypatch):
     assert {p: p.read_bytes() for p in (tmp_path / "dataset").rglob("*") if p.is_file()} == before
 
 
+def die_in_child(call: str, write: str) -> None:
+    """Run ``write`` (a line of Python using ``output``) in a child that dies (exit 9) at its
+    first ``os.<call>``: a kill at that instant of the write."""
+    child = f"import os\nfrom taq_news.publishing import output\noutput.os.{call} = lambda *a, **k: os._exit(9)\n{write}\n"
+    died = subprocess.run([sys.executable, "-c", child], capture_output=True)
+    assert died.returncode == 9, died.stderr
+
+
 def test_a_write_killed_before_its_bytes_reach_the_disk_leaves_a_file_the_next_write_removes(tmp_path):
     # The child dies inside the write, after the temporary file has its bytes and before it is
     # flushed and renamed: what it leaves must be marked as ours, so that the next write removes it.
     target = tmp_path / "card.md"
-    child = (
-        "import os, sys\n"
-        "from taq_news.publishing import output\n"
-        "output.os.fsync = lambda fd: os._exit(9)\n"
-        f"output.write_file({str(target)!r}, b'new card' * 1000, command='build')\n"
-    )
-    died = subprocess.run([sys.executable, "-c", child], capture_output=True)
-    assert died.returncode == 9, died.stderr
+    die_in_child("fsync", f"output.write_file({str(target)!r}, b'new card' * 1000, command='build')")
     left = list(tmp_path.glob(f"{output.STAGING}*"))
     assert len(left) == 1 and output._wrote(left[0]), "the torn temporary file is not marked as ours"
     assert not target.exists()
@@ -715,14 +716,7 @@ def test_a_kill_between_creating_a_temporary_and_marking_it_leaves_nothing_the_n
     target = tmp_path / ("card.md" if kind == "file" else "site")
     write = (f"output.write_file({str(target)!r}, b'new card', command='build')" if kind == "file"
              else f"output.write_tree({str(target)!r}, {{'index.html': b'x'}}, command='render')")
-    child = (
-        "import os\n"
-        "from taq_news.publishing import output\n"
-        "output.os.setxattr = lambda *a, **k: os._exit(9)\n"
-        f"{write}\n"
-    )
-    died = subprocess.run([sys.executable, "-c", child], capture_output=True)
-    assert died.returncode == 9, died.stderr
+    die_in_child("setxattr", write)
     left = list(tmp_path.glob(f"{output.STAGING}*"))
     assert len(left) == 1 and not output._wrote(left[0])
     # A user's non-empty file with a name like ours is still kept.

@@ -23,7 +23,7 @@ from taq_news.core.anchors import Span, occurrences
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
-from taq_news.preannotate.metadata import MAX_OUTLET_NAME, Finding, page_metadata, proposed_outlet
+from taq_news.preannotate.metadata import MAX_OUTLET_NAME, Finding, page_findings
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
 from taq_news.sources.cleaning import clean
@@ -71,10 +71,9 @@ def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Languag
     parts = find_parts(raw)
     cleaned = clean(raw, title=parts.title, dateline=parts.dateline, byline=parts.byline, highlights=parts.highlights or [], furniture=parts.furniture or [])
     text = cleaned.text
-    outlet, published = page_metadata(raw, markup)
     # The outlet the page names is proposed first, so that "told Northgate Radio" in the body
     # resolves to it rather than to a second proposal of the same id as a plain organization.
-    new_outlet = proposed_outlet(outlet, registry, doc_id, qualify)
+    outlet, published, new_outlet = page_findings(raw, markup, registry, doc_id, qualify)
     found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp, new_outlet, qualify)
     if new_outlet is not None:
         proposed.append(new_outlet)

@@ -35,7 +35,7 @@ from taq_news.corpus.annotation_sets import same_referent
 from taq_news.exports.brat import BratDoc, read_folder
 from taq_news.preannotate.draft import annotate_text, metadata_values
 from taq_news.preannotate.furniture import find_parts
-from taq_news.preannotate.metadata import page_metadata, proposed_outlet
+from taq_news.preannotate.metadata import page_findings
 from taq_news.preannotate.quotes import trim_content
 from taq_news.sources.page import page_of
 
@@ -291,8 +291,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
             info["parts"] = {k: (getattr(parts, k).text if getattr(parts, k) else None) for k in PART_KEYS}
             # As preannotate does: the page's outlet is proposed before the speakers are resolved,
             # and scored as the draft and the record give it (unknown where it cannot be anchored or linked).
-            outlet, published = page_metadata(g.raw, g.markup)
-            new_outlet = proposed_outlet(outlet, registry, g.name)
+            outlet, published, new_outlet = page_findings(g.raw, g.markup, registry, g.name)
             if new_outlet is not None:
                 known = {**registry, new_outlet.id: new_outlet}
                 pred_registry[new_outlet.id] = new_outlet

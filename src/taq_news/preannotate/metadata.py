@@ -103,6 +103,14 @@ def proposed_outlet(f: Finding, known: dict[str, Entity], doc_id: str, qualify: 
                   f"proposed by taq-news preannotate from {doc_id}: the outlet its page names; check and complete", None)
 
 
+def page_findings(raw: str, markup: str | None, registry: dict[str, Entity], doc_id: str,
+                  qualify: bool = False) -> tuple[Finding, Finding, Entity | None]:
+    """The page's outlet and date, and the outlet entry to propose for it (or None): the first
+    step of preannotate, which resolves speakers with that proposal, and of its evaluation."""
+    outlet, published = page_metadata(raw, markup)
+    return outlet, published, proposed_outlet(outlet, registry, doc_id, qualify)
+
+
 def page_metadata(raw: str, markup: str | None = None) -> tuple[Finding, Finding]:
     """The page's outlet and publication date: what an HTML page's tags state first, then what
     its page text prints."""

@@ -499,6 +499,11 @@ def _rows(batch, spec: dict, rows=None) -> list[dict]:
     return (narrow if rows is None else narrow.take(pa.array(rows))).to_pylist()
 
 
+def decoded(arr):
+    """A dictionary-encoded column as plain values (others as they are)."""
+    return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
+
+
 def _offsets(lst) -> "np.ndarray":
     off = lst.offsets.to_numpy(zero_copy_only=False).astype("int64")
     return off - off[0]
@@ -511,9 +516,6 @@ def _cleared(batch) -> set[str]:
 
     def none(mask) -> bool:
         return not pc.any(mask).as_py()
-
-    def decoded(arr):
-        return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
 
     out = set()
     ents = batch.column("entities").flatten()
@@ -580,12 +582,12 @@ def _file_names_clear(batch) -> bool:
     import pyarrow.compute as pc  # deferred: as in _cleared
 
     ids = batch.column("id")
-    ids = ids.dictionary_decode() if pa.types.is_dictionary(ids.type) else ids
+    ids = decoded(ids)
     source, ann = batch.column("source"), batch.column("annotation")
     exempt = pc.is_valid(pc.struct_field(source, "given"))
 
     def fine(name, suffixes: tuple[str, ...], absolute_ok: bool) -> bool:
-        name = name.dictionary_decode() if pa.types.is_dictionary(name.type) else name
+        name = decoded(name)
         base = pc.replace_substring_regex(name, "^.*/", "")
         ok = pc.is_null(name)
         for suffix in suffixes:
@@ -607,7 +609,7 @@ def _page_parts_clear(batch) -> bool:
     removed = pc.struct_field(batch.column("source"), "removed")
     rem = removed.flatten()
     reason = rem.field("reason")
-    reason = reason.dictionary_decode() if pa.types.is_dictionary(reason.type) else reason
+    reason = decoded(reason)
     text = rem.field("text")
     parent = pc.list_parent_indices(removed).to_numpy(zero_copy_only=False)
     for key, why in PAGE_PARTS:
@@ -617,7 +619,7 @@ def _page_parts_clear(batch) -> bool:
             return False  # a row with two removals of this reason: the rule says which
         pick = np.full(n, -1, dtype="int64")
         pick[rows] = at
-        if not _same(pc, batch.column(key), pc.take(text, pa.array(pick, mask=pick < 0))):
+        if not _same(batch.column(key), pc.take(text, pa.array(pick, mask=pick < 0))):
             return False
     highlights = batch.column("highlights")
     if highlights.null_count:
@@ -626,12 +628,14 @@ def _page_parts_clear(batch) -> bool:
     got_rows = pc.list_parent_indices(highlights).to_numpy(zero_copy_only=False)
     if not np.array_equal(parent[at], got_rows):  # the same number per row, in row order
         return False
-    return _same(pc, highlights.flatten(), pc.take(text, pa.array(at)))
+    return _same(highlights.flatten(), pc.take(text, pa.array(at)))
 
 
-def _same(pc, a, b) -> bool:
+def _same(a, b) -> bool:
     """a[i] == b[i] for every i as Python compares them: two nulls are equal, a null and a value not."""
-    a, b = (x.dictionary_decode() if pa.types.is_dictionary(x.type) else x for x in (a, b))
+    import pyarrow.compute as pc  # deferred: as in _cleared
+
+    a, b = decoded(a), decoded(b)
     return bool(pc.all(pc.or_kleene(pc.and_(pc.is_null(a), pc.is_null(b)), pc.equal(a, b).fill_null(False))).as_py() is not False)
 
 
@@ -743,9 +747,6 @@ def _metadata_rows(batch) -> dict[str, "np.ndarray"]:
     """For each metadata rule, the rows it must run on; vectorised tests leave out rows it
     provably finds nothing in (no evidence, no date, no 'stated' basis, a consistent basis)."""
     import pyarrow.compute as pc  # deferred: 30 ms, and only batches of the columnar path need it
-
-    def decoded(arr):
-        return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
 
     def np_(mask) -> "np.ndarray":
         return pc.fill_null(mask, True).to_numpy(zero_copy_only=False).astype(bool)
