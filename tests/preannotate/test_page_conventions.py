@@ -65,6 +65,64 @@ def test_a_byline_with_an_outlet_and_a_masthead_name_it():
     assert find_outlet(page("Policy", "Why the Taliban will not give up al-Qaeda", BODY)).basis == "unknown"  # a section label, not a masthead
 
 
+
+def test_a_writer_who_holds_the_copyright_is_the_author_not_the_outlet():
+    # A newsletter signed and copyrighted by its writer: the copyright holder is the byline's person.
+    raw = page("Frontline Letters", "Why the guests stay", "Ruth Okonedo", "Mar 3, 2022", BODY, "© 2022 Ruth Okonedo")
+    assert find_outlet(raw, byline="Ruth Okonedo").basis == "unknown"
+    assert find_outlet(raw).value == "Ruth Okonedo"  # without the byline, the line alone cannot tell
+    signed_off = find_outlet(page("Why the guests stay", "Ruth Okonedo", BODY, "Thanks for reading Frontline Letters! Share it with a friend.",
+                                  "© 2022 Ruth Okonedo"), byline="Ruth Okonedo")
+    assert (signed_off.value, signed_off.basis, signed_off.rule) == ("Frontline Letters", "stated", "closing-line")
+    # A holder that only shares a word with the byline is still the outlet.
+    assert find_outlet(page("Envoys meet", "By Ann Keller", BODY, "© 2021 Keller Media Group"), byline="By Ann Keller").value == "Keller Media Group"
+    assert find_outlet(page("Envoys meet", "By Jo Annan", BODY, "© 2021 Ann Press"), byline="By Jo Annan").value == "Ann Press"
+
+
+def test_a_print_edition_line_names_the_paper_and_dates_the_page_however_long_it_is():
+    line = ("A version of this article appears in print on March 2, 2020, Section A, Page 6 of The Wexford Tribune "
+            "with the headline: Envoys Meet Again as Talks Resume in the Gulf After a Long Pause.")
+    raw = page("Envoys meet again in the Gulf", BODY, line)
+    outlet, published = find_outlet(raw), find_published(raw)
+    assert (outlet.value, outlet.rule) == ("The Wexford Tribune", "print-edition") and raw[outlet.start : outlet.end] == line
+    assert (published.value, published.basis) == ("2020-03-02", "stated") and published.evidence == line
+    # The real convention names an edition, not the paper: no outlet is read from it.
+    edition = page("Envoys meet again", BODY, "A version of this article appears in print on March 2, 2020, Section A, Page 6 of the New York edition "
+                                              "with the headline: Envoys Meet Again.")
+    assert find_outlet(edition).basis == "unknown" and find_published(edition).value == "2020-03-02"
+
+
+def test_an_upper_case_masthead_takes_the_spelling_the_page_gives_it_and_an_email_masthead_counts():
+    raw = page("NORTHFIELD POLICY INSTITUTE", "Envoys meet again in the Gulf", BODY, "Amira Sato is a fellow at the Northfield Policy Institute.")
+    outlet = find_outlet(raw)
+    assert (outlet.value, outlet.evidence, outlet.rule) == ("Northfield Policy Institute", "NORTHFIELD POLICY INSTITUTE", "masthead")
+    assert "NORTHFIELD POLICY INSTITUTE" in outlet.note and "also spells Northfield Policy Institute" in outlet.note
+    assert find_outlet(page("NORTHFIELD POLICY INSTITUTE", "Envoys meet again", BODY)).value == "NORTHFIELD POLICY INSTITUTE"  # no other spelling
+    prose = page("NORTHFIELD POLICY INSTITUTE", "Envoys meet again", BODY, "the northfield policy institute said nothing.")
+    assert find_outlet(prose).value == "NORTHFIELD POLICY INSTITUTE"  # lower-case prose is no spelling of a name
+    email = find_outlet(page("View this email in your browser", "Harbour Street Digest", "Envoys meet again", BODY))
+    assert (email.value, email.rule) == ("Harbour Street Digest", "masthead")
+    # After a breadcrumb, the next line is a section's label, never the outlet.
+    assert find_outlet(page("Home / Analysis / Reports", "Special Report", "Envoys meet again", BODY)).basis == "unknown"
+
+
+@pytest.mark.parametrize("line, value", [
+    ("Issue #112 · 2020-09-14", "2020-09-14"),
+    ("Briefing Paper No. 7 | April 2019", "2019-04"),
+    ("June 2021", "2021-06"),
+])
+def test_an_issue_line_and_a_month_line_date_the_page_to_what_they_give(line, value):
+    raw = page("Envoys meet again in the Gulf", line, BODY)
+    found = find_published(raw)
+    assert (found.value, found.basis, found.evidence) == (value, "stated", line)
+
+
+def test_a_day_wins_over_a_month_and_an_event_schedule_is_no_stamp():
+    assert find_published(page("Envoys meet again", "May 2021", "Published 14 May 2021", BODY)).value == "2021-05-14"
+    event = page("Events", "Envoys meet again: a discussion", "Tuesday 9 March 2021, 18:00–19:30 CET", BODY)
+    assert find_published(event).basis == "unknown"  # when the event is, not when the page was published
+    assert find_published(page("Envoys meet again", "Tuesday 9 March 2021, 18:00 CET", BODY)).value == "2021-03-09"
+
 @pytest.mark.parametrize("stamp, day", [
     ("Published 14 March 2022, 09:30 GMT", "2022-03-14"),
     ("Updated: August 18, 2021 6:05 p.m. ET", "2021-08-18"),

@@ -73,7 +73,7 @@ def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Languag
     text = cleaned.text
     # The outlet the page names is proposed first, so that "told Northgate Radio" in the body
     # resolves to it rather than to a second proposal of the same id as a plain organization.
-    outlet, published, new_outlet = page_findings(raw, markup, registry, doc_id, qualify)
+    outlet, published, new_outlet = page_findings(raw, markup, registry, doc_id, qualify, parts.byline.text if parts.byline else None)
     found, quotes, leftovers, proposed, doc = annotate_text(doc_id, text, registry, nlp, new_outlet, qualify)
     if new_outlet is not None:
         proposed.append(new_outlet)

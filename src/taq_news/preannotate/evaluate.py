@@ -291,7 +291,7 @@ def evaluate_corpus(records: list[dict], raw_dir: Path, registry: dict[str, Enti
             info["parts"] = {k: (getattr(parts, k).text if getattr(parts, k) else None) for k in PART_KEYS}
             # As preannotate does: the page's outlet is proposed before the speakers are resolved,
             # and scored as the draft and the record give it (unknown where it cannot be anchored or linked).
-            outlet, published, new_outlet = page_findings(g.raw, g.markup, registry, g.name)
+            outlet, published, new_outlet = page_findings(g.raw, g.markup, registry, g.name, byline=parts.byline.text if parts.byline else None)
             if new_outlet is not None:
                 known = {**registry, new_outlet.id: new_outlet}
                 pred_registry[new_outlet.id] = new_outlet

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from taq_news.core.anchors import Span
 from taq_news.core.quote_marks import SIGNATURE_DASHES, typed_as_close
-from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_stamp_line
+from taq_news.preannotate.metadata import CREDIT_PATTERN, DATELINE, OUTLET_RULES, PLACE_DATELINE, is_masthead, is_stamp_line
 
 PHOTO_AGENCIES = r"(?:AP|AFP|Reuters|Getty Images|EPA|Shutterstock|File|AP Photo|AFP via Getty Images|Getty)"
 PROSE_END = (".", "?", "!", "”", '"', "’", ":", ")")
@@ -203,7 +203,7 @@ def _dateline_and_byline(page: _Page) -> None:
         if i > page.body_start and not _BYLINE.match(ln.text):
             continue  # past the first prose line (a deck), only a "By ..." line is still a byline
         near_stamp = any(0 <= k < len(lines) and page.stamps[k] for k in (i - 1, i + 1))
-        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text) or (near_stamp and _AUTHOR.match(ln.text))
+        if parts.byline is None and (_BYLINE.match(ln.text) or _HEADER.match(ln.text) or _NAME_CREDIT.match(ln.text) or (near_stamp and _AUTHOR.match(ln.text) and not is_masthead(ln.text))
                                      or (i < page.body_start and _AUTHOR.match(ln.text) and ln.text.lower().endswith(("reporter", "correspondent")))):
             parts.byline = ln
             page.taken.add(i)

@@ -104,18 +104,19 @@ def proposed_outlet(f: Finding, known: dict[str, Entity], doc_id: str, qualify: 
 
 
 def page_findings(raw: str, markup: str | None, registry: dict[str, Entity], doc_id: str,
-                  qualify: bool = False) -> tuple[Finding, Finding, Entity | None]:
+                  qualify: bool = False, byline: str | None = None) -> tuple[Finding, Finding, Entity | None]:
     """The page's outlet and date, and the outlet entry to propose for it (or None): the first
-    step of preannotate, which resolves speakers with that proposal, and of its evaluation."""
-    outlet, published = page_metadata(raw, markup)
+    step of preannotate, which resolves speakers with that proposal, and of its evaluation.
+    ``byline``: the page's byline as the page-part finder read it (see find_outlet)."""
+    outlet, published = page_metadata(raw, markup, byline)
     return outlet, published, proposed_outlet(outlet, registry, doc_id, qualify)
 
 
-def page_metadata(raw: str, markup: str | None = None) -> tuple[Finding, Finding]:
+def page_metadata(raw: str, markup: str | None = None, byline: str | None = None) -> tuple[Finding, Finding]:
     """The page's outlet and publication date: what an HTML page's tags state first, then what
     its page text prints."""
     fields = markup_fields(markup) if markup is not None else []
-    return markup_outlet(fields) or find_outlet(raw), markup_published(fields) or find_published(raw)
+    return markup_outlet(fields) or find_outlet(raw, byline=byline), markup_published(fields) or find_published(raw)
 
 
 def _line_at(raw: str, pos: int) -> tuple[int, int]:
@@ -147,6 +148,13 @@ OUTLET_HEADS = frozenset({
 })
 _COPYRIGHT = re.compile(rf"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?,?\s+)?(?P<credit>{_NAME})")
 _PUBLISHED_IN = re.compile(rf"\b(?:Published|Appeared|First published)\s+in\s+(?P<credit>{_NAME})")
+# A newsletter's sign-off ("Thanks for reading The Long Watch! Subscribe for free ..."), and a
+# print-edition line ("... appears in print on Nov. 8, 2021, Section A, Page 8 of The Ashford Chronicle").
+_THANKS = re.compile(rf"^Thanks for reading (?P<credit>{_NAME})\s*[!.]")
+_IN_PRINT = re.compile(rf"\bappears in print on\b[^\n]{{0,80}}?\bof (?P<credit>{_NAME})")
+# The line a newsletter e-mail opens with above its masthead. (A breadcrumb or a menu is no such
+# line: what follows one is a section's label, "Research Report", not the outlet.)
+_EMAIL_CHROME = ("view this email", "view in browser", "view it in your browser", "view online", "open in browser", "having trouble viewing")
 _BYLINE_OUTLET = re.compile(rf"^(?:By\s+)?[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){{0,3}}\s*[|,]\s*(?P<credit>{_NAME})$")
 # A dateline opening the body: "KABUL (Meridian Wire) -", "ISLAMABAD, March 4 (CPA) —", "KANDAHAR, Afghanistan, Feb 21 (CPA) —".
 DATELINE = re.compile(
@@ -171,12 +179,14 @@ def _trim(name: str) -> str:
     return " ".join(words).rstrip(".,")
 
 
-def find_outlet(raw: str, head_lines: int = 12) -> Finding:
+def find_outlet(raw: str, head_lines: int = 12, byline: str | None = None) -> Finding:
     """The outlet that published the page, from what the page prints about itself, or unknown:
     a header or byline credit ("ANI | Updated", "Jonas Ekwall | Meridian Wire Service"), a
     masthead (the page's first line, an outlet's name), a copyright line ("© 2022 The Kestrel
-    Gazette"), a dateline credit ("KABUL (Meridian Wire) -"), or "Published in X". An outlet the
-    text only cites ("told Reuters") is never one of these."""
+    Gazette"), a dateline credit ("KABUL (Meridian Wire) -"), a newsletter's "Thanks for reading
+    X!", a print-edition line, or "Published in X". An outlet the text only cites ("told
+    Reuters") is never one of these, nor a copyright holder the ``byline`` names: a writer who
+    owns the copyright of a newsletter or blog is its author, not its outlet."""
     lines = _lines(raw)
     head = lines[:head_lines]
     for rule, pattern in OUTLET_RULES[2:]:  # "ANI | Updated: ..."
@@ -188,13 +198,23 @@ def find_outlet(raw: str, head_lines: int = 12) -> Finding:
         m = _BYLINE_OUTLET.match(text)
         if m and _is_outlet_name(m.group("credit")):
             return _outlet(text, start, _trim(m.group("credit")), "byline-credit")
-    if lines and _is_masthead(lines[0][1]):
-        start, text = lines[0]
-        return _outlet(text, start, text, "masthead")
+    first = lines[1] if len(lines) > 1 and lines[0][1].lower().startswith(_EMAIL_CHROME) else lines[0] if lines else None
+    if first is not None and is_masthead(first[1]):
+        start, text = first
+        return _outlet(text, start, _page_spelling(raw, text), "masthead")
     for start, text in lines:
         m = _COPYRIGHT.search(text) if "©" in text or "(c)" in text or "Copyright" in text else None  # what the pattern needs, before it searches a paragraph
-        if m and _trim(m.group("credit")) and not _trim(m.group("credit")).lower().startswith(("all rights", "copyright")):
-            return _outlet(text, start, _trim(m.group("credit")), "copyright")
+        holder = _trim(m.group("credit")) if m else ""
+        if holder and not holder.lower().startswith(("all rights", "copyright")) and not (byline and re.search(rf"\b{re.escape(holder)}\b", byline)):
+            return _outlet(text, start, holder, "copyright")
+    for start, text in lines:
+        # A sign-off names the newsletter whatever its name ends in; "of the New York edition" names no outlet.
+        m = _THANKS.match(text) if text.startswith("Thanks for reading") else None
+        if m and _trim(m.group("credit")):
+            return _outlet(text, start, _trim(m.group("credit")), "closing-line")
+        m = _IN_PRINT.search(text) if "appears in print" in text else None
+        if m and _is_outlet_name(m.group("credit")):
+            return _outlet(text, start, _trim(m.group("credit")), "print-edition")
     for start, text in head:
         m = DATELINE.match(text)
         if m:
@@ -211,7 +231,25 @@ def find_outlet(raw: str, head_lines: int = 12) -> Finding:
 
 
 def _outlet(line: str, start: int, name: str, rule: str) -> Finding:
-    return Finding(name, "stated", line, start, start + len(line), rule, f"The {rule.replace('-', ' ')} names {name}.")
+    printed = line if rule == "masthead" else name
+    spelled = "" if printed == name else f", which the page also spells {name}"
+    return Finding(name, "stated", line, start, start + len(line), rule, f"The {rule.replace('-', ' ')} names {printed}{spelled}.")
+
+
+def _page_spelling(raw: str, name: str) -> str:
+    """An upper-case masthead's name as the page spells it elsewhere ("CENTRE FOR FRONTIER POLICY"
+    -> "Centre for Frontier Policy" from "a research fellow at the Centre for Frontier Policy"), so
+    the same outlet gets one name across its pages; as printed when the page has no other spelling.
+    An acronym of one word stays as it is."""
+    words = name.split()
+    if len(words) < 2 or not name.isupper():
+        return name
+    for m in re.finditer(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", raw, re.IGNORECASE):
+        spelled = m.group().split()
+        # A name's spelling: its words capitalized but for the small words ("the gray zone digest team" is prose, not a name)
+        if not m.group().isupper() and "\n" not in m.group() and all(w[:1].isupper() or w in _SMALL_WORDS for w in spelled) and spelled[0][:1].isupper():
+            return m.group()
+    return name
 
 
 def _is_outlet_name(name: str) -> bool:
@@ -219,12 +257,15 @@ def _is_outlet_name(name: str) -> bool:
     return bool(words) and (name in CREDITS or words[-1].lower().strip(".") in OUTLET_HEADS or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2))
 
 
-def _is_masthead(line: str) -> bool:
+_SMALL_WORDS = ("of", "for", "and", "the", "on", "&")
+
+
+def is_masthead(line: str) -> bool:
     """A first line that is an outlet's name: at most six words, capitalized, ending in an outlet word."""
     words = line.split()
     if not 2 <= len(words) <= 6 or any(ch in line for ch in "|/>»·:.!?") or line.lower().startswith(("home", "menu", "skip")):
         return False
-    return all(w[:1].isupper() or w.lower() in ("of", "for", "and", "the", "on", "&") for w in words) and words[-1].lower() in OUTLET_HEADS
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[-1].lower() in OUTLET_HEADS
 
 
 # Labels that make a line a publication stamp, in order of preference: a publication date over an update's.
@@ -232,40 +273,49 @@ _STAMP_LABEL = re.compile(r"\b(?P<label>First published|Published|Posted|Appears
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _TIME_WORDS = re.compile(r"\b(?:[ap]\.?m\.?|[A-Z]{2,5}|UTC[+-]?\d*|GMT[+-]?\d*|at|on|Mon|Tue|Wed|Thu|Fri|Sat|Sun|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", re.I)
 _DATE_LINE_PUNCTUATION = re.compile(r"[\s,.:|·—–\-/()TZ+0-9]")
+# An event's hours ("14:00–15:30 GMT"): a line giving them is a schedule, not the page's stamp.
+_CLOCK_RANGE = re.compile(r"\b\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?[—–-]\s*\d{1,2}[:.]\d{2}\b", re.I)
+# A series' or an issue's number before its date ("Issue #47 · 2018-06-08", "Policy Brief No. 14 | November 2017").
+_SERIES = re.compile(r"^(?:[A-Z][A-Za-z]*\s+){0,3}?(?:Issue|No\.|Number|Vol\.|Volume)\s*#?\s*\d+\s*[|·•,—–-]\s*")
 
 
 def find_published(raw: str, head_lines: int = 15) -> Finding:
     """The publication date the page states, or unknown (years in the text are not dates): a
     labelled stamp ("Published 14 March 2022", "Posted by X on Oct 12, 2016", "Updated: May 06,
-    2021"), or near the top a line that is a date and little else ("Aug 15, 2022 — 14:20 GMT",
-    "2021-08-17T10:02:00Z"). A publication stamp wins over an update stamp; a numeric date
-    such as 03/04/2019 is never read (which number is the month is not stated)."""
-    best: tuple[int, int, Finding] | None = None
+    2021", a print-edition line), or near the top a line that is a date and little else ("Aug 15,
+    2022 — 14:20 GMT", "2021-08-17T10:02:00Z", "Issue #47 · 2018-06-08"). A publication stamp
+    wins over an update stamp, and a day over a month ("November 2017" gives 2017-11); a numeric
+    date such as 03/04/2019 is never read (which number is the month is not stated), nor an
+    event's date with its hours."""
+    best: tuple[int, int, int, Finding] | None = None
     for n, (start, text) in enumerate(_lines(raw)):
-        if len(text.split()) > 20:
-            continue  # a sentence that mentions a date is not a stamp
         label = _STAMP_LABEL.search(text)
+        if len(text.split()) > 20 and not (label and label.group("label").lower() == "appears in print on"):
+            continue  # a sentence that mentions a date is not a stamp; a print-edition line is one, however long
         if label is None and n >= head_lines:
             continue
         found_dates = date_expressions(text)
-        if label is None and not _is_date_line(text, found_dates):
+        if label is None and (not _is_date_line(text, found_dates) or _CLOCK_RANGE.search(text)):
             continue
-        day = next((e for e in found_dates if e.day is not None and (label is None or e.start >= label.start())), None)
-        if day is None or day.day is None or day.month is None:
+        after = [e for e in found_dates if e.month is not None and (label is None or e.start >= label.start())]
+        day = next((e for e in after if e.day is not None), None) or next(iter(after), None)
+        if day is None or day.month is None:
             continue
         try:
-            value = date(day.year, day.month, day.day).isoformat()
+            value = date(day.year, day.month, day.day).isoformat() if day.day is not None else f"{day.year:04d}-{day.month:02d}"
         except ValueError:
             continue  # "February 30": not a date, so not evidence of one
         kind = (label.group("label").lower() if label else "date line")
         rank = 1 if kind in ("updated", "last modified", "last updated") else 0
-        note = ("An update stamp gives the day; the page was published on or before it." if rank else
-                f"A {'publication stamp' if label else 'date line at the top of the page'} gives the day.")
+        unit = "day" if day.day is not None else "month"
+        note = (f"An update stamp gives the {unit}; the page was published on or before it." if rank else
+                f"A {'publication stamp' if label else 'date line at the top of the page'} gives the {unit}.")
         found = Finding(value, "stated", text, start, start + len(text), "stamp" if label else "date-line", note)
-        if best is None or (rank, n) < best[:2]:
-            best = (rank, n, found)
+        key = (rank, day.day is None, n)
+        if best is None or key < best[:3]:
+            best = (*key, found)
     if best is not None:
-        return best[2]
+        return best[3]
     return Finding(None, "unknown", note="No date stamp on the page; the years the text mentions do not date it.")
 
 
@@ -285,6 +335,8 @@ def _is_date_line(text: str, found: list[DateExpression]) -> bool:
     if not found:
         return False
     e = found[0]
-    rest = _CLOCK.sub("", text[: e.start] + text[e.end :])
+    series = _SERIES.match(text)
+    cut = series.end() if series is not None and series.end() <= e.start else 0
+    rest = _CLOCK.sub("", text[cut : e.start] + text[e.end :])
     rest = _TIME_WORDS.sub("", rest)
     return not _DATE_LINE_PUNCTUATION.sub("", rest)
