@@ -125,3 +125,31 @@ def test_a_clause_content_never_ends_on_an_opening_bracket():
     text = "Aides said the campaign had raised more money in one month than in the whole of last year. (The figures are due on Friday.)"
     (content, speaker, _), = attributions(text)
     assert (content, speaker) == ("the campaign had raised more money in one month than in the whole of last year", "Aides")
+
+
+REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+
+
+def resolved_speakers(text: str) -> list[tuple[str, str, str | None]]:
+    """(entity id, kind, label) of each quote's resolved speaker, as the draft gives them."""
+    from taq_news.preannotate.draft import preannotate
+
+    draft = preannotate("x", text, REGISTRY, NLP)
+    return [(r.entity, r.kind, r.label) for q in draft.quotes if (r := q.resolved.get("speaker")) is not None]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    # a news medium's name is an outlet, never a person, though it is two capitalized words
+    ("“We will not let anyone use our soil,” Northgate Radio said, citing a commander.", ("northgate-radio", "outlet", "ORG")),
+    ("“Nothing has changed,” Harbor Valley Times reported.", ("harbor-valley-times", "outlet", "ORG")),
+    # other organizations' names are organizations; the article before them is the sentence's
+    ("“We keep our word,” said the Kestrel Policy Institute.", ("kestrel-policy-institute", "organization", "ORG")),
+    ("“The talks are over,” the Lindqvist Foundation said.", ("lindqvist-foundation", "organization", "ORG")),
+    ("“No comment,” The Dunmore Herald said.", ("the-dunmore-herald", "outlet", "ORG")),  # a capital The may be the paper's own
+    # a person's name stays a person's
+    ("“It is over,” Amira Sato said.", ("amira-sato", "person", "PERSON")),
+    # a lower-case run after "the" is no name
+    ("“We will wait,” the local council said.", ("doc-x-the-local-council", "anonymous", None)),
+])
+def test_a_named_organization_or_outlet_is_never_taken_for_a_person(sentence, want):
+    assert resolved_speakers(f"Envoys meet again\n\nKABUL — Talks resumed on Tuesday.\n\n{sentence}\n") == [want]

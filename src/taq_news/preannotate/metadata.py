@@ -139,12 +139,16 @@ def _lines(raw: str) -> list[tuple[int, str]]:
 # An outlet's name as pages print it: capitalized words, with the small words names carry.
 _WORD = r"[A-Z][\w&’'-]*(?:\.[A-Za-z]+)*"  # "U.S" inside a name; a full stop after a word ends the name
 _NAME = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_WORD}|of|for|and|on|&))*"
+# Words that end a news medium's name and nothing else's ("Northgate Radio", "The Harbor Valley
+# Times"); not "network", "agency" or "service", which end militant groups' and governments' names too.
+NEWS_HEADS = frozenset({
+    "news", "times", "post", "herald", "gazette", "press", "wire", "radio", "digest", "journal", "chronicle", "tribune",
+    "daily", "telegraph", "television", "tv", "weekly", "magazine", "dispatch", "courier", "broadcasting",
+})
 # Words that end an outlet's name (or make up an acronym's expansion): a masthead must have one.
-OUTLET_HEADS = frozenset({
-    "news", "times", "post", "herald", "gazette", "agency", "press", "wire", "radio", "digest", "notes", "institute",
-    "centre", "center", "lab", "forum", "review", "journal", "chronicle", "tribune", "daily", "monitor", "observer",
-    "standard", "express", "telegraph", "guardian", "mail", "star", "network", "television", "tv", "media", "service",
-    "weekly", "magazine", "dispatch", "courier", "bulletin", "report", "policy", "studies", "international", "broadcasting",
+OUTLET_HEADS = NEWS_HEADS | frozenset({
+    "agency", "notes", "institute", "centre", "center", "lab", "forum", "review", "monitor", "observer", "standard",
+    "express", "guardian", "mail", "star", "network", "media", "service", "bulletin", "report", "policy", "studies", "international",
 })
 _COPYRIGHT = re.compile(rf"(?:©|\(c\)|\bCopyright\b)\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?,?\s+)?(?P<credit>{_NAME})")
 _PUBLISHED_IN = re.compile(rf"\b(?:Published|Appeared|First published)\s+in\s+(?P<credit>{_NAME})")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from taq_news.annotations.registry import SPEAKER_KINDS, Entity, qualified_id, slug
 from taq_news.preannotate.entities import Mention
+from taq_news.preannotate.metadata import NEWS_HEADS
 from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
 PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
@@ -73,6 +74,22 @@ def person_name(words: list[str], role_before: bool) -> str | None:
     if len(tail) == 1 and role_before is False:
         return None  # one capitalized word after a comma is rarely a whole name
     return " ".join(t.strip("’'") for t in tail)
+
+
+def _named_organization(words: list[str]) -> str | None:
+    """The name in "the Kestrel Policy Institute" or "the Harbor Valley Times": capitalized words
+    after "the", ending in a word that names an organization or a news medium. The article is
+    dropped (E14), but for a capital "The" before a news medium's name, which may be its own
+    ("The Herald"); before any other name it only opens the sentence."""
+    if not 2 <= len(words) <= 6 or words[0].lower() != "the":
+        return None
+    rest = words[1:]
+    last = rest[-1].lower().strip("’'.")
+    if last not in NOT_PERSON_WORDS and last not in NEWS_HEADS:
+        return None
+    if not rest[0][:1].isupper() or not all(w[:1].isupper() or w in ("of", "for", "and", "on", "&") for w in rest):
+        return None
+    return " ".join(words if words[0] == "The" and last in NEWS_HEADS else rest)
 
 
 def _singular(name: str) -> bool:
@@ -178,10 +195,13 @@ class SpeakerResolver:
                 if e.name.split() and e.name.split()[-1] == last:
                     return self._known(e.id)
             caps = [w for w in words if w[:1].isupper()]
-            if 2 <= len(caps) <= 4 and len(caps) == len(words):
+            if 2 <= len(caps) <= 4 and len(caps) == len(words) and words[-1].lower() not in NOT_PERSON_WORDS | NEWS_HEADS:
                 name = person_name(words, role_before=False) or head_text  # "Gen. Ruth Calloway" -> "Ruth Calloway"
                 return self._person(name)
-            return self._propose(slug(head_text), head_text, "organization", "ORG")
+            return self._organization(head_text)
+        organization = _named_organization(words)
+        if organization is not None:  # "the Kestrel Policy Institute said": a name behind its article
+            return self._organization(organization)
         head = head or (words[-1].lower() if words else "")
         for r in reversed(self.history):
             if head and (head in r.name.lower().split() or head in r.entity.split("-")):
@@ -208,6 +228,11 @@ class SpeakerResolver:
             if person is not None:
                 return person
         return self._propose(f"{self.doc_prefix}-unresolved-{low}", f"unresolved '{shown}'", "anonymous", None)
+
+    def _organization(self, name: str) -> Resolved:
+        """A named organization; a news medium's name ("Northgate Radio") makes it an outlet (Q29)."""
+        outlet = name.split()[-1].lower().strip("’'.") in NEWS_HEADS
+        return self._propose(slug(name), name, "outlet" if outlet else "organization", "ORG")
 
     def _person(self, name: str) -> Resolved:
         """A person by name: a registry entry whose name or alias it is, or whose surname it ends
