@@ -153,3 +153,23 @@ def resolved_speakers(text: str) -> list[tuple[str, str, str | None]]:
 ])
 def test_a_named_organization_or_outlet_is_never_taken_for_a_person(sentence, want):
     assert resolved_speakers(f"Envoys meet again\n\nKABUL — Talks resumed on Tuesday.\n\n{sentence}\n") == [want]
+
+
+def test_a_name_the_speaker_rules_propose_is_an_entity_wherever_the_text_prints_it():
+    from taq_news.preannotate.draft import preannotate
+
+    text = ("Envoys meet again\n\nKABUL — Talks resumed on Tuesday, and Tamsin Okafor was among the envoys.\n\n"
+            "“We will not give up,” Tamsin Okafor said. “Nothing has changed,” Northgate Radio reported.\n\n"
+            "Okafor later spoke to Northgate Radio again. “It is late,” Brennan said.\n")
+    draft = preannotate("x", text, REGISTRY, NLP)
+    named = {(draft.text[m.start:m.end], m.label, m.entity) for m in draft.entities if m.origin == "speaker"}
+    spans = [(m.start, m.end) for m in draft.entities if m.origin == "speaker"]
+    assert named == {("Tamsin Okafor", "PERSON", "tamsin-okafor"), ("Northgate Radio", "ORG", "northgate-radio")}
+    assert len(spans) == 4  # each name twice: where it is quoted and where it is only mentioned
+    # Every span gives its text, and none overlaps another mention.
+    ordered = sorted((m.start, m.end) for m in draft.entities)
+    assert all(b <= c for (_, b), (c, _) in zip(ordered, ordered[1:]))
+    assert all(draft.text[m.start:m.end] == m.text for m in draft.entities)
+    # A lone surname ("Brennan said") is proposed as a speaker but never marked as an entity: its kind is a guess.
+    assert not any(m.text in ("Brennan", "Okafor") for m in draft.entities)
+    assert {e.id for e in draft.proposed} >= {"tamsin-okafor", "northgate-radio"}

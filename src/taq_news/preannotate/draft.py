@@ -25,7 +25,7 @@ from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
 from taq_news.preannotate.metadata import MAX_OUTLET_NAME, Finding, page_findings
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
-from taq_news.preannotate.speakers import SpeakerResolver, proposed_entity
+from taq_news.preannotate.speakers import Resolved, SpeakerResolver, named_mentions, proposed_entity
 from taq_news.sources.cleaning import clean
 
 GUIDELINES = "1.0"
@@ -58,6 +58,8 @@ def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Lang
     quotes, leftovers = find_quotes(doc)
     resolver = SpeakerResolver(registry, doc_id, page_outlet, qualify)
     resolver.resolve_all(text, quotes, found)
+    named = [*resolver.proposed.values(), *([Resolved(page_outlet.id, page_outlet.name, page_outlet.kind, page_outlet.label)] if page_outlet else [])]
+    found = named_mentions(text, named, found)
     return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
 
 

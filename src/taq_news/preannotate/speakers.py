@@ -76,6 +76,12 @@ def person_name(words: list[str], role_before: bool) -> str | None:
     return " ".join(t.strip("’'") for t in tail)
 
 
+def _names_organization(words: Sequence[str]) -> bool:
+    """A word of the run makes it an organization's or a news medium's name, not a person's
+    ("Northgate Radio", "Radio Halcyon", "Kestrel Policy Institute")."""
+    return any(w.lower().strip("’'.,") in NOT_PERSON_WORDS or w.lower().strip("’'.,") in NEWS_HEADS for w in words)
+
+
 def _named_organization(words: list[str]) -> str | None:
     """The name in "the Kestrel Policy Institute" or "the Harbor Valley Times": capitalized words
     after "the", ending in a word that names an organization or a news medium. The article is
@@ -195,7 +201,7 @@ class SpeakerResolver:
                 if e.name.split() and e.name.split()[-1] == last:
                     return self._known(e.id)
             caps = [w for w in words if w[:1].isupper()]
-            if 2 <= len(caps) <= 4 and len(caps) == len(words) and words[-1].lower() not in NOT_PERSON_WORDS | NEWS_HEADS:
+            if 2 <= len(caps) <= 4 and len(caps) == len(words) and not _names_organization(words):
                 name = person_name(words, role_before=False) or head_text  # "Gen. Ruth Calloway" -> "Ruth Calloway"
                 return self._person(name)
             return self._organization(head_text)
@@ -231,7 +237,7 @@ class SpeakerResolver:
 
     def _organization(self, name: str) -> Resolved:
         """A named organization; a news medium's name ("Northgate Radio") makes it an outlet (Q29)."""
-        outlet = name.split()[-1].lower().strip("’'.") in NEWS_HEADS
+        outlet = any(w.lower().strip("’'.") in NEWS_HEADS for w in name.split())  # "Radio Halcyon International"
         return self._propose(slug(name), name, "outlet" if outlet else "organization", "ORG")
 
     def _person(self, name: str) -> Resolved:
@@ -315,6 +321,49 @@ class SpeakerResolver:
                 q.resolved["addressee"] = r
                 if r is None:
                     q.addressee = None
+
+
+NAMED_KINDS = ("person", "organization", "outlet")  # what a proposal names; not an unnamed source or a document
+
+
+def _is_name(r: Resolved) -> bool:
+    """A proposal sure enough to mark its name's other mentions: a person's name of two words or
+    more, an outlet's, or an organization's with a word that makes it one. A lone capitalized word
+    ("Wahidi said") or a phrase the rules could not read is left to the curator."""
+    words = r.name.split()
+    if r.kind not in NAMED_KINDS or r.label is None or not words or not all(w[:1].isupper() or w in ("of", "for", "and", "on", "&") for w in words):
+        return False
+    if r.kind == "person":
+        return len(words) >= 2
+    return r.kind == "outlet" or _names_organization(words)
+
+
+def named_mentions(text: str, named: Iterable[Resolved], found: Sequence[Mention]) -> list[Mention]:
+    """``found`` with every whole-word occurrence of a name the speaker rules proposed (or the
+    page's outlet) that no mention covers: "Samir Haidari" is a person's name wherever the text
+    prints it, not only where he is quoted. A model's unlinked mention of exactly that span and
+    label is linked to the entry. In text order."""
+    by_span = {(m.start, m.end): m for m in found}
+    starts = sorted(by_span)
+    ends = [b for _, b in starts]
+    heads = [a for a, _ in starts]
+    added: list[Mention] = []
+    for r in sorted(named, key=lambda r: (-len(r.name), r.entity)):  # the longer name first: "Kestrel Policy Institute" before "Kestrel"
+        label = r.label if _is_name(r) else None
+        if label is None:
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(r.name)}(?![\w-])", text):
+            a, b = m.span()
+            same = by_span.get((a, b))
+            if same is not None:
+                if same.entity is None and same.label == label and same.origin == "model":
+                    by_span[(a, b)] = Mention(a, b, same.text, same.label, r.entity, same.origin)
+                continue
+            i = bisect_left(heads, b)  # mentions do not overlap: only the last one starting before b can reach past a
+            if (i > 0 and ends[i - 1] > a) or any(n.start < b and a < n.end for n in added):
+                continue
+            added.append(Mention(a, b, text[a:b], label, r.entity, "speaker"))
+    return sorted([*by_span.values(), *added], key=lambda m: (m.start, m.end))
 
 
 def proposed_entity(r: Resolved, doc_id: str) -> Entity:
