@@ -14,7 +14,7 @@ import pytest
 from taq_news.annotations.registry import load_registry
 from taq_news.core.anchors import resolve_one, word_bounded_matches
 from taq_news.preannotate.draft import anchor
-from taq_news.preannotate.entities import _CAP, _SKIP, candidates, mentions
+from taq_news.preannotate.entities import _CAP, SENTENCE_OPENERS, candidates, mentions
 from taq_news.preannotate.furniture import _WIRE_CREDIT, _may_be_wire_credit, is_headline
 from taq_news.preannotate.pipeline import make_nlp
 from taq_news.preannotate.quotes import _outside_words
@@ -39,7 +39,7 @@ def _candidates_reference(doc) -> list[tuple[int, int, str]]:
     out, run = [], []
 
     def flush():
-        while run and run[0].text in _SKIP:
+        while run and run[0].text in SENTENCE_OPENERS:
             run.pop(0)
         if run and not (len(run) == 1 and run[0].is_sent_start):
             out.append((run[0].idx, run[-1].idx + len(run[-1].text), doc.text[run[0].idx : run[-1].idx + len(run[-1].text)]))

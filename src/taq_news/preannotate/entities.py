@@ -197,9 +197,9 @@ def mentions(doc: Doc) -> list[Mention]:
 
 
 _CAP = re.compile(r"^[A-Z][\w'’.-]*$")
-_SKIP = {"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He", "She", "It", "They", "We", "I", "This",
+SENTENCE_OPENERS = frozenset({"The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "As", "He", "She", "It", "They", "We", "I", "This",
          "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "When", "While", "After", "Before", "Since", "For",
-         "According", "Meanwhile", "However", "Mr", "Mr.", "Mrs.", "Ms.", "Dr."}
+         "According", "Meanwhile", "However", "Mr", "Mr.", "Mrs.", "Ms.", "Dr."})
 _JOINERS = ("al", "bin", "of", "-")  # words inside a name ("Abu Bakr al Baghdadi", "Bank of England")
 
 
@@ -222,7 +222,7 @@ def candidates(doc: Doc) -> list[tuple[int, int, str]]:
     cap = capitalized.tolist()
     out: list[tuple[int, int, str]] = []
     for run in _runs(numpy.flatnonzero(capitalized | joiner).tolist(), cap):
-        while run and text[starts[run[0]] : ends[run[0]]] in _SKIP:
+        while run and text[starts[run[0]] : ends[run[0]]] in SENTENCE_OPENERS:
             run = run[1:]
         if run and not (len(run) == 1 and (run[0] == 0 or sent_start[run[0]] == 1)):
             out.append((starts[run[0]], ends[run[-1]], text[starts[run[0]] : ends[run[-1]]]))

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from taq_news.annotations.registry import SPEAKER_KINDS, Entity, qualified_id, slug
-from taq_news.preannotate.entities import Mention
+from taq_news.preannotate.entities import SENTENCE_OPENERS, Mention
 from taq_news.preannotate.metadata import NEWS_HEADS
 from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
@@ -74,6 +74,10 @@ def person_name(words: list[str], role_before: bool) -> str | None:
     if len(tail) == 1 and role_before is False:
         return None  # one capitalized word after a comma is rarely a whole name
     return " ".join(t.strip("’'") for t in tail)
+
+
+# Capitalized words that open a sentence or a label, never part of the name after them.
+_SENTENCE_WORDS = SENTENCE_OPENERS | {"Asked", "Speakers", "Chair", "By", "From", "With", "To", "Of", "Opening", "Closing", "Then"}
 
 
 def _names_organization(words: Sequence[str]) -> bool:
@@ -200,6 +204,10 @@ class SpeakerResolver:
             for e in self.persons:
                 if e.name.split() and e.name.split()[-1] == last:
                     return self._known(e.id)
+            if len(words) == 1:
+                full = self._introduced_name(text[:a], last)
+                if full is not None:  # "Temmerman said", after "Saskia Temmerman, Associate Professor"
+                    return self._person(full)
             caps = [w for w in words if w[:1].isupper()]
             if 2 <= len(caps) <= 4 and len(caps) == len(words) and not _names_organization(words):
                 name = person_name(words, role_before=False) or head_text  # "Gen. Ruth Calloway" -> "Ruth Calloway"
@@ -270,6 +278,18 @@ class SpeakerResolver:
             if whole is not None and all(w.strip("’'.")[:1].isupper() for w in appositive):
                 name = whole
         return self._person(name) if name else None
+
+    def _introduced_name(self, before: str, surname: str) -> str | None:
+        """The last person's name in ``before`` that ends in ``surname``, of two to four words on
+        one line ("Saskia Temmerman" for "Temmerman"), or None."""
+        if not surname[:1].isupper() or len(surname) < 2:
+            return None
+        for m in reversed(list(re.finditer(rf"(?<![\w’'-])((?:[A-Z][a-z’'-]+\.?[ \u00a0]){{1,3}}){re.escape(surname)}(?![\w-])", before))):
+            words = m.group(0).split()
+            name = person_name(words, role_before=False)
+            if name is not None and len(name.split()) >= 2 and not _names_organization(name.split()) and not any(w in _SENTENCE_WORDS for w in name.split()):
+                return name
+        return None
 
     def _last_named(self, before: str, mentions: Sequence[Mention]) -> Resolved | None:
         """The last run of two to four capitalized words in ``before`` that is a person's name
