@@ -233,11 +233,14 @@ def _check_ids(staged: StagedFolder, setup: Setup) -> None:
 def _manifest(setup: Setup, results: dict[int, ShardResult], rows: dict[str, int], listing: dict[str, str], summary: Summary, rejects: int) -> bytes:
     import spacy  # deferred: only its version is read, and the workers have loaded it already
 
+    from taq_news.preannotate import places
+
     doc = {
         "tool": "taq-news",
         "command": COMMAND,
         # Nothing here depends on the engine, the worker count or the time: the same input gives the same bytes.
-        "versions": {"taq-news": __version__, "pyarrow": pa.__version__, "spacy": spacy.__version__, "trafilatura": extractor()["version"], "python": platform.python_version()},
+        "versions": {"taq-news": __version__, "pyarrow": pa.__version__, "spacy": spacy.__version__, "trafilatura": extractor()["version"],
+                     "pycountry": places.version(), "python": platform.python_version()},
         "model": setup.model,
         "items": summary.items,
         "documents": summary.documents,

@@ -51,14 +51,15 @@ class Setup:
 
     @cached_property
     def fingerprint(self) -> str:
-        """Changes whenever a shard's output could: versions (trafilatura's too), registry, model, shard count (computed once per Setup)."""
+        """Changes whenever a shard's output could: versions (trafilatura's and the place list's too), registry, model, shard count (computed once per Setup)."""
         import pyarrow  # deferred, with spacy: only their versions are read here
         import spacy
 
+        from taq_news.preannotate import places
         from taq_news.sources.html import extractor  # deferred: trafilatura's version, for HTML pages
 
         reg = json.dumps([asdict(e) for _, e in sorted(self.registry.items())], sort_keys=True, default=str)
-        parts = [__version__, pyarrow.__version__, spacy.__version__, extractor()["version"], str(self.model), str(self.n_shards), reg]
+        parts = [__version__, pyarrow.__version__, spacy.__version__, extractor()["version"], places.version(), str(self.model), str(self.n_shards), reg]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -23,6 +23,7 @@ from taq_news.core.anchors import Span, occurrences
 from taq_news.core.quote_marks import Passage
 from taq_news.preannotate.entities import Mention, candidates, mentions
 from taq_news.preannotate.furniture import PageParts, find_parts
+from taq_news.preannotate.linking import link_names
 from taq_news.preannotate.metadata import MAX_OUTLET_NAME, Finding, page_findings
 from taq_news.preannotate.quotes import QuoteDraft, find_quotes
 from taq_news.preannotate.speakers import Resolved, SpeakerResolver, named_mentions, proposed_entity
@@ -60,7 +61,9 @@ def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Lang
     resolver.resolve_all(text, quotes, found)
     named = [*resolver.proposed.values(), *([Resolved(page_outlet.id, page_outlet.name, page_outlet.kind, page_outlet.label)] if page_outlet else [])]
     found = named_mentions(text, named, found)
-    return found, quotes, leftovers, [proposed_entity(r, doc_id) for r in resolver.proposed.values()], doc
+    proposed = [proposed_entity(r, doc_id) for r in resolver.proposed.values()]
+    found, linked = link_names(found, {**registry, **({page_outlet.id: page_outlet} if page_outlet else {}), **{e.id: e for e in proposed}}, doc_id, qualify)
+    return found, quotes, leftovers, proposed + linked, doc
 
 
 def preannotate(doc_id: str, raw: str, registry: dict[str, Entity], nlp: Language, with_candidates: bool = True, markup: str | None = None,

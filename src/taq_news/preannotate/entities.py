@@ -30,6 +30,7 @@ from spacy.vocab import Vocab
 
 from taq_news.annotations.registry import Entity
 from taq_news.core.tokens import text_of
+from taq_news.preannotate.places import PLACE_ID, place_patterns
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 MONTH_FORMS = MONTHS + [m[:3] for m in MONTHS] + [m[:3] + "." for m in MONTHS] + ["Sept", "Sept."]
@@ -169,10 +170,11 @@ def name_patterns(registry: dict[str, Entity]) -> list[dict]:
 
 
 def add_ruler(nlp: Language, registry: dict[str, Entity], name: str = "taq_entity_ruler", flags: bool = True) -> Language:
-    """Add an EntityRuler with the registry's names and the value rules; returns ``nlp``.
+    """Add an EntityRuler with the registry's names, the place names (``places``) and the value rules; returns ``nlp``.
     ``flags=False`` renders the value rules as Matcher predicates (the slower reference the benchmark measures)."""
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name=name, config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True}))
-    ruler.add_patterns(name_patterns(registry) + value_patterns(nlp.vocab if flags else None))
+    names = name_patterns(registry)
+    ruler.add_patterns(names + place_patterns({p["pattern"] for p in names}) + value_patterns(nlp.vocab if flags else None))
     return nlp
 
 
@@ -182,8 +184,8 @@ class Mention:
     end: int
     text: str
     label: str
-    entity: str | None  # registry id, or None for values and model-only finds
-    origin: str  # "registry" | "rule" | "model"
+    entity: str | None  # registry id, or None for values, places and model-only finds
+    origin: str  # "registry" | "place" | "rule" | "model" | "speaker"
 
 
 def mentions(doc: Doc) -> list[Mention]:
@@ -191,9 +193,23 @@ def mentions(doc: Doc) -> list[Mention]:
     out = []
     for ent in doc.ents:
         start, end, ent_id = ent.start_char, ent.end_char, ent.ent_id_
+        if ent_id.startswith(PLACE_ID):
+            if inside_a_name(doc, ent.start, ent.end):
+                continue
+            out.append(Mention(start, end, text[start:end], ent.label_, None, "place"))
+            continue
         origin = "registry" if ent_id else ("rule" if ent.label_ in VALUE_RULE_LABELS else "model")
         out.append(Mention(start, end, text[start:end], ent.label_, ent_id or None, origin))
     return out
+
+
+def inside_a_name(doc: Doc, start: int, end: int) -> bool:
+    """Tokens [start, end) are part of a longer capitalized name: a capitalized word follows them
+    ("Washington Post", "Pakistan Army"), or precedes them inside a sentence ("New Kabul Bank")."""
+    after = doc[end] if end < len(doc) else None
+    before = doc[start - 1] if start > 0 else None
+    return ((after is not None and after.text[:1].isupper() and after.is_alpha and not after.is_sent_start)
+            or (before is not None and before.text[:1].isupper() and before.is_alpha and not before.is_sent_start and not doc[start].is_sent_start))
 
 
 _CAP = re.compile(r"^[A-Z][\w'’.-]*$")
