@@ -70,7 +70,8 @@ def test_a_place_and_a_models_find_become_proposed_entries_and_a_clash_is_left_o
     # A model's find: proposed by kind (E24), qualified when articles are annotated apart; a name whose id
     # the registry holds under another label is left out rather than tied to the wrong entry.
     found = [Mention(0, 6, "Tembo", "PERSON", None, "model"), Mention(10, 15, "Kabul", "PERSON", None, "model"),
-             Mention(20, 27, "Pashto", "LANGUAGE", None, "model"), Mention(30, 34, "2021", "DATE", None, "rule")]
+             Mention(20, 27, "Pashto", "LANGUAGE", None, "model"), Mention(30, 34, "2021", "DATE", None, "rule"),
+             Mention(40, 52, "Kandahar\nCity", "GPE", None, "model"), Mention(60, 260, "A" * 200, "ORG", None, "model")]
     out, proposed = link_names(found, dict(REGISTRY), "x")
     assert [(m.text, m.entity) for m in out] == [("Tembo", "tembo"), ("Pashto", "pashto"), ("2021", None)]
     assert [(e.id, e.kind, e.label) for e in proposed] == [("tembo", "person", "PERSON"), ("pashto", "other", "LANGUAGE")]

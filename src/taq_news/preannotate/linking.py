@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from taq_news.annotations.registry import NAME_LABELS, Entity, qualified_id, slug
+from taq_news.core.shapes import line_breaking
 from taq_news.preannotate.entities import Mention
+from taq_news.preannotate.metadata import MAX_OUTLET_NAME as MAX_NAME  # longer than an outlet's name is a misread, not a name
 from taq_news.preannotate.places import canonical_place
 
 KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group",
@@ -31,6 +33,8 @@ def link_names(found: Sequence[Mention], known: dict[str, Entity], doc_id: str, 
         if m.entity is not None or m.label not in NAME_LABELS:
             out.append(m)
             continue
+        if line_breaking(m.text) is not None or len(m.text) > MAX_NAME:
+            continue  # a span across lines, or a run-on, names no entry (a registry name is one line)
         place = canonical_place(m.text) if m.origin == "place" else None
         name = place[0] if place else m.text
         kind = KIND_OF_LABEL.get(m.label, "other")

@@ -77,6 +77,6 @@ def place_patterns(taken: set[str]) -> list[dict]:
 
 def version() -> str:
     """pycountry's version: the place list's, for a run's manifest and its fingerprint."""
-    from importlib.metadata import version as installed
+    from importlib.metadata import version as installed  # deferred: only a run's manifest and fingerprint ask
 
     return installed("pycountry")
