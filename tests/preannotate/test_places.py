@@ -6,6 +6,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from taq_news.annotations.registry import load_registry
 from taq_news.preannotate.entities import mentions
@@ -77,3 +79,25 @@ def test_a_place_and_a_models_find_become_proposed_entries_and_a_clash_is_left_o
     assert [(e.id, e.kind, e.label) for e in proposed] == [("tembo", "person", "PERSON"), ("pashto", "other", "LANGUAGE")]
     out, proposed = link_names(found[:1], dict(REGISTRY), "x", qualify=True)
     assert out[0].entity == proposed[0].id and proposed[0].id.startswith("tembo-") and len(proposed[0].id) == len("tembo-") + 8
+
+
+# Words the new rules key on, in any order and with hostile characters between them: a draft must
+# come out, every span must give its text, and every name mention must have its entry.
+_SOUP = ["Pakistan", "Kunar", "province", "Province", "Washington", "Post", "said", "“", "”", '"', "Thanks", "for", "reading", "!", "©",
+         "2023", "Tembo", "Saskia", "the", "The", "Institute", "Radio", "Northgate", "\n", "\n\n", "Issue", "#4", "·", "2020-01-01",
+         "14:00–15:30", "appears", "in", "print", "on", "of", "Côte", "d'Ivoire", "Kābul", "\u2028", "\x00", "\ufeff", "GRAY", "ZONE",
+         "DIGEST", "View", "this", "email", "—", "By", ",", ".", "Herald", "Times"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=120))
+def test_any_soup_of_the_rules_words_gives_a_draft_whose_spans_and_names_hold(words):
+    from taq_news.preannotate.draft import draft_yaml, preannotate
+
+    draft = preannotate("000_0000000000000000", " ".join(words), REGISTRY, NLP)
+    draft_yaml(draft, REGISTRY)
+    ids = set(REGISTRY) | {e.id for e in draft.proposed}
+    for m in draft.entities:
+        assert draft.text[m.start:m.end] == m.text
+        assert m.label in ("DATE", "CARDINAL", "ORDINAL") or m.entity in ids, m
+    assert all("\n" not in e.name and len(e.name) <= 120 for e in draft.proposed if e.kind == "place")

@@ -12,7 +12,8 @@ from taq_news.preannotate.pipeline import make_nlp
 from taq_news.preannotate.quotes import find_quotes
 from tests.conftest import ROOT
 
-NLP = make_nlp(load_registry(ROOT / "dataset/entities.yaml", "entities.yaml"))
+REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
+NLP = make_nlp(REGISTRY)
 
 
 def attributions(text: str) -> list[tuple[str, str | None, str]]:
@@ -127,9 +128,6 @@ def test_a_clause_content_never_ends_on_an_opening_bracket():
     text = "Aides said the campaign had raised more money in one month than in the whole of last year. (The figures are due on Friday.)"
     (content, speaker, _), = attributions(text)
     assert (content, speaker) == ("the campaign had raised more money in one month than in the whole of last year", "Aides")
-
-
-REGISTRY = load_registry(ROOT / "dataset/entities.yaml", "entities.yaml")
 
 
 def resolved_speakers(text: str) -> list[tuple[str, str, str | None]]:

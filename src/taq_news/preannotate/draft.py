@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import ChainMap
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 
@@ -62,7 +63,9 @@ def annotate_text(doc_id: str, text: str, registry: dict[str, Entity], nlp: Lang
     named = [*resolver.proposed.values(), *([Resolved(page_outlet.id, page_outlet.name, page_outlet.kind, page_outlet.label)] if page_outlet else [])]
     found = named_mentions(text, named, found)
     proposed = [proposed_entity(r, doc_id) for r in resolver.proposed.values()]
-    found, linked = link_names(found, {**registry, **({page_outlet.id: page_outlet} if page_outlet else {}), **{e.id: e for e in proposed}}, doc_id, qualify)
+    # A view of the registry, not a copy of it per article (a batch's registry grows with its proposals).
+    known = ChainMap({e.id: e for e in proposed}, {page_outlet.id: page_outlet} if page_outlet else {}, registry)
+    found, linked = link_names(found, known, doc_id, qualify)
     return found, quotes, leftovers, proposed + linked, doc
 
 

@@ -11,7 +11,7 @@ left out, for a curator, rather than tied to the wrong entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from taq_news.annotations.registry import NAME_LABELS, Entity, qualified_id, slug
@@ -24,7 +24,7 @@ KIND_OF_LABEL = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC
                  "EVENT": "event", "LAW": "document", "PRODUCT": "other", "WORK_OF_ART": "other", "LANGUAGE": "other"}
 
 
-def link_names(found: Sequence[Mention], known: dict[str, Entity], doc_id: str, qualify: bool = False) -> tuple[list[Mention], list[Entity]]:
+def link_names(found: Sequence[Mention], known: Mapping[str, Entity], doc_id: str, qualify: bool = False) -> tuple[list[Mention], list[Entity]]:
     """(the mentions, each name mention with a registry id; the entries proposed for them, in first-mention order).
     ``known``: the registry and this article's proposals so far. ``qualify``: see ``qualified_id``."""
     out: list[Mention] = []

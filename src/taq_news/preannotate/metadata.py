@@ -138,7 +138,9 @@ def _lines(raw: str) -> list[tuple[int, str]]:
 
 # An outlet's name as pages print it: capitalized words, with the small words names carry.
 _WORD = r"[A-Z][\w&’'-]*(?:\.[A-Za-z]+)*"  # "U.S" inside a name; a full stop after a word ends the name
-_NAME = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_WORD}|of|for|and|on|&))*"
+# The small words inside a name ("Centre for Frontier Policy", "Bank of England").
+NAME_JOINERS = ("of", "for", "and", "on", "&")
+_NAME = rf"(?:[Tt]he\s+)?{_WORD}(?:\s+(?:{_WORD}|{'|'.join(map(re.escape, NAME_JOINERS))}))*"
 # Words that end a news medium's name and nothing else's ("Northgate Radio", "The Harbor Valley
 # Times"); not "network", "agency" or "service", which end militant groups' and governments' names too.
 NEWS_HEADS = frozenset({
@@ -178,7 +180,7 @@ def _credit_name(credit: str) -> str:
 def _trim(name: str) -> str:
     """An outlet name read by _NAME, without the small words a sentence goes on with."""
     words = name.split()
-    while words and words[-1] in ("of", "for", "and", "on", "&"):
+    while words and words[-1] in NAME_JOINERS:
         words.pop()
     return " ".join(words).rstrip(".,")
 
@@ -251,7 +253,7 @@ def _page_spelling(raw: str, name: str) -> str:
     for m in re.finditer(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", raw, re.IGNORECASE):
         spelled = m.group().split()
         # A name's spelling: its words capitalized but for the small words ("the gray zone digest team" is prose, not a name)
-        if not m.group().isupper() and "\n" not in m.group() and all(w[:1].isupper() or w in _SMALL_WORDS for w in spelled) and spelled[0][:1].isupper():
+        if not m.group().isupper() and "\n" not in m.group() and name_words(spelled, _SMALL_WORDS) and spelled[0][:1].isupper():
             return m.group()
     return name
 
@@ -261,7 +263,12 @@ def _is_outlet_name(name: str) -> bool:
     return bool(words) and (name in CREDITS or words[-1].lower().strip(".") in OUTLET_HEADS or (len(words) == 1 and words[0].isupper() and len(words[0]) >= 2))
 
 
-_SMALL_WORDS = ("of", "for", "and", "the", "on", "&")
+_SMALL_WORDS = (*NAME_JOINERS, "the")
+
+
+def name_words(words: list[str], small: tuple[str, ...] = NAME_JOINERS) -> bool:
+    """Every word capitalized but for the small words a name carries ("Centre for Frontier Policy")."""
+    return all(w[:1].isupper() or w in small for w in words)
 
 
 def is_masthead(line: str) -> bool:
@@ -269,7 +276,7 @@ def is_masthead(line: str) -> bool:
     words = line.split()
     if not 2 <= len(words) <= 6 or any(ch in line for ch in "|/>»·:.!?") or line.lower().startswith(("home", "menu", "skip")):
         return False
-    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[-1].lower() in OUTLET_HEADS
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words) and words[-1].lower() in OUTLET_HEADS  # "The" or "the"
 
 
 # Labels that make a line a publication stamp, in order of preference: a publication date over an update's.

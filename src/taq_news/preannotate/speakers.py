@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from taq_news.annotations.registry import SPEAKER_KINDS, Entity, qualified_id, slug
 from taq_news.preannotate.entities import SENTENCE_OPENERS, Mention
-from taq_news.preannotate.metadata import NEWS_HEADS
+from taq_news.preannotate.metadata import NEWS_HEADS, name_words
 from taq_news.preannotate.quotes import DETERMINERS, PRONOUNS, QuoteDraft
 
 PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
@@ -80,10 +80,14 @@ def person_name(words: list[str], role_before: bool) -> str | None:
 _SENTENCE_WORDS = SENTENCE_OPENERS | {"Asked", "Speakers", "Chair", "By", "From", "With", "To", "Of", "Opening", "Closing", "Then"}
 
 
+def _bare(word: str) -> str:
+    return word.lower().strip("’'.,")
+
+
 def _names_organization(words: Sequence[str]) -> bool:
     """A word of the run makes it an organization's or a news medium's name, not a person's
     ("Northgate Radio", "Radio Halcyon", "Kestrel Policy Institute")."""
-    return any(w.lower().strip("’'.,") in NOT_PERSON_WORDS or w.lower().strip("’'.,") in NEWS_HEADS for w in words)
+    return any(_bare(w) in NOT_PERSON_WORDS or _bare(w) in NEWS_HEADS for w in words)
 
 
 def _named_organization(words: list[str]) -> str | None:
@@ -94,10 +98,10 @@ def _named_organization(words: list[str]) -> str | None:
     if not 2 <= len(words) <= 6 or words[0].lower() != "the":
         return None
     rest = words[1:]
-    last = rest[-1].lower().strip("’'.")
+    last = _bare(rest[-1])
     if last not in NOT_PERSON_WORDS and last not in NEWS_HEADS:
         return None
-    if not rest[0][:1].isupper() or not all(w[:1].isupper() or w in ("of", "for", "and", "on", "&") for w in rest):
+    if not rest[0][:1].isupper() or not name_words(rest):
         return None
     return " ".join(words if words[0] == "The" and last in NEWS_HEADS else rest)
 
@@ -245,7 +249,7 @@ class SpeakerResolver:
 
     def _organization(self, name: str) -> Resolved:
         """A named organization; a news medium's name ("Northgate Radio") makes it an outlet (Q29)."""
-        outlet = any(w.lower().strip("’'.") in NEWS_HEADS for w in name.split())  # "Radio Halcyon International"
+        outlet = any(_bare(w) in NEWS_HEADS for w in name.split())  # "Radio Halcyon International"
         return self._propose(slug(name), name, "outlet" if outlet else "organization", "ORG")
 
     def _person(self, name: str) -> Resolved:
@@ -351,7 +355,7 @@ def _is_name(r: Resolved) -> bool:
     more, an outlet's, or an organization's with a word that makes it one. A lone capitalized word
     ("Wahidi said") or a phrase the rules could not read is left to the curator."""
     words = r.name.split()
-    if r.kind not in NAMED_KINDS or r.label is None or not words or not all(w[:1].isupper() or w in ("of", "for", "and", "on", "&") for w in words):
+    if r.kind not in NAMED_KINDS or r.label is None or not words or not name_words(words):
         return False
     if r.kind == "person":
         return len(words) >= 2
